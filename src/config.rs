@@ -1,0 +1,164 @@
+//! Settings from the environment and flags, validated once at start.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+
+use url::Url;
+
+use crate::store::Backend;
+
+/// `TAVLA_DATABASE_URL` / `--database-url`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArgs {
+    /// A SQLite file path, or `sqlite://PATH`.
+    #[arg(long, env = "TAVLA_DATABASE_URL", default_value = "tavla.db")]
+    pub database_url: String,
+}
+
+/// The flags of `tavla serve`; each also has an environment variable.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The address and port to listen on.
+    #[arg(long, env = "TAVLA_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// The absolute URL the public reaches Tavla at, used for links in feeds.
+    /// Defaults to `http://` and the bind address.
+    #[arg(long, env = "TAVLA_BASE_URL")]
+    pub base_url: Option<String>,
+}
+
+/// Validated settings for one server.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub backend: Backend,
+    pub bind: SocketAddr,
+    /// Without a trailing slash. `None` means "from the bound address".
+    pub base_url: Option<String>,
+    /// Load the seed notices into an empty database.
+    pub seed: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {message}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub message: String,
+}
+
+fn invalid(name: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        name,
+        message: message.into(),
+    }
+}
+
+pub fn parse_backend(database: &DatabaseArgs) -> Result<Backend, ConfigError> {
+    Backend::from_url(&database.database_url).map_err(|m| invalid("TAVLA_DATABASE_URL", m))
+}
+
+impl Settings {
+    pub fn from_args(args: &ServeArgs) -> Result<Self, ConfigError> {
+        let backend = parse_backend(&args.database)?;
+        let bind = args
+            .bind
+            .to_socket_addrs()
+            .map_err(|e| {
+                invalid(
+                    "TAVLA_BIND",
+                    format!("{:?} is not HOST:PORT ({e})", args.bind),
+                )
+            })?
+            .next()
+            .ok_or_else(|| {
+                invalid(
+                    "TAVLA_BIND",
+                    format!("{:?} resolves to no address", args.bind),
+                )
+            })?;
+        let base_url = args
+            .base_url
+            .as_deref()
+            .map(parse_base_url)
+            .transpose()
+            .map_err(|m| invalid("TAVLA_BASE_URL", m))?;
+        Ok(Self {
+            backend,
+            bind,
+            base_url,
+            seed: true,
+        })
+    }
+}
+
+/// An absolute http(s) URL without query or fragment; kept without its trailing slash.
+pub fn parse_base_url(raw: &str) -> Result<String, String> {
+    let url = Url::parse(raw).map_err(|e| format!("{raw:?} is not an absolute URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("{raw:?} must start with http:// or https://"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("{raw:?} must not have a query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// The base URL a bound address implies: a wildcard address is shown as localhost.
+pub fn base_url_for(addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("http://localhost:{}", addr.port())
+    } else {
+        format!("http://{addr}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(bind: &str, base_url: Option<&str>, db: &str) -> ServeArgs {
+        ServeArgs {
+            database: DatabaseArgs {
+                database_url: db.into(),
+            },
+            bind: bind.into(),
+            base_url: base_url.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let s = Settings::from_args(&args("127.0.0.1:8080", None, "tavla.db")).unwrap();
+        assert_eq!(s.backend, Backend::Sqlite("tavla.db".into()));
+        assert_eq!(base_url_for(s.bind), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let e = Settings::from_args(&args("nowhere", None, "tavla.db")).unwrap_err();
+        assert_eq!(e.name, "TAVLA_BIND");
+        let e = Settings::from_args(&args("127.0.0.1:0", Some("ftp://x"), "tavla.db")).unwrap_err();
+        assert_eq!(e.name, "TAVLA_BASE_URL");
+        let e =
+            Settings::from_args(&args("127.0.0.1:0", Some("/relative"), "tavla.db")).unwrap_err();
+        assert_eq!(e.name, "TAVLA_BASE_URL");
+        let e = Settings::from_args(&args("127.0.0.1:0", None, "mysql://x")).unwrap_err();
+        assert_eq!(e.name, "TAVLA_DATABASE_URL");
+    }
+
+    #[test]
+    fn base_url_loses_its_trailing_slash() {
+        assert_eq!(
+            parse_base_url("https://tavla.example/").unwrap(),
+            "https://tavla.example"
+        );
+        assert_eq!(
+            parse_base_url("https://x.example/tavla/").unwrap(),
+            "https://x.example/tavla"
+        );
+        assert_eq!(
+            base_url_for("0.0.0.0:80".parse().unwrap()),
+            "http://localhost:80"
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! Feeds: pure functions from notices to bytes.
+
+pub mod rss;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::time::norwegian_date_time;
+use crate::domain::{Details, Notice, Taxonomy};
+
+/// What a feed says about itself.
+#[derive(Debug, Clone)]
+pub struct FeedInfo {
+    pub title: String,
+    pub description: String,
+    /// The HTML page the feed mirrors.
+    pub site_url: String,
+    /// The exact URL the feed was requested at, filters included.
+    pub self_url: String,
+    /// Base for item links, without a trailing slash.
+    pub base_url: String,
+}
+
+/// Removes what XML 1.0 cannot carry at all (control characters other than
+/// tab and newlines, and the noncharacters U+FFFE/U+FFFF), so any stored
+/// text still makes a well-formed feed. Escaping is the writer's job.
+pub fn xml_safe(text: &str) -> String {
+    text.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r')
+                || (('\u{20}'..='\u{D7FF}').contains(&c))
+                || (('\u{E000}'..='\u{FFFD}').contains(&c))
+                || c >= '\u{10000}'
+        })
+        .collect()
+}
+
+/// The facts of a notice's kind, in Norwegian, one per line.
+pub fn key_facts(notice: &Notice, now: DateTime<Utc>) -> Vec<String> {
+    let mut facts = Vec::new();
+    match &notice.details {
+        Details::Grant(grant) => {
+            facts.push(match grant.deadline {
+                Some(deadline) => format!("Søknadsfrist: {}", norwegian_date_time(deadline)),
+                None => "Søknadsfrist: løpende".to_owned(),
+            });
+            if let Some(amount) = grant.amount_nok {
+                facts.push(format!("Beløp: {} kr", group_thousands(amount)));
+            }
+            if !grant.applicants.is_empty() {
+                facts.push(format!("Hvem kan søke: {}", grant.applicants.join(", ")));
+            }
+        }
+        Details::Webinar(webinar) => {
+            if webinar.cancelled {
+                facts.push(match &webinar.cancellation_note {
+                    Some(note) => format!("Avlyst: {note}"),
+                    None => "Avlyst".to_owned(),
+                });
+            }
+            if let Some(start) = webinar.starts_at {
+                let mut when = format!("Tidspunkt: {}", norwegian_date_time(start));
+                if let Some(end) = webinar.ends_at {
+                    when.push_str(&format!(
+                        "–{}",
+                        end.with_timezone(&crate::domain::time::ZONE)
+                            .format("%H:%M")
+                    ));
+                }
+                facts.push(when);
+            }
+        }
+        Details::News => {}
+    }
+    if let Some(status) = notice.status(now) {
+        if !matches!(&notice.details, Details::Webinar(w) if w.cancelled) {
+            facts.push(format!("Status: {}", status.label()));
+        }
+    }
+    facts
+}
+
+/// `1 500 000`, with the non-breaking spaces Norwegian uses.
+fn group_thousands(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(ch);
+    }
+    if amount < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// Area names for a notice's slugs, in the taxonomy's order.
+pub fn area_names<'a>(notice: &'a Notice, taxonomy: &'a Taxonomy) -> impl Iterator<Item = &'a str> {
+    notice
+        .areas
+        .iter()
+        .filter_map(|slug| taxonomy.get(slug).map(|a| a.name.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_characters_are_removed_and_the_rest_kept() {
+        assert_eq!(xml_safe("a\u{0}b\u{1b}c\u{FFFE}d\te\n"), "abcd\te\n");
+        assert_eq!(xml_safe("æøå «»– 🎉 ]]> <&>"), "æøå «»– 🎉 ]]> <&>");
+    }
+
+    #[test]
+    fn amounts_are_grouped_by_thousands() {
+        assert_eq!(group_thousands(1_500_000), "1\u{a0}500\u{a0}000");
+        assert_eq!(group_thousands(999), "999");
+    }
+}

@@ -1,0 +1,67 @@
+//! HTTP: routes, errors, and one module per resource.
+
+pub mod areas;
+pub mod feeds;
+pub mod health;
+pub mod notices;
+pub mod openapi;
+pub mod params;
+pub mod problem;
+pub mod views;
+
+use std::sync::Arc;
+
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::domain::Taxonomy;
+use crate::store::Store;
+
+/// What every handler shares.
+pub struct AppState {
+    pub store: Store,
+    pub taxonomy: Arc<Taxonomy>,
+    /// Absolute, without a trailing slash.
+    pub base_url: String,
+}
+
+/// Every route of the application.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(notices::list)
+        .service(notices::get)
+        .service(areas::list)
+        .service(feeds::rss)
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(openapi::document)
+        .service(crate::pages::index)
+        .service(crate::pages::notice)
+        .service(crate::pages::area)
+        .default_service(web::to(fallback));
+}
+
+/// Unknown paths: a problem for API clients, a page for people.
+async fn fallback(request: HttpRequest) -> HttpResponse {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return problem::problem_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method not allowed",
+            format!("{} is not allowed on {}", request.method(), request.path()),
+        );
+    }
+    let wants_html = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html && !request.path().starts_with("/api/") {
+        return crate::pages::not_found();
+    }
+    problem::problem_response(
+        StatusCode::NOT_FOUND,
+        "not-found",
+        "Not found",
+        format!("nothing at {}", request.path()),
+    )
+}

@@ -1,0 +1,112 @@
+//! `GET /api/v1/notices` and `GET /api/v1/notices/{id-or-slug}`.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+
+use super::params::{encode_cursor, list_query};
+use super::problem::ApiError;
+use super::views::{NoticePage, NoticeView};
+use super::AppState;
+use crate::domain::time::now;
+use crate::domain::{Notice, State};
+use crate::store::notices;
+
+/// The query parameters of the notice list, for the API description.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct ListParameters {
+    /// `grant`, `webinar` or `news`; repeat for several.
+    kind: Option<Vec<String>>,
+    /// An area slug; repeat for several (any of them). A parent package covers its sub-packages.
+    area: Option<Vec<String>>,
+    /// Words that must all appear in the title, summary or body.
+    q: Option<String>,
+    /// Published on or after: a date (`YYYY-MM-DD`, Oslo time) or an RFC 3339 instant.
+    from: Option<String>,
+    /// Published on or before: a date (the whole day, Oslo time) or an RFC 3339 instant.
+    to: Option<String>,
+    /// `open`, `closed` (grants), `upcoming`, `past`, `cancelled` (webinars); repeat for several.
+    status: Option<Vec<String>>,
+    /// Page size, 1–100, default 20.
+    limit: Option<i64>,
+    /// `next_cursor` from the previous page.
+    cursor: Option<String>,
+}
+
+/// Public notices, newest first (ties broken by id), a page at a time.
+///
+/// Walk every page by passing `next_cursor` back as `cursor` until it is `null`:
+/// each notice appears exactly once. Every invalid parameter is a `400` naming it.
+#[utoipa::path(
+    tag = "notices",
+    params(ListParameters),
+    responses(
+        (status = 200, description = "A page of notices", body = NoticePage),
+        (status = 400, description = "An invalid parameter", body = super::problem::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/notices")]
+pub async fn list(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let mut query = list_query(request.query_string(), &state.taxonomy)?;
+    let page_size = query.limit;
+    query.limit += 1; // one more tells whether another page exists
+    let now = now();
+    let mut found = state
+        .store
+        .run(move |conn| notices::list_public(conn, &query, now))
+        .await?;
+    let next_cursor = if found.len() as i64 > page_size {
+        found.truncate(page_size as usize);
+        found.last().map(|n| encode_cursor(n.published_at, n.id))
+    } else {
+        None
+    };
+    let page = NoticePage {
+        items: found
+            .iter()
+            .map(|n| NoticeView::new(n, now, &state.base_url))
+            .collect(),
+        next_cursor,
+    };
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One public notice, by id or slug.
+#[utoipa::path(
+    tag = "notices",
+    params(("id_or_slug" = String, Path, description = "The notice's UUID or its slug")),
+    responses(
+        (status = 200, description = "The notice", body = NoticeView),
+        (status = 404, description = "No such public notice", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The notice was withdrawn", body = super::problem::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/notices/{id_or_slug}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let now = now();
+    let notice = find_public(&state, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(NoticeView::new(&notice, now, &state.base_url)))
+}
+
+/// A notice the public may see: withdrawn ones are gone, drafts and
+/// scheduled ones do not exist yet.
+pub async fn find_public(state: &AppState, id_or_slug: String) -> Result<Notice, ApiError> {
+    let key = id_or_slug.clone();
+    let found = state
+        .store
+        .run(move |conn| notices::find(conn, &key))
+        .await?;
+    match found {
+        Some(n) if n.state == State::Withdrawn => Err(ApiError::Gone(format!(
+            "notice {id_or_slug:?} was withdrawn"
+        ))),
+        Some(n) if n.is_public(now()) => Ok(n),
+        _ => Err(ApiError::NotFound(format!("no notice {id_or_slug:?}"))),
+    }
+}

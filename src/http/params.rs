@@ -1,0 +1,316 @@
+//! Query strings: every parameter checked, every mistake named.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::problem::{ApiError, FieldError};
+use crate::domain::time::start_of_oslo_day;
+use crate::domain::{Kind, Status, Taxonomy};
+use crate::store::notices::NoticeQuery;
+
+pub const DEFAULT_LIMIT: i64 = 20;
+pub const MAX_LIMIT: i64 = 100;
+const MAX_QUERY_CHARS: usize = 200;
+
+/// The raw pairs of a query string, checked against the accepted names.
+struct Pairs {
+    pairs: Vec<(String, String)>,
+    errors: Vec<FieldError>,
+}
+
+impl Pairs {
+    fn parse(query_string: &str, accepted: &[&str]) -> Self {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query_string.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let mut errors = Vec::new();
+        for (name, _) in &pairs {
+            if !accepted.contains(&name.as_str())
+                && !errors.iter().any(|e: &FieldError| &e.field == name)
+            {
+                errors.push(FieldError::new(
+                    name.clone(),
+                    format!("unknown parameter; accepted: {}", accepted.join(", ")),
+                ));
+            }
+        }
+        Self { pairs, errors }
+    }
+
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
+        self.pairs
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A parameter that may appear once.
+    fn single(&mut self, name: &str) -> Option<String> {
+        let values: Vec<String> = self.all(name).map(str::to_owned).collect();
+        if values.len() > 1 {
+            self.fail(name, "given more than once");
+        }
+        values.into_iter().next()
+    }
+
+    /// A repeatable parameter whose every value must parse.
+    fn each<T>(&mut self, name: &str, parse: impl Fn(&str) -> Result<T, String>) -> Vec<T> {
+        let mut parsed = Vec::new();
+        let values: Vec<String> = self.all(name).map(str::to_owned).collect();
+        for value in values {
+            match parse(&value) {
+                Ok(v) => parsed.push(v),
+                Err(message) => self.fail(name, message),
+            }
+        }
+        parsed
+    }
+
+    fn fail(&mut self, name: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(name, message));
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, ApiError> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(ApiError::InvalidParameters(self.errors))
+        }
+    }
+}
+
+/// The area slugs asked for, and the same widened to their sub-packages.
+fn areas(pairs: &mut Pairs, taxonomy: &Taxonomy) -> (Vec<String>, Vec<String>) {
+    let wanted = pairs.each("area", |slug| match taxonomy.get(slug) {
+        Some(_) => Ok(slug.to_owned()),
+        None => Err(format!(
+            "unknown area {slug:?}; see /api/v1/areas for the slugs"
+        )),
+    });
+    let mut expanded: Vec<String> = Vec::new();
+    for slug in &wanted {
+        for s in taxonomy.with_descendants(slug) {
+            if !expanded.contains(&s) {
+                expanded.push(s);
+            }
+        }
+    }
+    (wanted, expanded)
+}
+
+fn kinds(pairs: &mut Pairs) -> Vec<Kind> {
+    pairs.each("kind", |v| v.parse::<Kind>())
+}
+
+/// The filters of a feed: `kind` and `area`, both repeatable.
+#[derive(Debug, Clone, Default)]
+pub struct FeedFilter {
+    pub kinds: Vec<Kind>,
+    /// As asked for.
+    pub requested_areas: Vec<String>,
+    /// Widened to sub-packages.
+    pub areas: Vec<String>,
+}
+
+impl FeedFilter {
+    pub fn parse(query_string: &str, taxonomy: &Taxonomy) -> Result<Self, ApiError> {
+        let mut pairs = Pairs::parse(query_string, &["kind", "area"]);
+        let kinds = kinds(&mut pairs);
+        let (requested_areas, areas) = areas(&mut pairs, taxonomy);
+        let filter = FeedFilter {
+            kinds,
+            requested_areas,
+            areas,
+        };
+        pairs.finish(filter)
+    }
+
+    pub fn query(&self, limit: i64) -> NoticeQuery {
+        NoticeQuery {
+            kinds: self.kinds.clone(),
+            areas: self.areas.clone(),
+            limit,
+            ..Default::default()
+        }
+    }
+}
+
+/// `from` is inclusive and `to` is inclusive of its whole day (or instant).
+#[derive(Clone, Copy)]
+enum Bound {
+    From,
+    To,
+}
+
+fn instant(value: &str, bound: Bound) -> Result<DateTime<Utc>, String> {
+    if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        return Ok(match bound {
+            Bound::From => start_of_oslo_day(date),
+            Bound::To => start_of_oslo_day(date + Duration::days(1)),
+        });
+    }
+    match DateTime::parse_from_rfc3339(value) {
+        Ok(at) => Ok(match bound {
+            Bound::From => at.with_timezone(&Utc),
+            Bound::To => at.with_timezone(&Utc) + Duration::microseconds(1),
+        }),
+        Err(_) => Err(format!(
+            "{value:?} is not a date (YYYY-MM-DD) or an RFC 3339 instant"
+        )),
+    }
+}
+
+fn bound(pairs: &mut Pairs, name: &str, kind: Bound) -> Option<DateTime<Utc>> {
+    let value = pairs.single(name)?;
+    instant(&value, kind).map_err(|m| pairs.fail(name, m)).ok()
+}
+
+/// The filters and page of `GET /api/v1/notices`.
+pub fn list_query(query_string: &str, taxonomy: &Taxonomy) -> Result<NoticeQuery, ApiError> {
+    let mut pairs = Pairs::parse(
+        query_string,
+        &[
+            "kind", "area", "q", "from", "to", "status", "limit", "cursor",
+        ],
+    );
+    let kinds = kinds(&mut pairs);
+    let (_, areas) = areas(&mut pairs, taxonomy);
+    let statuses = pairs.each("status", |v| v.parse::<Status>());
+    if !kinds.is_empty() {
+        for status in &statuses {
+            if !kinds.contains(&status.kind()) {
+                pairs.fail(
+                    "status",
+                    format!(
+                        "{status} applies to {} notices, which kind excludes",
+                        status.kind()
+                    ),
+                );
+            }
+        }
+    }
+    let text = pairs.single("q").map(|q| q.trim().to_owned());
+    match &text {
+        Some(q) if q.is_empty() => pairs.fail("q", "must not be empty"),
+        Some(q) if q.chars().count() > MAX_QUERY_CHARS => {
+            pairs.fail("q", format!("at most {MAX_QUERY_CHARS} characters"))
+        }
+        _ => {}
+    }
+    let from = bound(&mut pairs, "from", Bound::From);
+    let until = bound(&mut pairs, "to", Bound::To);
+    if let (Some(from), Some(until)) = (from, until) {
+        if until <= from {
+            pairs.fail("to", "is before from");
+        }
+    }
+    let limit = match pairs.single("limit") {
+        None => DEFAULT_LIMIT,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+            _ => {
+                pairs.fail(
+                    "limit",
+                    format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                );
+                DEFAULT_LIMIT
+            }
+        },
+    };
+    let after = pairs
+        .single("cursor")
+        .and_then(|c| match decode_cursor(&c) {
+            Some(position) => Some(position),
+            None => {
+                pairs.fail(
+                    "cursor",
+                    "is not a cursor this API gave out; start again without it",
+                );
+                None
+            }
+        });
+    let query = NoticeQuery {
+        kinds,
+        areas,
+        text,
+        from,
+        until,
+        statuses,
+        after,
+        limit,
+    };
+    pairs.finish(query)
+}
+
+/// An opaque token for the position after a notice in list order.
+pub fn encode_cursor(published_at: DateTime<Utc>, id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}.{}", published_at.timestamp_micros(), id))
+}
+
+fn decode_cursor(cursor: &str) -> Option<(DateTime<Utc>, Uuid)> {
+    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
+    let (micros, id) = raw.split_once('.')?;
+    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+    Some((at, Uuid::parse_str(id).ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taxonomy() -> Taxonomy {
+        Taxonomy::new(crate::seed::taxonomy())
+    }
+
+    fn fields(result: Result<NoticeQuery, ApiError>) -> Vec<String> {
+        match result {
+            Err(ApiError::InvalidParameters(errors)) => {
+                errors.into_iter().map(|e| e.field).collect()
+            }
+            other => panic!("expected invalid parameters, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn cursors_round_trip() {
+        let at = DateTime::from_timestamp_micros(1_603_749_600_123_456).unwrap();
+        let id = Uuid::new_v4();
+        assert_eq!(decode_cursor(&encode_cursor(at, id)), Some((at, id)));
+        assert_eq!(decode_cursor("not-a-cursor"), None);
+    }
+
+    #[test]
+    fn every_bad_parameter_is_named_at_once() {
+        let bad = fields(list_query(
+            "limit=0&kind=event&area=nowhere&from=yesterday&foo=1",
+            &taxonomy(),
+        ));
+        assert_eq!(bad, ["foo", "kind", "area", "from", "limit"]);
+    }
+
+    #[test]
+    fn dates_cover_whole_oslo_days() {
+        let q = list_query("from=2020-04-21&to=2020-04-21", &taxonomy()).unwrap();
+        assert_eq!(q.from.unwrap().to_rfc3339(), "2020-04-20T22:00:00+00:00");
+        assert_eq!(q.until.unwrap().to_rfc3339(), "2020-04-21T22:00:00+00:00");
+    }
+
+    #[test]
+    fn a_status_of_another_kind_is_refused() {
+        assert_eq!(
+            fields(list_query("kind=news&status=open", &taxonomy())),
+            ["status"]
+        );
+        assert!(list_query("kind=grant&status=open", &taxonomy()).is_ok());
+    }
+
+    #[test]
+    fn single_parameters_may_not_repeat() {
+        assert_eq!(
+            fields(list_query("limit=5&limit=6", &taxonomy())),
+            ["limit"]
+        );
+    }
+}

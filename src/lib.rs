@@ -1,0 +1,97 @@
+//! Tavla: Helsedirektoratet's dated notices as JSON, feeds and pages.
+
+pub mod config;
+pub mod domain;
+pub mod feeds;
+pub mod http;
+pub mod pages;
+pub mod seed;
+pub mod store;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{middleware, web, App, HttpServer};
+use anyhow::Context;
+
+use config::{base_url_for, Settings};
+use domain::Taxonomy;
+use http::AppState;
+use store::{areas, Store};
+
+/// A configured server, bound to its port but not yet running.
+pub struct Application {
+    port: u16,
+    base_url: String,
+    server: Server,
+}
+
+/// Connects, migrates, loads the areas and (on an empty database) the seed notices.
+pub fn prepare_store(settings: &Settings) -> anyhow::Result<(Store, Taxonomy)> {
+    let store = Store::connect(&settings.backend).context("cannot open the database")?;
+    let applied = store.migrate().context("cannot migrate the database")?;
+    if applied > 0 {
+        tracing::info!(applied, "applied migrations");
+    }
+    let mut conn = store.conn()?;
+    if settings.seed {
+        let loaded = seed::load(&mut conn).context("cannot load the seed data")?;
+        if loaded > 0 {
+            tracing::info!(loaded, "loaded the seed notices into the empty database");
+        }
+    } else {
+        areas::sync(&mut conn, &seed::taxonomy()).context("cannot load the areas")?;
+    }
+    let taxonomy = Taxonomy::new(areas::all(&mut conn)?);
+    Ok((store, taxonomy))
+}
+
+impl Application {
+    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        let (store, taxonomy) = prepare_store(&settings)?;
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let addr = listener.local_addr()?;
+        let base_url = settings
+            .base_url
+            .clone()
+            .unwrap_or_else(|| base_url_for(addr));
+        let state = web::Data::new(AppState {
+            store,
+            taxonomy: Arc::new(taxonomy),
+            base_url: base_url.clone(),
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .wrap(middleware::Compress::default())
+                .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
+                .configure(http::configure)
+        })
+        .listen(listener)?
+        .run();
+        Ok(Self {
+            port: addr.port(),
+            base_url,
+            server,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Handle to stop the server gracefully.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,43 @@
+//! What the templates show of a notice.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::time::{norwegian_date, rfc3339_oslo};
+use crate::domain::{Details, Notice};
+use crate::feeds::key_facts;
+
+pub struct NoticeCard {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub kind_label: &'static str,
+    pub published_date: String,
+    pub published_iso: String,
+    pub status_label: Option<&'static str>,
+    pub facts: Vec<String>,
+    /// (url, label): where to apply or register.
+    pub action_link: Option<(String, &'static str)>,
+}
+
+impl NoticeCard {
+    pub fn new(notice: &Notice, now: DateTime<Utc>) -> Self {
+        let action_link = match &notice.details {
+            Details::Grant(g) => g.apply_url.clone().map(|u| (u, "Søk her")),
+            Details::Webinar(w) if !w.cancelled => {
+                w.registration_url.clone().map(|u| (u, "Meld deg på"))
+            }
+            _ => None,
+        };
+        Self {
+            slug: notice.slug.clone(),
+            title: notice.title.clone(),
+            summary: notice.summary.clone(),
+            kind_label: notice.kind().label(),
+            published_date: norwegian_date(notice.published_at),
+            published_iso: rfc3339_oslo(notice.published_at),
+            status_label: notice.status(now).map(|s| s.label()),
+            facts: key_facts(notice, now),
+            action_link,
+        }
+    }
+}

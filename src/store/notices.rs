@@ -1,0 +1,329 @@
+//! The `notices` and `notice_areas` tables.
+
+use std::collections::HashMap;
+
+use super::MultiBackend;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::dsl::count_star;
+use diesel::expression::BoxableExpression;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable};
+use uuid::Uuid;
+
+use super::schema::{areas, notice_areas, notices};
+use super::{DbConnection, StoreError, StoreResult};
+use crate::domain::{Details, GrantDetails, Kind, Notice, State, Status, WebinarDetails};
+
+/// A row as stored: instants in UTC, kind details in nullable columns.
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = notices, treat_none_as_null = true)]
+struct NoticeRow {
+    id: String,
+    slug: String,
+    kind: String,
+    state: String,
+    title: String,
+    summary: String,
+    body: Option<String>,
+    source_url: Option<String>,
+    published_at: NaiveDateTime,
+    revision: i32,
+    deadline: Option<NaiveDateTime>,
+    amount_nok: Option<i64>,
+    applicants: Option<String>,
+    apply_url: Option<String>,
+    starts_at: Option<NaiveDateTime>,
+    ends_at: Option<NaiveDateTime>,
+    registration_url: Option<String>,
+    cancelled: bool,
+    cancellation_note: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+fn utc(naive: NaiveDateTime) -> DateTime<Utc> {
+    naive.and_utc()
+}
+
+impl NoticeRow {
+    fn from_notice(n: &Notice) -> Self {
+        let none = (None, None, None, None);
+        let (deadline, amount_nok, applicants, apply_url) = match &n.details {
+            Details::Grant(g) => (
+                g.deadline.map(|d| d.naive_utc()),
+                g.amount_nok,
+                Some(serde_json::to_string(&g.applicants).expect("strings serialise")),
+                g.apply_url.clone(),
+            ),
+            _ => none,
+        };
+        let (starts_at, ends_at, registration_url, cancelled, cancellation_note) = match &n.details
+        {
+            Details::Webinar(w) => (
+                w.starts_at.map(|d| d.naive_utc()),
+                w.ends_at.map(|d| d.naive_utc()),
+                w.registration_url.clone(),
+                w.cancelled,
+                w.cancellation_note.clone(),
+            ),
+            _ => (None, None, None, false, None),
+        };
+        Self {
+            id: n.id.to_string(),
+            slug: n.slug.clone(),
+            kind: n.kind().as_str().to_owned(),
+            state: n.state.as_str().to_owned(),
+            title: n.title.clone(),
+            summary: n.summary.clone(),
+            body: n.body.clone(),
+            source_url: n.source_url.clone(),
+            published_at: n.published_at.naive_utc(),
+            revision: n.revision,
+            deadline,
+            amount_nok,
+            applicants,
+            apply_url,
+            starts_at,
+            ends_at,
+            registration_url,
+            cancelled,
+            cancellation_note,
+            created_at: n.created_at.naive_utc(),
+            updated_at: n.updated_at.naive_utc(),
+        }
+    }
+
+    fn into_notice(self, areas: Vec<String>) -> StoreResult<Notice> {
+        let corrupt = |what: String| StoreError::Corrupt(format!("notice {}: {what}", self.id));
+        let kind: Kind = self.kind.parse().map_err(corrupt)?;
+        let state: State = self.state.parse().map_err(corrupt)?;
+        let id = Uuid::parse_str(&self.id).map_err(|e| corrupt(e.to_string()))?;
+        let details = match kind {
+            Kind::Grant => Details::Grant(GrantDetails {
+                deadline: self.deadline.map(utc),
+                amount_nok: self.amount_nok,
+                applicants: match &self.applicants {
+                    Some(json) => serde_json::from_str(json).map_err(|e| corrupt(e.to_string()))?,
+                    None => Vec::new(),
+                },
+                apply_url: self.apply_url,
+            }),
+            Kind::Webinar => Details::Webinar(WebinarDetails {
+                starts_at: self.starts_at.map(utc),
+                ends_at: self.ends_at.map(utc),
+                registration_url: self.registration_url,
+                cancelled: self.cancelled,
+                cancellation_note: self.cancellation_note,
+            }),
+            Kind::News => Details::News,
+        };
+        Ok(Notice {
+            id,
+            slug: self.slug,
+            state,
+            title: self.title,
+            summary: self.summary,
+            body: self.body,
+            source_url: self.source_url,
+            published_at: utc(self.published_at),
+            revision: self.revision,
+            areas,
+            details,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        })
+    }
+}
+
+/// What the public lists ask for. Every list is newest first, ties broken by id.
+#[derive(Debug, Clone, Default)]
+pub struct NoticeQuery {
+    /// Any of these kinds; empty means every kind.
+    pub kinds: Vec<Kind>,
+    /// Tagged with any of these areas; empty means every area.
+    pub areas: Vec<String>,
+    /// Words that must appear in the title, summary or body.
+    pub text: Option<String>,
+    /// Published at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Published before.
+    pub until: Option<DateTime<Utc>>,
+    /// Any of these statuses, as they are at the query's instant.
+    pub statuses: Vec<Status>,
+    /// Only notices after this (published_at, id) in the list's order.
+    pub after: Option<(DateTime<Utc>, Uuid)>,
+    pub limit: i64,
+}
+
+type Predicate = Box<dyn BoxableExpression<notices::table, MultiBackend, SqlType = Nullable<Bool>>>;
+
+/// Where a status holds at `now`, as SQL, so filters and pagination agree.
+fn status_predicate(status: Status, now: NaiveDateTime) -> Predicate {
+    use super::schema::notices::dsl::*;
+    let webinar_end_passed = ends_at.le(now).or(ends_at
+        .is_null()
+        .and(starts_at.is_null().or(starts_at.le(now))));
+    match status {
+        Status::Open => Box::new(
+            kind.eq("grant")
+                .nullable()
+                .and(deadline.is_null().or(deadline.gt(now))),
+        ),
+        Status::Closed => Box::new(kind.eq("grant").nullable().and(deadline.le(now))),
+        Status::Cancelled => Box::new(kind.eq("webinar").and(cancelled).nullable()),
+        Status::Past => Box::new(
+            kind.eq("webinar")
+                .and(cancelled.eq(false))
+                .nullable()
+                .and(webinar_end_passed),
+        ),
+        Status::Upcoming => Box::new(
+            kind.eq("webinar")
+                .and(cancelled.eq(false))
+                .nullable()
+                .and(ends_at.gt(now).or(ends_at.is_null().and(starts_at.gt(now)))),
+        ),
+    }
+}
+
+/// `%` and `_` are literal in the user's words.
+fn like_pattern(word: &str) -> String {
+    let escaped = word
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Notices the public may see at `now` that match `query`, in list order.
+pub fn list_public(
+    conn: &mut DbConnection,
+    query: &NoticeQuery,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Notice>> {
+    use notices::dsl as n;
+    let now = now.naive_utc();
+    let mut select = notices::table
+        .filter(n::state.eq(State::Published.as_str()))
+        .filter(n::published_at.le(now))
+        .into_boxed::<MultiBackend>();
+    if !query.kinds.is_empty() {
+        select = select.filter(n::kind.eq_any(query.kinds.iter().map(|k| k.as_str())));
+    }
+    if !query.areas.is_empty() {
+        let tagged = notice_areas::table
+            .filter(notice_areas::area_slug.eq_any(query.areas.clone()))
+            .select(notice_areas::notice_id);
+        select = select.filter(n::id.eq_any(tagged));
+    }
+    if let Some(text) = &query.text {
+        for word in text.split_whitespace() {
+            let pattern = like_pattern(word);
+            select = select.filter(
+                n::title
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(n::summary.like(pattern.clone()).escape('\\'))
+                    .nullable()
+                    .or(n::body.like(pattern).escape('\\')),
+            );
+        }
+    }
+    if let Some(from) = query.from {
+        select = select.filter(n::published_at.ge(from.naive_utc()));
+    }
+    if let Some(until) = query.until {
+        select = select.filter(n::published_at.lt(until.naive_utc()));
+    }
+    if let Some((first, rest)) = query.statuses.split_first() {
+        let any = rest.iter().fold(status_predicate(*first, now), |acc, s| {
+            Box::new(acc.or(status_predicate(*s, now)))
+        });
+        select = select.filter(any);
+    }
+    if let Some((at, id)) = query.after {
+        let at = at.naive_utc();
+        select = select.filter(
+            n::published_at
+                .lt(at)
+                .or(n::published_at.eq(at).and(n::id.lt(id.to_string()))),
+        );
+    }
+    let rows = select
+        .order((n::published_at.desc(), n::id.desc()))
+        .limit(query.limit)
+        .select(NoticeRow::as_select())
+        .load(conn)?;
+    with_areas(conn, rows)
+}
+
+/// Attaches each row's areas, in the taxonomy's order.
+fn with_areas(conn: &mut DbConnection, rows: Vec<NoticeRow>) -> StoreResult<Vec<Notice>> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let links: Vec<(String, String)> = notice_areas::table
+        .inner_join(areas::table)
+        .filter(notice_areas::notice_id.eq_any(ids))
+        .order((notice_areas::notice_id, areas::position))
+        .select((notice_areas::notice_id, notice_areas::area_slug))
+        .load(conn)?;
+    let mut by_notice: HashMap<String, Vec<String>> = HashMap::new();
+    for (notice_id, area) in links {
+        by_notice.entry(notice_id).or_default().push(area);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let areas = by_notice.remove(&row.id).unwrap_or_default();
+            row.into_notice(areas)
+        })
+        .collect()
+}
+
+/// One notice in any state, by id or by slug.
+pub fn find(conn: &mut DbConnection, id_or_slug: &str) -> StoreResult<Option<Notice>> {
+    let row = notices::table
+        .filter(notices::id.eq(id_or_slug).or(notices::slug.eq(id_or_slug)))
+        .select(NoticeRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(with_areas(conn, row.into_iter().collect())?.pop())
+}
+
+pub fn count(conn: &mut DbConnection) -> StoreResult<i64> {
+    Ok(notices::table.select(count_star()).first(conn)?)
+}
+
+/// A slug not yet taken: the wanted one, or it with `-2`, `-3`, … added.
+pub fn free_slug(conn: &mut DbConnection, wanted: &str) -> StoreResult<String> {
+    let taken: Vec<String> = notices::table
+        .filter(
+            notices::slug
+                .like(format!("{}%", wanted.replace('_', "\\_")))
+                .escape('\\'),
+        )
+        .select(notices::slug)
+        .load(conn)?;
+    let mut candidate = wanted.to_owned();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{wanted}-{n}");
+        n += 1;
+    }
+    Ok(candidate)
+}
+
+/// Stores a new notice and its areas, within the caller's transaction.
+pub fn insert(conn: &mut DbConnection, notice: &Notice) -> StoreResult<()> {
+    diesel::insert_into(notices::table)
+        .values(NoticeRow::from_notice(notice))
+        .execute(conn)?;
+    // One row at a time: batch inserts are not portable across backends in diesel.
+    for area in &notice.areas {
+        diesel::insert_into(notice_areas::table)
+            .values((
+                notice_areas::notice_id.eq(notice.id.to_string()),
+                notice_areas::area_slug.eq(area.as_str()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

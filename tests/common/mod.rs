@@ -1,0 +1,180 @@
+//! Starts the real server on a free loopback port with its own fresh database.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use actix_web::dev::ServerHandle;
+use serde_json::Value;
+use tavla::config::Settings;
+use tavla::store::{Backend, Store};
+use tempfile::TempDir;
+
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db_path: PathBuf,
+    handle: ServerHandle,
+    dir: TempDir,
+}
+
+fn settings(db_path: &std::path::Path) -> Settings {
+    Settings {
+        backend: Backend::Sqlite(db_path.to_string_lossy().into_owned()),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        base_url: None,
+        seed: true,
+    }
+}
+
+fn start(db_path: &std::path::Path) -> (String, ServerHandle) {
+    let app = tavla::Application::build(settings(db_path)).expect("the app starts");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    (base, handle)
+}
+
+impl TestApp {
+    /// A fresh database, seeded, behind a running server.
+    pub async fn spawn() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join("tavla.db");
+        let (base, handle) = start(&db_path);
+        Self {
+            base,
+            client: reqwest::Client::new(),
+            db_path,
+            handle,
+            dir,
+        }
+    }
+
+    /// Stops the server and starts a new one on the same database.
+    pub async fn restart(self) -> Self {
+        self.handle.stop(true).await;
+        let (base, handle) = start(&self.db_path);
+        Self {
+            base,
+            handle,
+            ..self
+        }
+    }
+
+    /// Direct access to the storage layer, as another process would have.
+    pub fn store(&self) -> Store {
+        Store::connect(&Backend::Sqlite(
+            self.db_path.to_string_lossy().into_owned(),
+        ))
+        .unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// GET that must answer 200 with JSON.
+    pub async fn json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.unwrap()
+    }
+
+    pub async fn text(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.unwrap()
+    }
+
+    /// Every public notice, walking the pages `limit` at a time.
+    pub async fn all_notices(&self, filter: &str, limit: usize) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut path = format!("/api/v1/notices?limit={limit}{filter}");
+            if let Some(c) = &cursor {
+                path.push_str(&format!("&cursor={c}"));
+            }
+            let page = self.json(&path).await;
+            let batch = page["items"].as_array().unwrap();
+            assert!(batch.len() <= limit);
+            items.extend(batch.iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => break,
+            }
+            assert!(items.len() < 10_000, "pagination does not end");
+        }
+        items
+    }
+
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
+
+/// Asserts a problem+json answer with `status` naming `field`.
+pub async fn assert_problem(
+    response: reqwest::Response,
+    status: u16,
+    field: Option<&str>,
+) -> Value {
+    assert_eq!(response.status(), status);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert!(body["type"].is_string() && body["title"].is_string() && body["detail"].is_string());
+    if let Some(field) = field {
+        let errors = body["errors"].as_array().expect("errors listed");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["field"] == field && e["message"].is_string()),
+            "{field} not named in {body}"
+        );
+        assert!(body["detail"].as_str().unwrap().contains(field));
+    }
+    body
+}
+
+/// A published news notice, ready to store through the storage layer.
+pub fn news_notice(title: &str, summary: &str) -> tavla::domain::Notice {
+    let now = tavla::domain::time::now();
+    tavla::domain::Notice {
+        id: uuid::Uuid::new_v4(),
+        slug: tavla::domain::slug::slugify(title),
+        state: tavla::domain::State::Published,
+        title: title.to_owned(),
+        summary: summary.to_owned(),
+        body: None,
+        source_url: None,
+        published_at: now,
+        revision: 1,
+        areas: vec!["helsetjenester".to_owned()],
+        details: tavla::domain::Details::News,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Stores notices directly, as another writer would.
+pub fn insert(app: &TestApp, notices: &[tavla::domain::Notice]) {
+    let store = app.store();
+    let mut conn = store.conn().unwrap();
+    for notice in notices {
+        tavla::store::notices::insert(&mut conn, notice).unwrap();
+    }
+}
