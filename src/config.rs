@@ -1,17 +1,41 @@
 //! Settings from the environment and flags, validated once at start.
 
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::Duration;
 
 use url::Url;
 
-use crate::store::Backend;
+use crate::store::{Backend, PoolOptions};
 
-/// `TAVLA_DATABASE_URL` / `--database-url`.
+/// Where the data lives and how the connection pool behaves.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DatabaseArgs {
-    /// A SQLite file path, or `sqlite://PATH`.
+    /// A SQLite file path (or `sqlite://PATH`), or a `postgres://` URL.
     #[arg(long, env = "TAVLA_DATABASE_URL", default_value = "tavla.db")]
     pub database_url: String,
+    /// Most connections this instance holds open.
+    #[arg(long, env = "TAVLA_DB_POOL_SIZE", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_pool_size: u32,
+    /// Seconds a request waits for a free connection before failing.
+    #[arg(long, env = "TAVLA_DB_CONNECT_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub db_connect_timeout: u64,
+    /// Seconds any one statement may run (PostgreSQL).
+    #[arg(long, env = "TAVLA_DB_STATEMENT_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub db_statement_timeout: u64,
+    /// Seconds a start keeps retrying an unreachable database before giving up.
+    #[arg(long, env = "TAVLA_DB_STARTUP_WAIT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub db_startup_wait: u64,
+}
+
+impl DatabaseArgs {
+    pub fn pool_options(&self) -> PoolOptions {
+        PoolOptions {
+            max_size: self.db_pool_size,
+            connect_timeout: Duration::from_secs(self.db_connect_timeout),
+            statement_timeout: Duration::from_secs(self.db_statement_timeout),
+            startup_wait: Duration::from_secs(self.db_startup_wait),
+        }
+    }
 }
 
 /// The flags of `tavla serve`; each also has an environment variable.
@@ -32,6 +56,7 @@ pub struct ServeArgs {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub backend: Backend,
+    pub pool: PoolOptions,
     pub bind: SocketAddr,
     /// Without a trailing slash. `None` means "from the bound address".
     pub base_url: Option<String>,
@@ -84,6 +109,7 @@ impl Settings {
             .map_err(|m| invalid("TAVLA_BASE_URL", m))?;
         Ok(Self {
             backend,
+            pool: args.database.pool_options(),
             bind,
             base_url,
             seed: true,
@@ -120,6 +146,10 @@ mod tests {
         ServeArgs {
             database: DatabaseArgs {
                 database_url: db.into(),
+                db_pool_size: 8,
+                db_connect_timeout: 5,
+                db_statement_timeout: 10,
+                db_startup_wait: 30,
             },
             bind: bind.into(),
             base_url: base_url.map(Into::into),
@@ -144,6 +174,12 @@ mod tests {
         assert_eq!(e.name, "TAVLA_BASE_URL");
         let e = Settings::from_args(&args("127.0.0.1:0", None, "mysql://x")).unwrap_err();
         assert_eq!(e.name, "TAVLA_DATABASE_URL");
+        let pg = Settings::from_args(&args("127.0.0.1:0", None, "postgres://u@localhost/tavla"))
+            .unwrap();
+        assert_eq!(
+            pg.backend,
+            Backend::Postgres("postgres://u@localhost/tavla".into())
+        );
     }
 
     #[test]

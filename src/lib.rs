@@ -18,6 +18,7 @@ use anyhow::Context;
 use config::{base_url_for, Settings};
 use domain::Taxonomy;
 use http::AppState;
+use store::version::{self, VersionWatch};
 use store::{areas, Store};
 
 /// A configured server, bound to its port but not yet running.
@@ -29,7 +30,16 @@ pub struct Application {
 
 /// Connects, migrates, loads the areas and (on an empty database) the seed notices.
 pub fn prepare_store(settings: &Settings) -> anyhow::Result<(Store, Taxonomy)> {
-    let store = Store::connect(&settings.backend).context("cannot open the database")?;
+    let store = Store::connect(&settings.backend, &settings.pool)?;
+    store
+        .wait_until_reachable(settings.pool.startup_wait)
+        .with_context(|| {
+            format!(
+                "cannot reach the database ({}) within {}s",
+                settings.backend.redacted(),
+                settings.pool.startup_wait.as_secs()
+            )
+        })?;
     let applied = store.migrate().context("cannot migrate the database")?;
     if applied > 0 {
         tracing::info!(applied, "applied migrations");
@@ -57,10 +67,16 @@ impl Application {
             .base_url
             .clone()
             .unwrap_or_else(|| base_url_for(addr));
+        let watch = Arc::new(VersionWatch::default());
+        watch.observe(version::current(&mut *store.conn()?)?);
+        // Stops by itself once the server, the watch's only other owner, is gone.
+        tokio::spawn(version::poll(store.clone(), Arc::downgrade(&watch)));
         let state = web::Data::new(AppState {
             store,
             taxonomy: Arc::new(taxonomy),
             base_url: base_url.clone(),
+            version: watch,
+            feeds: Default::default(),
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -58,7 +58,9 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
 
 fn migrate(args: &DatabaseArgs) -> anyhow::Result<()> {
     let backend = config::parse_backend(args)?;
-    let store = Store::connect(&backend)?;
+    let options = args.pool_options();
+    let store = Store::connect(&backend, &options)?;
+    store.wait_until_reachable(options.startup_wait)?;
     let applied = store.migrate()?;
     println!("applied {applied} migration(s)");
     Ok(())

@@ -10,7 +10,9 @@ use crate::domain::time::{now, start_of_oslo_day};
 use diesel::Connection;
 
 use crate::domain::{Area, Details, GrantDetails, Notice, State, WebinarDetails};
-use crate::store::{areas, notices, DbConnection, StoreResult};
+use crate::store::{
+    areas, lock_for_transaction, notices, version, DbConnection, StoreResult, SEED_LOCK,
+};
 
 pub const ACCESS_PACKAGES: &str =
     include_str!("../seeds/tilgangspakke-helse-pleie-omsorg-og-vern.md");
@@ -131,8 +133,10 @@ pub fn notices() -> Vec<Notice> {
 /// Brings the areas up to date and, on an empty database, loads the seed
 /// notices in one transaction. Returns how many notices it loaded.
 pub fn load(conn: &mut DbConnection) -> StoreResult<usize> {
-    areas::sync(conn, &taxonomy())?;
     conn.transaction(|conn| {
+        // Instances starting together on one PostgreSQL seed it once.
+        lock_for_transaction(conn, SEED_LOCK)?;
+        areas::sync(conn, &taxonomy())?;
         if notices::count(conn)? > 0 {
             return Ok(0);
         }
@@ -140,6 +144,7 @@ pub fn load(conn: &mut DbConnection) -> StoreResult<usize> {
         for notice in &seeds {
             notices::insert(conn, notice)?;
         }
+        version::bump(conn)?;
         Ok(seeds.len())
     })
 }

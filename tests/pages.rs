@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, TestDb};
 
 async fn html(app: &TestApp, path: &str) -> String {
     let response = app.get(path).await;
@@ -14,85 +14,77 @@ async fn html(app: &TestApp, path: &str) -> String {
     response.text().await.unwrap()
 }
 
-#[tokio::test]
-async fn every_feed_link_resolves_to_its_notice_page() {
-    let app = TestApp::spawn().await;
-    let xml = app.text("/feed.rss").await;
-    let parsed = feed_rs::parser::parse(xml.as_bytes()).unwrap();
-    for entry in &parsed.entries {
-        let link = &entry.links[0].href;
-        let path = link
-            .strip_prefix(&app.base)
-            .expect("links use the base URL");
-        let page = html(&app, path).await;
-        assert!(page.contains("<html lang=\"nb\">"));
-        let page = page.replace("&#34;", "\"").replace("&quot;", "\"");
-        let title = &entry.title.as_ref().unwrap().content;
+on_every_backend! {
+    async fn every_feed_link_resolves_to_its_notice_page(app: TestApp) {
+        let xml = app.text("/feed.rss").await;
+        let parsed = feed_rs::parser::parse(xml.as_bytes()).unwrap();
+        for entry in &parsed.entries {
+            let link = &entry.links[0].href;
+            let path = link
+                .strip_prefix(&app.base)
+                .expect("links use the base URL");
+            let page = html(&app, path).await;
+            assert!(page.contains("<html lang=\"nb\">"));
+            let page = page.replace("&#34;", "\"").replace("&quot;", "\"");
+            let title = &entry.title.as_ref().unwrap().content;
+            assert!(
+                page.contains(&format!("<h1>{title}</h1>")),
+                "{path} shows its title"
+            );
+        }
+    }
+
+    async fn a_notice_page_shows_date_summary_and_details(app: TestApp) {
+        let page = html(&app, "/notices/iplos-kpr-opplaering").await;
+        assert!(page.contains("<h1>IPLOS/KPR opplæring</h1>"));
         assert!(
-            page.contains(&format!("<h1>{title}</h1>")),
-            "{path} shows its title"
+            page.contains("Publisert <time datetime=\"2020-05-12T00:00:00+02:00\">12.05.2020</time>")
         );
+        assert!(page.contains("IPLOS og KPR - webinar i oktober/ november er avlyst"));
+        assert!(page.contains("Avlyst"));
+        assert!(page.contains("href=\"/areas/pleie-og-omsorgstjenester-i-institusjon\""));
+        let grant = html(&app, "/notices/tilskudd-til-hospitering").await;
+        assert!(grant.contains("Søknadsfrist: løpende"));
     }
-}
 
-#[tokio::test]
-async fn a_notice_page_shows_date_summary_and_details() {
-    let app = TestApp::spawn().await;
-    let page = html(&app, "/notices/iplos-kpr-opplaering").await;
-    assert!(page.contains("<h1>IPLOS/KPR opplæring</h1>"));
-    assert!(
-        page.contains("Publisert <time datetime=\"2020-05-12T00:00:00+02:00\">12.05.2020</time>")
-    );
-    assert!(page.contains("IPLOS og KPR - webinar i oktober/ november er avlyst"));
-    assert!(page.contains("Avlyst"));
-    assert!(page.contains("href=\"/areas/pleie-og-omsorgstjenester-i-institusjon\""));
-    let grant = html(&app, "/notices/tilskudd-til-hospitering").await;
-    assert!(grant.contains("Søknadsfrist: løpende"));
-}
-
-#[tokio::test]
-async fn the_front_page_lists_the_latest_notices() {
-    let app = TestApp::spawn().await;
-    let page = html(&app, "/").await;
-    assert!(page.contains("<html lang=\"nb\">"));
-    assert!(page.contains("rel=\"alternate\" type=\"application/rss+xml\""));
-    let notices = app.all_notices("", 100).await;
-    let mut last = 0;
-    for notice in &notices {
-        let link = format!("href=\"/notices/{}\"", notice["slug"].as_str().unwrap());
-        let at = page
-            .find(&link)
-            .unwrap_or_else(|| panic!("{link} on the front page"));
-        assert!(at > last, "newest first");
-        last = at;
+    async fn the_front_page_lists_the_latest_notices(app: TestApp) {
+        let page = html(&app, "/").await;
+        assert!(page.contains("<html lang=\"nb\">"));
+        assert!(page.contains("rel=\"alternate\" type=\"application/rss+xml\""));
+        let notices = app.all_notices("", 100).await;
+        let mut last = 0;
+        for notice in &notices {
+            let link = format!("href=\"/notices/{}\"", notice["slug"].as_str().unwrap());
+            let at = page
+                .find(&link)
+                .unwrap_or_else(|| panic!("{link} on the front page"));
+            assert!(at > last, "newest first");
+            last = at;
+        }
     }
-}
 
-#[tokio::test]
-async fn an_area_page_shows_its_description_and_notices() {
-    let app = TestApp::spawn().await;
-    let page = html(&app, "/areas/barnevern-og-familievern").await;
-    assert!(page.contains("<h1>Barnevern og familievern</h1>"));
-    assert!(page.contains(
-        "Denne fullmakten gir tilgang til alle tjenester knyttet til barnevern og familievern."
-    ));
-    assert!(page.contains("/notices/webinar-for-helsestasjon-og-skolehelse"));
-    assert!(page.contains("/feed.rss?area=barnevern-og-familievern"));
-    assert!(!page.contains("/notices/tilskudd-til-hospitering"));
-}
+    async fn an_area_page_shows_its_description_and_notices(app: TestApp) {
+        let page = html(&app, "/areas/barnevern-og-familievern").await;
+        assert!(page.contains("<h1>Barnevern og familievern</h1>"));
+        assert!(page.contains(
+            "Denne fullmakten gir tilgang til alle tjenester knyttet til barnevern og familievern."
+        ));
+        assert!(page.contains("/notices/webinar-for-helsestasjon-og-skolehelse"));
+        assert!(page.contains("/feed.rss?area=barnevern-og-familievern"));
+        assert!(!page.contains("/notices/tilskudd-til-hospitering"));
+    }
 
-#[tokio::test]
-async fn unknown_pages_are_404() {
-    let app = TestApp::spawn().await;
-    assert_eq!(app.get("/notices/finnes-ikke").await.status(), 404);
-    assert_eq!(app.get("/areas/finnes-ikke").await.status(), 404);
-    let page = app
-        .client
-        .get(app.url("/finnes/ikke"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 404);
-    assert!(page.text().await.unwrap().contains("lang=\"nb\""));
+    async fn unknown_pages_are_404(app: TestApp) {
+        assert_eq!(app.get("/notices/finnes-ikke").await.status(), 404);
+        assert_eq!(app.get("/areas/finnes-ikke").await.status(), 404);
+        let page = app
+            .client
+            .get(app.url("/finnes/ikke"))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 404);
+        assert!(page.text().await.unwrap().contains("lang=\"nb\""));
+    }
 }

@@ -1,5 +1,6 @@
 //! Feeds: pure functions from notices to bytes.
 
+pub mod cache;
 pub mod rss;
 
 use chrono::{DateTime, Utc};
@@ -77,6 +78,21 @@ pub fn key_facts(notice: &Notice, now: DateTime<Utc>) -> Vec<String> {
         }
     }
     facts
+}
+
+/// The first instant after `now` at which a notice's status or facts would
+/// read differently: a deadline passing, a webinar starting or ending.
+pub fn next_change(notices: &[Notice], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    notices
+        .iter()
+        .flat_map(|n| match &n.details {
+            Details::Grant(g) => vec![g.deadline],
+            Details::Webinar(w) => vec![w.starts_at, w.ends_at],
+            Details::News => vec![],
+        })
+        .flatten()
+        .filter(|at| *at > now)
+        .min()
 }
 
 /// `1 500 000`, with the non-breaking spaces Norwegian uses.

@@ -1,4 +1,6 @@
-//! The feed endpoints: `GET /feed.rss`.
+//! The feed endpoints: `GET /feed.rss`, served from memory while current.
+
+use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -7,6 +9,7 @@ use super::params::FeedFilter;
 use super::problem::ApiError;
 use super::AppState;
 use crate::domain::time::now;
+use crate::feeds::cache::CachedFeed;
 use crate::feeds::{self, FeedInfo};
 use crate::store::notices;
 
@@ -27,21 +30,71 @@ fn describe(state: &AppState, filter: &FeedFilter, request: &HttpRequest) -> Fee
         title.push_str(" – ");
         title.push_str(&parts.join(", "));
     }
-    let query = request.query_string();
-    let self_url = if query.is_empty() {
-        format!("{}{}", state.base_url, request.path())
-    } else {
-        format!("{}{}?{}", state.base_url, request.path(), query)
-    };
     FeedInfo {
         title,
         description:
             "Tilskudd, webinarer og nyheter fra Helsedirektoratet for kommuner og helsetjenesten."
                 .into(),
         site_url: format!("{}/", state.base_url),
-        self_url,
+        self_url: format!("{}{}", state.base_url, request_target(request)),
         base_url: state.base_url.clone(),
     }
+}
+
+/// The path and query exactly as requested.
+fn request_target(request: &HttpRequest) -> String {
+    match request.query_string() {
+        "" => request.path().to_owned(),
+        query => format!("{}?{}", request.path(), query),
+    }
+}
+
+/// The feed from memory if still current, else rendered and kept.
+async fn cached_or_render(
+    state: &AppState,
+    request: &HttpRequest,
+    content_type: &'static str,
+    render: fn(
+        &FeedInfo,
+        &[crate::domain::Notice],
+        &crate::domain::Taxonomy,
+        chrono::DateTime<chrono::Utc>,
+    ) -> String,
+) -> Result<Arc<CachedFeed>, ApiError> {
+    let filter = FeedFilter::parse(request.query_string(), &state.taxonomy)?;
+    let key = request_target(request);
+    let now = now();
+    // Read before the query: a write in between makes the entry stale, never wrongly fresh.
+    let version = state.version.get();
+    if let Some(hit) = state.feeds.get(&key, version, now) {
+        return Ok(hit);
+    }
+    let query = filter.query(FEED_ITEMS);
+    let (found, next_publication) = state
+        .store
+        .run(move |conn| {
+            let found = notices::list_public(conn, &query, now)?;
+            Ok((found, notices::next_publication_after(conn, now)?))
+        })
+        .await?;
+    let info = describe(state, &filter, request);
+    let valid_until = [next_publication, feeds::next_change(&found, now)]
+        .into_iter()
+        .flatten()
+        .min();
+    let feed = CachedFeed {
+        body: render(&info, &found, &state.taxonomy, now),
+        content_type,
+        version,
+        valid_until,
+    };
+    Ok(state.feeds.put(key, feed))
+}
+
+fn respond(feed: &CachedFeed) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, feed.content_type))
+        .body(feed.body.clone())
 }
 
 /// RSS 2.0 of the newest public notices, filtered by `kind` and `area` (both repeatable).
@@ -61,16 +114,12 @@ pub async fn rss(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = FeedFilter::parse(request.query_string(), &state.taxonomy)?;
-    let query = filter.query(FEED_ITEMS);
-    let now = now();
-    let found = state
-        .store
-        .run(move |conn| notices::list_public(conn, &query, now))
-        .await?;
-    let info = describe(&state, &filter, &request);
-    let body = feeds::rss::render(&info, &found, &state.taxonomy, now);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "application/rss+xml; charset=utf-8"))
-        .body(body))
+    let feed = cached_or_render(
+        &state,
+        &request,
+        "application/rss+xml; charset=utf-8",
+        feeds::rss::render,
+    )
+    .await?;
+    Ok(respond(&feed))
 }

@@ -6,7 +6,6 @@ use utoipa::ToSchema;
 
 use super::problem::ApiError;
 use super::AppState;
-use crate::store::Store;
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -31,7 +30,7 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    match state.store.run(Store::ping).await {
+    match state.store.ping().await {
         Ok(()) => Ok(HttpResponse::Ok().json(Health { status: "ok" })),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");

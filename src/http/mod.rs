@@ -15,6 +15,8 @@ use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::domain::Taxonomy;
+use crate::feeds::cache::FeedCache;
+use crate::store::version::VersionWatch;
 use crate::store::Store;
 
 /// What every handler shares.
@@ -23,6 +25,9 @@ pub struct AppState {
     pub taxonomy: Arc<Taxonomy>,
     /// Absolute, without a trailing slash.
     pub base_url: String,
+    /// The newest content version this instance knows of.
+    pub version: Arc<VersionWatch>,
+    pub feeds: FeedCache,
 }
 
 /// Every route of the application.

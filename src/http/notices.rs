@@ -19,7 +19,8 @@ struct ListParameters {
     kind: Option<Vec<String>>,
     /// An area slug; repeat for several (any of them). A parent package covers its sub-packages.
     area: Option<Vec<String>>,
-    /// Words that must all appear in the title, summary or body.
+    /// Full-text search (every word; Norwegian stemming on PostgreSQL, word prefixes on SQLite).
+    /// Results are then ordered by relevance, then date.
     q: Option<String>,
     /// Published on or after: a date (`YYYY-MM-DD`, Oslo time) or an RFC 3339 instant.
     from: Option<String>,
@@ -56,18 +57,18 @@ pub async fn list(
     let now = now();
     let mut found = state
         .store
-        .run(move |conn| notices::list_public(conn, &query, now))
+        .run(move |conn| notices::list_public_ranked(conn, &query, now))
         .await?;
     let next_cursor = if found.len() as i64 > page_size {
         found.truncate(page_size as usize);
-        found.last().map(|n| encode_cursor(n.published_at, n.id))
+        found.last().map(|listed| encode_cursor(listed.position()))
     } else {
         None
     };
     let page = NoticePage {
         items: found
             .iter()
-            .map(|n| NoticeView::new(n, now, &state.base_url))
+            .map(|listed| NoticeView::new(&listed.notice, now, &state.base_url))
             .collect(),
         next_cursor,
     };

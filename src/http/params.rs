@@ -8,7 +8,8 @@ use uuid::Uuid;
 use super::problem::{ApiError, FieldError};
 use crate::domain::time::start_of_oslo_day;
 use crate::domain::{Kind, Status, Taxonomy};
-use crate::store::notices::NoticeQuery;
+use crate::store::notices::{NoticeQuery, Position};
+use crate::store::search::words;
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
@@ -194,6 +195,7 @@ pub fn list_query(query_string: &str, taxonomy: &Taxonomy) -> Result<NoticeQuery
     let text = pairs.single("q").map(|q| q.trim().to_owned());
     match &text {
         Some(q) if q.is_empty() => pairs.fail("q", "must not be empty"),
+        Some(q) if words(q).is_empty() => pairs.fail("q", "has no words to search for"),
         Some(q) if q.chars().count() > MAX_QUERY_CHARS => {
             pairs.fail("q", format!("at most {MAX_QUERY_CHARS} characters"))
         }
@@ -222,6 +224,13 @@ pub fn list_query(query_string: &str, taxonomy: &Taxonomy) -> Result<NoticeQuery
     let after = pairs
         .single("cursor")
         .and_then(|c| match decode_cursor(&c) {
+            Some(position) if position.rank.is_some() != text.is_some() => {
+                pairs.fail(
+                    "cursor",
+                    "belongs to another search; start again without it",
+                );
+                None
+            }
             Some(position) => Some(position),
             None => {
                 pairs.fail(
@@ -245,15 +254,35 @@ pub fn list_query(query_string: &str, taxonomy: &Taxonomy) -> Result<NoticeQuery
 }
 
 /// An opaque token for the position after a notice in list order.
-pub fn encode_cursor(published_at: DateTime<Utc>, id: Uuid) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}.{}", published_at.timestamp_micros(), id))
+pub fn encode_cursor(position: Position) -> String {
+    let mut raw = format!(
+        "{}.{}",
+        position.published_at.timestamp_micros(),
+        position.id
+    );
+    if let Some(rank) = position.rank {
+        raw.push_str(&format!(".{:x}", rank.to_bits()));
+    }
+    URL_SAFE_NO_PAD.encode(raw)
 }
 
-fn decode_cursor(cursor: &str) -> Option<(DateTime<Utc>, Uuid)> {
+fn decode_cursor(cursor: &str) -> Option<Position> {
     let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
-    let (micros, id) = raw.split_once('.')?;
-    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
-    Some((at, Uuid::parse_str(id).ok()?))
+    let mut parts = raw.split('.');
+    let published_at = DateTime::from_timestamp_micros(parts.next()?.parse().ok()?)?;
+    let id = Uuid::parse_str(parts.next()?).ok()?;
+    let rank = match parts.next() {
+        Some(bits) => Some(f64::from_bits(u64::from_str_radix(bits, 16).ok()?)),
+        None => None,
+    };
+    if parts.next().is_some() || rank.is_some_and(|r| !r.is_finite()) {
+        return None;
+    }
+    Some(Position {
+        rank,
+        published_at,
+        id,
+    })
 }
 
 #[cfg(test)]
@@ -275,9 +304,16 @@ mod tests {
 
     #[test]
     fn cursors_round_trip() {
-        let at = DateTime::from_timestamp_micros(1_603_749_600_123_456).unwrap();
+        let published_at = DateTime::from_timestamp_micros(1_603_749_600_123_456).unwrap();
         let id = Uuid::new_v4();
-        assert_eq!(decode_cursor(&encode_cursor(at, id)), Some((at, id)));
+        for rank in [None, Some(0.1234567890123), Some(-3.5)] {
+            let position = Position {
+                rank,
+                published_at,
+                id,
+            };
+            assert_eq!(decode_cursor(&encode_cursor(position)), Some(position));
+        }
         assert_eq!(decode_cursor("not-a-cursor"), None);
     }
 

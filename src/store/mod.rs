@@ -4,22 +4,25 @@
 pub mod areas;
 pub mod notices;
 pub mod schema;
+pub mod search;
+pub mod version;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 /// One connection to whichever backend the database URL names.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
-    Sqlite(diesel::SqliteConnection),
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
 }
 
-pub type DbPool = Pool<ConnectionManager<DbConnection>>;
-
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -40,6 +43,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub enum Backend {
     /// A file path, or `:memory:`.
     Sqlite(String),
+    /// A `postgres://` URL.
+    Postgres(String),
 }
 
 impl Backend {
@@ -49,12 +54,12 @@ impl Backend {
             return Err("the database URL is empty".into());
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err("PostgreSQL is not supported by this build yet; use a SQLite path".into());
+            return Ok(Backend::Postgres(url.to_owned()));
         }
         if let Some((scheme, _)) = url.split_once("://") {
             if scheme != "sqlite" {
                 return Err(format!(
-                    "unknown database scheme {scheme:?}: use a SQLite path"
+                    "unknown database scheme {scheme:?}: use postgres://… or a SQLite path"
                 ));
             }
         }
@@ -62,53 +67,145 @@ impl Backend {
         Ok(Backend::Sqlite(path.to_owned()))
     }
 
-    fn connection_url(&self) -> &str {
+    /// For logs: the URL without its password.
+    pub fn redacted(&self) -> String {
         match self {
-            Backend::Sqlite(path) => path,
+            Backend::Sqlite(path) => format!("sqlite {path}"),
+            Backend::Postgres(url) => match url::Url::parse(url) {
+                Ok(mut parsed) if parsed.password().is_some() => {
+                    let _ = parsed.set_password(Some("***"));
+                    parsed.to_string()
+                }
+                _ => url.clone(),
+            },
         }
     }
 }
 
-/// Settings every new SQLite connection gets.
-///
-/// WAL with `synchronous=FULL`: a committed write survives a crash of the
-/// process and of the machine. Foreign keys are enforced, and writers wait
-/// for each other instead of failing.
-#[derive(Debug)]
-struct SqlitePragmas;
+/// How the pool behaves; each is a setting of `tavla serve`.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub max_size: u32,
+    /// How long a request waits for a free connection.
+    pub connect_timeout: Duration,
+    /// PostgreSQL's `statement_timeout`: no query runs longer.
+    pub statement_timeout: Duration,
+    /// How long a start waits for an unreachable database before giving up.
+    pub startup_wait: Duration,
+}
 
-impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
-        conn.batch_execute(
-            // busy_timeout first, so the other settings wait for a busy file too.
-            "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-             PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-        )
-        .map_err(diesel::r2d2::Error::QueryError)
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_size: 8,
+            connect_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(10),
+            startup_wait: Duration::from_secs(30),
+        }
     }
 }
+
+/// Opens connections of the configured backend, each with its session settings.
+#[derive(Debug)]
+pub struct Manager {
+    backend: Backend,
+    statement_timeout: Duration,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        use diesel::r2d2::Error;
+        let mut conn = match &self.backend {
+            Backend::Sqlite(path) => DbConnection::Sqlite(
+                SqliteConnection::establish(path).map_err(Error::ConnectionError)?,
+            ),
+            Backend::Postgres(url) => {
+                DbConnection::Pg(PgConnection::establish(url).map_err(Error::ConnectionError)?)
+            }
+        };
+        let settings = match &conn {
+            // WAL with synchronous=FULL: a committed write survives a crash of the process
+            // and of the machine. busy_timeout first, so the rest wait for a busy file too.
+            DbConnection::Sqlite(_) => "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+                .to_owned(),
+            DbConnection::Pg(_) => format!(
+                "SET statement_timeout = {}; SET TIME ZONE 'UTC';",
+                self.statement_timeout.as_millis()
+            ),
+        };
+        conn.batch_execute(&settings).map_err(Error::QueryError)?;
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type DbPool = Pool<Manager>;
 
 /// The pool and the one way to use it from async code.
 #[derive(Clone)]
 pub struct Store {
     pool: DbPool,
+    backend: Backend,
 }
 
 impl Store {
-    pub fn connect(backend: &Backend) -> StoreResult<Self> {
-        let manager = ConnectionManager::<DbConnection>::new(backend.connection_url());
-        let Backend::Sqlite(path) = backend;
+    /// A pool that opens connections lazily; `wait_until_reachable` checks the database.
+    pub fn connect(backend: &Backend, options: &PoolOptions) -> StoreResult<Self> {
+        let manager = Manager {
+            backend: backend.clone(),
+            statement_timeout: options.statement_timeout,
+        };
         // Each connection to ":memory:" would be its own empty database.
-        let max_size = if path == ":memory:" { 1 } else { 8 };
+        let max_size = match backend {
+            Backend::Sqlite(path) if path == ":memory:" => 1,
+            _ => options.max_size,
+        };
         let pool = Pool::builder()
             .max_size(max_size)
-            .connection_timeout(Duration::from_secs(5))
-            .connection_customizer(Box::new(SqlitePragmas))
-            .build(manager)?;
-        Ok(Self { pool })
+            .min_idle(Some(0))
+            .connection_timeout(options.connect_timeout)
+            .test_on_check_out(true)
+            .build_unchecked(manager);
+        Ok(Self {
+            pool,
+            backend: backend.clone(),
+        })
     }
 
-    pub fn conn(&self) -> StoreResult<PooledConnection<ConnectionManager<DbConnection>>> {
+    /// Retries with backoff until the database answers or `wait` has passed.
+    pub fn wait_until_reachable(&self, wait: Duration) -> StoreResult<()> {
+        let started = Instant::now();
+        let mut delay = Duration::from_millis(100);
+        loop {
+            match self.pool.get_timeout(Duration::from_secs(2)) {
+                Ok(_) => return Ok(()),
+                Err(e) if started.elapsed() + delay > wait => return Err(e.into()),
+                Err(e) => {
+                    tracing::warn!(error = %e, database = %self.backend.redacted(), "database not reachable yet; retrying");
+                    std::thread::sleep(delay);
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    pub fn conn(&self) -> StoreResult<PooledConnection<Manager>> {
         Ok(self.pool.get()?)
     }
 
@@ -127,19 +224,48 @@ impl Store {
         .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
-    /// Applies every migration not yet applied; returns how many ran.
-    pub fn migrate(&self) -> StoreResult<usize> {
-        let mut conn = self.conn()?;
-        let applied = match &mut *conn {
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
-        }
-        .map_err(|e| StoreError::Corrupt(format!("migration failed: {e}")))?;
-        Ok(applied.len())
+    /// Whether the database answers within a second.
+    pub async fn ping(&self) -> StoreResult<()> {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get_timeout(Duration::from_secs(1))?;
+            conn.batch_execute("SELECT 1")?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
-    /// Whether the database answers at all.
-    pub fn ping(conn: &mut DbConnection) -> StoreResult<()> {
-        conn.batch_execute("SELECT 1")?;
-        Ok(())
+    /// Applies every migration not yet applied; returns how many ran.
+    /// Instances starting together on PostgreSQL take turns.
+    pub fn migrate(&self) -> StoreResult<usize> {
+        let mut conn = self.conn()?;
+        let failed = |e| StoreError::Corrupt(format!("migration failed: {e}"));
+        match &mut *conn {
+            DbConnection::Sqlite(c) => Ok(c
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(failed)?
+                .len()),
+            DbConnection::Pg(c) => {
+                c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+                let result = c
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|m| m.len());
+                c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
+                Ok(result.map_err(failed)?)
+            }
+        }
     }
+}
+
+/// Advisory lock keys, so instances on one PostgreSQL do not race.
+const MIGRATION_LOCK: i64 = 0x7461_766c_6101;
+pub const SEED_LOCK: i64 = 0x7461_766c_6102;
+
+/// Within a transaction: on PostgreSQL, waits for other instances doing the same.
+pub fn lock_for_transaction(conn: &mut DbConnection, key: i64) -> StoreResult<()> {
+    if let DbConnection::Pg(c) = conn {
+        c.batch_execute(&format!("SELECT pg_advisory_xact_lock({key})"))?;
+    }
+    Ok(())
 }

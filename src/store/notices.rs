@@ -2,16 +2,17 @@
 
 use std::collections::HashMap;
 
-use super::MultiBackend;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::count_star;
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
+use diesel::Connection;
 use uuid::Uuid;
 
 use super::schema::{areas, notice_areas, notices};
-use super::{DbConnection, StoreError, StoreResult};
+use super::search::Search;
+use super::{version, DbConnection, MultiBackend, StoreError, StoreResult};
 use crate::domain::{Details, GrantDetails, Kind, Notice, State, Status, WebinarDetails};
 
 /// A row as stored: instants in UTC, kind details in nullable columns.
@@ -142,7 +143,7 @@ pub struct NoticeQuery {
     pub kinds: Vec<Kind>,
     /// Tagged with any of these areas; empty means every area.
     pub areas: Vec<String>,
-    /// Words that must appear in the title, summary or body.
+    /// Full-text search; results are then ordered by relevance, then date.
     pub text: Option<String>,
     /// Published at or after.
     pub from: Option<DateTime<Utc>>,
@@ -150,9 +151,34 @@ pub struct NoticeQuery {
     pub until: Option<DateTime<Utc>>,
     /// Any of these statuses, as they are at the query's instant.
     pub statuses: Vec<Status>,
-    /// Only notices after this (published_at, id) in the list's order.
-    pub after: Option<(DateTime<Utc>, Uuid)>,
+    /// Only notices after this position in the list's order.
+    pub after: Option<Position>,
     pub limit: i64,
+}
+
+/// Where a notice stands in a list: its relevance (when searching), date and id.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Position {
+    pub rank: Option<f64>,
+    pub published_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+/// A notice in a list, with its relevance when the list is a search.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub notice: Notice,
+    pub rank: Option<f64>,
+}
+
+impl Listed {
+    pub fn position(&self) -> Position {
+        Position {
+            rank: self.rank,
+            published_at: self.notice.published_at,
+            id: self.notice.id,
+        }
+    }
 }
 
 type Predicate = Box<dyn BoxableExpression<notices::table, MultiBackend, SqlType = Nullable<Bool>>>;
@@ -186,23 +212,27 @@ fn status_predicate(status: Status, now: NaiveDateTime) -> Predicate {
     }
 }
 
-/// `%` and `_` are literal in the user's words.
-fn like_pattern(word: &str) -> String {
-    let escaped = word
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 /// Notices the public may see at `now` that match `query`, in list order.
 pub fn list_public(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<Notice>> {
+    Ok(list_public_ranked(conn, query, now)?
+        .into_iter()
+        .map(|listed| listed.notice)
+        .collect())
+}
+
+/// As `list_public`, keeping each notice's relevance for the next page's cursor.
+pub fn list_public_ranked(
+    conn: &mut DbConnection,
+    query: &NoticeQuery,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Listed>> {
     use notices::dsl as n;
     let now = now.naive_utc();
+    let search = query.text.as_deref().map(|q| Search::new(conn, q));
     let mut select = notices::table
         .filter(n::state.eq(State::Published.as_str()))
         .filter(n::published_at.le(now))
@@ -216,18 +246,8 @@ pub fn list_public(
             .select(notice_areas::notice_id);
         select = select.filter(n::id.eq_any(tagged));
     }
-    if let Some(text) = &query.text {
-        for word in text.split_whitespace() {
-            let pattern = like_pattern(word);
-            select = select.filter(
-                n::title
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(n::summary.like(pattern.clone()).escape('\\'))
-                    .nullable()
-                    .or(n::body.like(pattern).escape('\\')),
-            );
-        }
+    if let Some(search) = &search {
+        select = select.filter(search.matches());
     }
     if let Some(from) = query.from {
         select = select.filter(n::published_at.ge(from.naive_utc()));
@@ -241,20 +261,44 @@ pub fn list_public(
         });
         select = select.filter(any);
     }
-    if let Some((at, id)) = query.after {
-        let at = at.naive_utc();
-        select = select.filter(
-            n::published_at
-                .lt(at)
-                .or(n::published_at.eq(at).and(n::id.lt(id.to_string()))),
-        );
+    if let Some(after) = query.after {
+        let at = after.published_at.naive_utc();
+        let older = n::published_at
+            .lt(at)
+            .or(n::published_at.eq(at).and(n::id.lt(after.id.to_string())));
+        select = match (&search, after.rank) {
+            (Some(search), Some(rank)) => {
+                select.filter(search.rank().lt(rank).or(search.rank().eq(rank).and(older)))
+            }
+            _ => select.filter(older),
+        };
     }
-    let rows = select
-        .order((n::published_at.desc(), n::id.desc()))
-        .limit(query.limit)
-        .select(NoticeRow::as_select())
-        .load(conn)?;
-    with_areas(conn, rows)
+    if let Some(search) = &search {
+        select = select.order_by(search.rank().desc());
+    }
+    let select = select
+        .then_order_by(n::published_at.desc())
+        .then_order_by(n::id.desc())
+        .limit(query.limit);
+    let (rows, ranks): (Vec<NoticeRow>, Vec<Option<f64>>) = match &search {
+        Some(search) => select
+            .select((NoticeRow::as_select(), search.rank()))
+            .load::<(NoticeRow, f64)>(conn)?
+            .into_iter()
+            .map(|(row, rank)| (row, Some(rank)))
+            .unzip(),
+        None => select
+            .select(NoticeRow::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|row| (row, None))
+            .unzip(),
+    };
+    Ok(with_areas(conn, rows)?
+        .into_iter()
+        .zip(ranks)
+        .map(|(notice, rank)| Listed { notice, rank })
+        .collect())
 }
 
 /// Attaches each row's areas, in the taxonomy's order.
@@ -311,6 +355,14 @@ pub fn free_slug(conn: &mut DbConnection, wanted: &str) -> StoreResult<String> {
     Ok(candidate)
 }
 
+/// Stores a new notice and its areas in one transaction, and raises the content version.
+pub fn create(conn: &mut DbConnection, notice: &Notice) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        insert(conn, notice)?;
+        version::bump(conn)
+    })
+}
+
 /// Stores a new notice and its areas, within the caller's transaction.
 pub fn insert(conn: &mut DbConnection, notice: &Notice) -> StoreResult<()> {
     diesel::insert_into(notices::table)
@@ -326,4 +378,17 @@ pub fn insert(conn: &mut DbConnection, notice: &Notice) -> StoreResult<()> {
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// The next instant after `now` at which a scheduled notice goes public.
+pub fn next_publication_after(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<DateTime<Utc>>> {
+    let next: Option<NaiveDateTime> = notices::table
+        .filter(notices::state.eq(State::Published.as_str()))
+        .filter(notices::published_at.gt(now.naive_utc()))
+        .select(diesel::dsl::min(notices::published_at))
+        .first(conn)?;
+    Ok(next.map(utc))
 }

@@ -46,6 +46,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    content_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(notice_areas -> notices (notice_id));
 diesel::joinable!(notice_areas -> areas (area_slug));
 

@@ -1,35 +1,102 @@
-//! Starts the real server on a free loopback port with its own fresh database.
+//! Starts the real server on a free loopback port with its own fresh database,
+//! on SQLite or on PostgreSQL.
 
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
+use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde_json::Value;
 use tavla::config::Settings;
-use tavla::store::{Backend, Store};
+use tavla::store::{Backend, PoolOptions, Store};
 use tempfile::TempDir;
+
+/// Runs each test once on SQLite and once on PostgreSQL, in modules `sqlite` and `postgres`.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($( $(#[$meta:meta])* async fn $name:ident($app:ident: TestApp) $body:block )*) => {
+        mod sqlite {
+            use super::*;
+            $( $(#[$meta])* #[tokio::test]
+            async fn $name() {
+                let $app = TestApp::spawn(TestDb::Sqlite).await;
+                $body
+            } )*
+        }
+        mod postgres {
+            use super::*;
+            $( $(#[$meta])* #[tokio::test]
+            async fn $name() {
+                let $app = TestApp::spawn(TestDb::Postgres).await;
+                $body
+            } )*
+        }
+    };
+}
+
+/// Which backend a test's fresh database is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestDb {
+    Sqlite,
+    Postgres,
+}
+
+/// The server every PostgreSQL test makes its own database on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TAVLA_TEST_POSTGRES_URL").expect(
+        "TAVLA_TEST_POSTGRES_URL is not set: run the tests with scripts/test, \
+         which starts a throwaway PostgreSQL server",
+    )
+}
+
+/// A new, empty PostgreSQL database; returns its URL.
+pub fn create_postgres_database() -> String {
+    let admin = postgres_admin_url();
+    let name = format!("tavla_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = PgConnection::establish(&admin).expect("the test PostgreSQL server answers");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .unwrap();
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}
+
+/// Runs SQL as the test server's superuser, on its admin database.
+pub fn postgres_admin(sql: &str) {
+    let mut conn = PgConnection::establish(&postgres_admin_url()).unwrap();
+    diesel::sql_query(sql).execute(&mut conn).unwrap();
+}
 
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`
     pub base: String,
     pub client: reqwest::Client,
-    pub db_path: PathBuf,
+    pub backend: Backend,
+    /// The SQLite file, for SQLite apps.
+    pub db_path: Option<PathBuf>,
+    pub db: TestDb,
     handle: ServerHandle,
     dir: TempDir,
 }
 
-fn settings(db_path: &std::path::Path) -> Settings {
+pub fn settings(backend: &Backend) -> Settings {
     Settings {
-        backend: Backend::Sqlite(db_path.to_string_lossy().into_owned()),
+        backend: backend.clone(),
+        pool: PoolOptions {
+            startup_wait: Duration::from_secs(5),
+            ..PoolOptions::default()
+        },
         bind: "127.0.0.1:0".parse().unwrap(),
         base_url: None,
         seed: true,
     }
 }
 
-fn start(db_path: &std::path::Path) -> (String, ServerHandle) {
-    let app = tavla::Application::build(settings(db_path)).expect("the app starts");
+fn start(backend: &Backend) -> (String, ServerHandle) {
+    let app = tavla::Application::build(settings(backend)).expect("the app starts");
     let base = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
@@ -38,23 +105,39 @@ fn start(db_path: &std::path::Path) -> (String, ServerHandle) {
 
 impl TestApp {
     /// A fresh database, seeded, behind a running server.
-    pub async fn spawn() -> Self {
+    pub async fn spawn(db: TestDb) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let db_path = dir.path().join("tavla.db");
-        let (base, handle) = start(&db_path);
+        let (backend, db_path) = match db {
+            TestDb::Sqlite => {
+                let path = dir.path().join("tavla.db");
+                (
+                    Backend::Sqlite(path.to_string_lossy().into_owned()),
+                    Some(path),
+                )
+            }
+            TestDb::Postgres => (Backend::Postgres(create_postgres_database()), None),
+        };
+        let (base, handle) = start(&backend);
         Self {
             base,
             client: reqwest::Client::new(),
+            backend,
             db_path,
+            db,
             handle,
             dir,
         }
     }
 
+    /// Another instance on the same database, as behind a load balancer.
+    pub fn second_instance(&self) -> String {
+        start(&self.backend).0
+    }
+
     /// Stops the server and starts a new one on the same database.
     pub async fn restart(self) -> Self {
         self.handle.stop(true).await;
-        let (base, handle) = start(&self.db_path);
+        let (base, handle) = start(&self.backend);
         Self {
             base,
             handle,
@@ -64,10 +147,7 @@ impl TestApp {
 
     /// Direct access to the storage layer, as another process would have.
     pub fn store(&self) -> Store {
-        Store::connect(&Backend::Sqlite(
-            self.db_path.to_string_lossy().into_owned(),
-        ))
-        .unwrap()
+        Store::connect(&self.backend, &PoolOptions::default()).unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -175,6 +255,6 @@ pub fn insert(app: &TestApp, notices: &[tavla::domain::Notice]) {
     let store = app.store();
     let mut conn = store.conn().unwrap();
     for notice in notices {
-        tavla::store::notices::insert(&mut conn, notice).unwrap();
+        tavla::store::notices::create(&mut conn, notice).unwrap();
     }
 }

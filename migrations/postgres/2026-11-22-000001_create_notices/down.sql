@@ -1,0 +1,3 @@
+DROP TABLE notice_areas;
+DROP TABLE notices;
+DROP TABLE areas;

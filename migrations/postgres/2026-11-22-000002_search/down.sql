@@ -1,0 +1,2 @@
+DROP INDEX notices_search;
+ALTER TABLE notices DROP COLUMN search;

@@ -1,0 +1,61 @@
+//! Both backends' migrations build the same tables and columns.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{create_postgres_database, settings};
+use diesel::sql_types::{Bool, Text};
+use diesel::{QueryableByName, RunQueryDsl};
+use tavla::store::{Backend, DbConnection, Store};
+
+#[derive(QueryableByName, Debug)]
+struct Column {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Bool)]
+    nullable: bool,
+}
+
+/// The tables both backends share.
+const TABLES: &str = "'areas', 'notices', 'notice_areas', 'content_version'";
+
+fn columns(backend: Backend) -> BTreeMap<(String, String), bool> {
+    tavla::prepare_store(&settings(&backend)).unwrap();
+    let store = Store::connect(&backend, &Default::default()).unwrap();
+    let mut conn = store.conn().unwrap();
+    let rows: Vec<Column> = match &mut *conn {
+        DbConnection::Sqlite(c) => diesel::sql_query(format!(
+            "SELECT m.name AS table_name, p.name AS column_name, \
+             (p.\"notnull\" = 0 AND p.pk = 0) AS nullable \
+             FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name IN ({TABLES})"
+        ))
+        .load(c)
+        .unwrap(),
+        DbConnection::Pg(c) => diesel::sql_query(format!(
+            "SELECT table_name::text, column_name::text, (is_nullable = 'YES') AS nullable \
+             FROM information_schema.columns \
+             WHERE table_schema = 'public' AND table_name IN ({TABLES}) \
+             AND column_name <> 'search'"
+        ))
+        .load(c)
+        .unwrap(),
+    };
+    rows.into_iter()
+        .map(|c| ((c.table_name, c.column_name), c.nullable))
+        .collect()
+}
+
+#[test]
+fn sqlite_and_postgres_have_the_same_tables_and_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = columns(Backend::Sqlite(
+        dir.path().join("t.db").to_string_lossy().into_owned(),
+    ));
+    let postgres = columns(Backend::Postgres(create_postgres_database()));
+    assert_eq!(sqlite.len(), 8 + 21 + 2 + 2, "{sqlite:#?}");
+    assert_eq!(sqlite, postgres);
+}
