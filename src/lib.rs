@@ -1,5 +1,6 @@
 //! Tavla: Helsedirektoratet's dated notices as JSON, feeds and pages.
 
+pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod feeds;
@@ -77,6 +78,7 @@ impl Application {
             base_url: base_url.clone(),
             version: watch,
             feeds: Default::default(),
+            auth_throttle: Default::default(),
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -9,9 +9,11 @@ use crate::domain::slug::slugify;
 use crate::domain::time::{now, start_of_oslo_day};
 use diesel::Connection;
 
+use crate::domain::Actor;
 use crate::domain::{Area, Details, GrantDetails, Notice, State, WebinarDetails};
+use crate::store::editing::{self, EditError};
 use crate::store::{
-    areas, lock_for_transaction, notices, version, DbConnection, StoreResult, SEED_LOCK,
+    areas, lock_for_transaction, notices, DbConnection, StoreError, StoreResult, SEED_LOCK,
 };
 
 pub const ACCESS_PACKAGES: &str =
@@ -131,7 +133,7 @@ pub fn notices() -> Vec<Notice> {
 }
 
 /// Brings the areas up to date and, on an empty database, loads the seed
-/// notices in one transaction. Returns how many notices it loaded.
+/// notices, each with its first revision. Returns how many notices it loaded.
 pub fn load(conn: &mut DbConnection) -> StoreResult<usize> {
     conn.transaction(|conn| {
         // Instances starting together on one PostgreSQL seed it once.
@@ -141,11 +143,16 @@ pub fn load(conn: &mut DbConnection) -> StoreResult<usize> {
             return Ok(0);
         }
         let seeds = notices();
-        for notice in &seeds {
-            notices::insert(conn, notice)?;
+        let now = now();
+        let count = seeds.len();
+        for notice in seeds {
+            editing::create_notice(conn, notice, &Actor::system(), None, |_| String::new(), now)
+                .map_err(|e| match e {
+                    EditError::Store(e) => e,
+                    other => StoreError::Corrupt(other.to_string()),
+                })?;
         }
-        version::bump(conn)?;
-        Ok(seeds.len())
+        Ok(count)
     })
 }
 

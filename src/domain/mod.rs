@@ -2,10 +2,16 @@
 //! Nothing here knows about HTTP or SQL.
 
 pub mod area;
+pub mod input;
 pub mod markdown;
+pub mod merge_patch;
 pub mod notice;
 pub mod slug;
 pub mod time;
+pub mod token;
+pub mod validation;
 
 pub use area::{Area, Taxonomy};
 pub use notice::{Details, GrantDetails, Kind, Notice, State, Status, WebinarDetails};
+pub use token::{Actor, Role, Token};
+pub use validation::FieldError;

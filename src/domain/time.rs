@@ -41,9 +41,10 @@ pub fn truncate_to_micros(instant: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(instant.timestamp_micros()).expect("in range")
 }
 
-/// The current instant, at the precision storage keeps.
+/// The current instant, in whole seconds: what editors and readers see.
 pub fn now() -> DateTime<Utc> {
-    truncate_to_micros(Utc::now())
+    let now = Utc::now();
+    DateTime::from_timestamp(now.timestamp(), 0).expect("in range")
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ async fn cached_or_render(
     let (found, next_publication) = state
         .store
         .run(move |conn| {
-            let found = notices::list_public(conn, &query, now)?;
+            let found = notices::list(conn, &query, now)?;
             Ok((found, notices::next_publication_after(conn, now)?))
         })
         .await?;

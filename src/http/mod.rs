@@ -1,6 +1,8 @@
 //! HTTP: routes, errors, and one module per resource.
 
+pub mod admin;
 pub mod areas;
+pub mod changes;
 pub mod feeds;
 pub mod health;
 pub mod notices;
@@ -28,6 +30,7 @@ pub struct AppState {
     /// The newest content version this instance knows of.
     pub version: Arc<VersionWatch>,
     pub feeds: FeedCache,
+    pub auth_throttle: admin::auth::AuthThrottle,
 }
 
 /// Every route of the application.
@@ -35,6 +38,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(notices::list)
         .service(notices::get)
         .service(areas::list)
+        .service(changes::list)
+        .configure(admin::configure)
         .service(feeds::rss)
         .service(health::healthz)
         .service(health::readyz)

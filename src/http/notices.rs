@@ -57,7 +57,7 @@ pub async fn list(
     let now = now();
     let mut found = state
         .store
-        .run(move |conn| notices::list_public_ranked(conn, &query, now))
+        .run(move |conn| notices::list_ranked(conn, &query, now))
         .await?;
     let next_cursor = if found.len() as i64 > page_size {
         found.truncate(page_size as usize);

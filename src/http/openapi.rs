@@ -3,7 +3,24 @@
 use actix_web::{get, HttpResponse};
 use utoipa::OpenApi;
 
-use super::{areas, feeds, health, notices, problem, views};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::Modify;
+
+use super::admin::{audit, notices as admin_notices, tokens};
+use super::{areas, changes, feeds, health, notices, problem, views};
+
+/// Declares the bearer tokens the admin routes take.
+struct BearerTokens;
+
+impl Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -17,7 +34,18 @@ use super::{areas, feeds, health, notices, problem, views};
         notices::list,
         notices::get,
         areas::list,
+        changes::list,
         feeds::rss,
+        admin_notices::create,
+        admin_notices::list,
+        admin_notices::get,
+        admin_notices::update,
+        admin_notices::withdraw,
+        admin_notices::revision_list,
+        tokens::create,
+        tokens::list,
+        tokens::revoke,
+        audit::list,
         health::healthz,
         health::readyz,
         document,
@@ -29,15 +57,29 @@ use super::{areas, feeds, health, notices, problem, views};
         views::WebinarView,
         views::AreaView,
         views::AreaList,
+        views::AdminNoticeView,
+        views::AdminNoticePage,
+        changes::ChangeView,
+        changes::ChangePage,
+        admin_notices::RevisionView,
+        admin_notices::RevisionList,
+        tokens::TokenView,
+        tokens::IssuedToken,
+        tokens::TokenList,
+        audit::AuditView,
+        audit::AuditPage,
         problem::Problem,
         problem::FieldError,
         crate::domain::Kind,
         crate::domain::Status,
+        crate::domain::State,
     )),
+    modifiers(&BearerTokens),
     tags(
         (name = "notices", description = "Public notices"),
         (name = "areas", description = "The access packages notices are tagged with"),
         (name = "feeds", description = "Feeds for readers"),
+        (name = "admin", description = "For editors: Authorization: Bearer <token>"),
         (name = "operations", description = "Health and the API description"),
     )
 )]

@@ -7,8 +7,9 @@ use uuid::Uuid;
 
 use super::problem::{ApiError, FieldError};
 use crate::domain::time::start_of_oslo_day;
+use crate::domain::State;
 use crate::domain::{Kind, Status, Taxonomy};
-use crate::store::notices::{NoticeQuery, Position};
+use crate::store::notices::{NoticeQuery, Position, Scope};
 use crate::store::search::words;
 
 pub const DEFAULT_LIMIT: i64 = 20;
@@ -168,14 +169,36 @@ fn bound(pairs: &mut Pairs, name: &str, kind: Bound) -> Option<DateTime<Utc>> {
     instant(&value, kind).map_err(|m| pairs.fail(name, m)).ok()
 }
 
+const LIST_PARAMETERS: &[&str] = &[
+    "kind", "area", "q", "from", "to", "status", "limit", "cursor",
+];
+
 /// The filters and page of `GET /api/v1/notices`.
 pub fn list_query(query_string: &str, taxonomy: &Taxonomy) -> Result<NoticeQuery, ApiError> {
-    let mut pairs = Pairs::parse(
-        query_string,
-        &[
-            "kind", "area", "q", "from", "to", "status", "limit", "cursor",
-        ],
-    );
+    let pairs = Pairs::parse(query_string, LIST_PARAMETERS);
+    notice_query(pairs, taxonomy, Scope::Public)
+}
+
+/// The same for `GET /api/v1/admin/notices`, which also takes `state` (repeatable).
+pub fn admin_list_query(query_string: &str, taxonomy: &Taxonomy) -> Result<NoticeQuery, ApiError> {
+    let accepted: Vec<&str> = LIST_PARAMETERS.iter().copied().chain(["state"]).collect();
+    let mut pairs = Pairs::parse(query_string, &accepted);
+    let states = pairs.each("state", |v| v.parse::<State>());
+    notice_query(
+        pairs,
+        taxonomy,
+        Scope::Admin {
+            states,
+            within: None,
+        },
+    )
+}
+
+fn notice_query(
+    mut pairs: Pairs,
+    taxonomy: &Taxonomy,
+    scope: Scope,
+) -> Result<NoticeQuery, ApiError> {
     let kinds = kinds(&mut pairs);
     let (_, areas) = areas(&mut pairs, taxonomy);
     let statuses = pairs.each("status", |v| v.parse::<Status>());
@@ -208,19 +231,7 @@ pub fn list_query(query_string: &str, taxonomy: &Taxonomy) -> Result<NoticeQuery
             pairs.fail("to", "is before from");
         }
     }
-    let limit = match pairs.single("limit") {
-        None => DEFAULT_LIMIT,
-        Some(v) => match v.parse::<i64>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-            _ => {
-                pairs.fail(
-                    "limit",
-                    format!("must be a whole number from 1 to {MAX_LIMIT}"),
-                );
-                DEFAULT_LIMIT
-            }
-        },
-    };
+    let limit = limit(&mut pairs, DEFAULT_LIMIT, MAX_LIMIT);
     let after = pairs
         .single("cursor")
         .and_then(|c| match decode_cursor(&c) {
@@ -241,6 +252,7 @@ pub fn list_query(query_string: &str, taxonomy: &Taxonomy) -> Result<NoticeQuery
             }
         });
     let query = NoticeQuery {
+        scope,
         kinds,
         areas,
         text,
@@ -283,6 +295,107 @@ fn decode_cursor(cursor: &str) -> Option<Position> {
         published_at,
         id,
     })
+}
+
+/// The filters and page of `GET /api/v1/admin/audit`.
+pub struct AuditFilter(pub crate::store::audit::AuditQuery);
+
+impl AuditFilter {
+    pub fn parse(query_string: &str) -> Result<Self, ApiError> {
+        let mut pairs = Pairs::parse(
+            query_string,
+            &[
+                "token_id",
+                "notice_id",
+                "action",
+                "from",
+                "to",
+                "limit",
+                "cursor",
+            ],
+        );
+        let uuid = |v: &str| Uuid::try_parse(v).map_err(|_| format!("{v:?} is not a UUID"));
+        let token_id = pairs
+            .single("token_id")
+            .and_then(|v| uuid(&v).map_err(|m| pairs.fail("token_id", m)).ok());
+        let notice_id = pairs
+            .single("notice_id")
+            .and_then(|v| uuid(&v).map_err(|m| pairs.fail("notice_id", m)).ok());
+        let action = pairs.single("action");
+        let from = bound(&mut pairs, "from", Bound::From);
+        let until = bound(&mut pairs, "to", Bound::To);
+        let limit = limit(&mut pairs, DEFAULT_LIMIT, MAX_LIMIT);
+        let before = pairs.single("cursor").and_then(|c| match c.parse::<i64>() {
+            Ok(seq) if seq > 0 => Some(seq),
+            _ => {
+                pairs.fail(
+                    "cursor",
+                    "is not a cursor this API gave out; start again without it",
+                );
+                None
+            }
+        });
+        let query = crate::store::audit::AuditQuery {
+            token_id,
+            notice_id,
+            action,
+            from,
+            until,
+            before,
+            limit,
+        };
+        pairs.finish(AuditFilter(query))
+    }
+}
+
+/// `limit`: a whole number from 1 to `max`, or `default`.
+fn limit(pairs: &mut Pairs, default: i64, max: i64) -> i64 {
+    match pairs.single("limit") {
+        None => default,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if (1..=max).contains(&n) => n,
+            _ => {
+                pairs.fail("limit", format!("must be a whole number from 1 to {max}"));
+                default
+            }
+        },
+    }
+}
+
+/// Where a dashboard's sync stands: after this change sequence and notice id.
+pub type ChangesPosition = (i64, Uuid);
+
+pub fn encode_changes_token(position: ChangesPosition) -> String {
+    URL_SAFE_NO_PAD.encode(format!("c1.{}.{}", position.0, position.1))
+}
+
+fn decode_changes_token(token: &str) -> Option<ChangesPosition> {
+    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(token).ok()?).ok()?;
+    let mut parts = raw.split('.');
+    (parts.next()? == "c1").then_some(())?;
+    let seq = parts.next()?.parse::<i64>().ok().filter(|s| *s >= 0)?;
+    let id = Uuid::parse_str(parts.next()?).ok()?;
+    parts.next().is_none().then_some((seq, id))
+}
+
+pub const CHANGES_DEFAULT_LIMIT: i64 = 100;
+pub const CHANGES_MAX_LIMIT: i64 = 1000;
+
+/// `since` (absent: from the beginning) and `limit` of `GET /api/v1/changes`.
+pub fn changes_query(query_string: &str) -> Result<(ChangesPosition, i64), ApiError> {
+    let mut pairs = Pairs::parse(query_string, &["since", "limit"]);
+    let since = match pairs.single("since") {
+        None => (0, Uuid::nil()),
+        Some(token) => decode_changes_token(&token).unwrap_or_else(|| {
+            pairs.fail(
+                "since",
+                "is not a token this API gave out; start again without it for a full sync",
+            );
+            (0, Uuid::nil())
+        }),
+    };
+    let limit = limit(&mut pairs, CHANGES_DEFAULT_LIMIT, CHANGES_MAX_LIMIT);
+    pairs.finish((since, limit))
 }
 
 #[cfg(test)]

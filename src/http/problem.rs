@@ -9,22 +9,7 @@ use crate::store::StoreError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// One bad field or parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// The field or query parameter, e.g. `limit`.
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
+pub use crate::domain::FieldError;
 
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
@@ -44,6 +29,32 @@ pub struct Problem {
 pub enum ApiError {
     #[error("invalid query parameters")]
     InvalidParameters(Vec<FieldError>),
+    /// 400: the body is not JSON, or a header is malformed.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// 401, with `WWW-Authenticate: Bearer`.
+    #[error("unauthorized: {detail}")]
+    Unauthorized { detail: String, invalid_token: bool },
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("payload too large")]
+    PayloadTooLarge(usize),
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    /// 412: `If-Match` names a revision that is no longer current.
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(String),
+    /// 422: fields of the body are invalid.
+    #[error("invalid fields")]
+    InvalidFields(Vec<FieldError>),
+    /// 422 for a problem that is not one field's.
+    #[error("unprocessable: {0}")]
+    Unprocessable(String),
+    /// 428: a write that needs `If-Match` came without it.
+    #[error("precondition required: {0}")]
+    PreconditionRequired(String),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error("not found: {0}")]
     NotFound(String),
     #[error("gone: {0}")]
@@ -52,6 +63,21 @@ pub enum ApiError {
     Unavailable(String),
     #[error("internal error: {0}")]
     Internal(#[from] StoreError),
+}
+
+impl From<crate::store::editing::EditError> for ApiError {
+    fn from(e: crate::store::editing::EditError) -> Self {
+        use crate::store::editing::EditError;
+        match e {
+            EditError::Stale => ApiError::PreconditionFailed(
+                "the notice was changed by someone else meanwhile; GET it, reapply your change and send it with the new ETag".into(),
+            ),
+            EditError::KeyReused => ApiError::Unprocessable(
+                "this Idempotency-Key was already used with a different request body; use a new key for a new request".into(),
+            ),
+            EditError::Store(e) => ApiError::Internal(e),
+        }
+    }
 }
 
 impl ApiError {
@@ -69,6 +95,48 @@ impl ApiError {
                     .map(|e| format!("{}: {}", e.field, e.message))
                     .collect::<Vec<_>>()
                     .join("; "),
+            ),
+            ApiError::BadRequest(what) => ("bad-request", "Bad request", what.clone()),
+            ApiError::Unauthorized { detail, .. } => {
+                ("unauthorized", "Unauthorized", detail.clone())
+            }
+            ApiError::Forbidden(what) => ("forbidden", "Forbidden", what.clone()),
+            ApiError::PayloadTooLarge(limit) => (
+                "payload-too-large",
+                "Payload too large",
+                format!("the body may be at most {limit} bytes"),
+            ),
+            ApiError::UnsupportedMediaType(what) => (
+                "unsupported-media-type",
+                "Unsupported media type",
+                what.clone(),
+            ),
+            ApiError::PreconditionFailed(what) => {
+                ("precondition-failed", "Precondition failed", what.clone())
+            }
+            ApiError::InvalidFields(errors) => (
+                "validation-failed",
+                "Invalid fields",
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            ApiError::Unprocessable(what) => {
+                ("unprocessable", "Unprocessable request", what.clone())
+            }
+            ApiError::PreconditionRequired(what) => (
+                "precondition-required",
+                "Precondition required",
+                what.clone(),
+            ),
+            ApiError::TooManyRequests { retry_after_secs } => (
+                "too-many-requests",
+                "Too many requests",
+                format!(
+                    "too many failed sign-ins from this address; try again in {retry_after_secs} s"
+                ),
             ),
             ApiError::NotFound(what) => ("not-found", "Not found", what.clone()),
             ApiError::Gone(what) => ("gone", "Gone", what.clone()),
@@ -115,7 +183,17 @@ fn problem(
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::InvalidParameters(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidParameters(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::InvalidFields(_) | ApiError::Unprocessable(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -129,9 +207,28 @@ impl ResponseError for ApiError {
         }
         let (type_name, title, detail) = self.parts();
         let errors = match self {
-            ApiError::InvalidParameters(errors) => errors.clone(),
+            ApiError::InvalidParameters(errors) | ApiError::InvalidFields(errors) => errors.clone(),
             _ => Vec::new(),
         };
-        problem(self.status_code(), type_name, title, detail, errors)
+        let mut response = problem(self.status_code(), type_name, title, detail, errors);
+        let headers = response.headers_mut();
+        match self {
+            ApiError::Unauthorized { invalid_token, .. } => {
+                let challenge = if *invalid_token {
+                    "Bearer realm=\"tavla\", error=\"invalid_token\""
+                } else {
+                    "Bearer realm=\"tavla\""
+                };
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static(challenge),
+                );
+            }
+            ApiError::TooManyRequests { retry_after_secs } => {
+                headers.insert(header::RETRY_AFTER, (*retry_after_secs).into());
+            }
+            _ => {}
+        }
+        response
     }
 }

@@ -155,3 +155,35 @@ impl AreaView {
 pub struct AreaList {
     pub items: Vec<AreaView>,
 }
+
+/// A notice as editors see it: every state, with its revision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminNoticeView {
+    #[serde(flatten)]
+    pub notice: NoticeView,
+    pub state: crate::domain::State,
+    /// Rises with every change; the resource's ETag is `"rev-<revision>"`.
+    pub revision: i32,
+    /// Whether the public sees it now (published, and its instant has come).
+    pub public: bool,
+    pub created_at: String,
+}
+
+impl AdminNoticeView {
+    pub fn new(notice: &Notice, now: DateTime<Utc>, base_url: &str) -> Self {
+        Self {
+            notice: NoticeView::new(notice, now, base_url),
+            state: notice.state,
+            revision: notice.revision,
+            public: notice.is_public(now),
+            created_at: rfc3339_oslo(notice.created_at),
+        }
+    }
+}
+
+/// A page of notices in any state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminNoticePage {
+    pub items: Vec<AdminNoticeView>,
+    pub next_cursor: Option<String>,
+}

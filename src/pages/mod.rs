@@ -93,7 +93,7 @@ pub async fn index(state: web::Data<AppState>) -> HttpResponse {
     };
     match state
         .store
-        .run(move |c| notices::list_public(c, &query, now))
+        .run(move |c| notices::list(c, &query, now))
         .await
     {
         Ok(found) => html(
@@ -166,7 +166,7 @@ pub async fn area(state: web::Data<AppState>, slug: web::Path<String>) -> HttpRe
     };
     match state
         .store
-        .run(move |c| notices::list_public(c, &query, now))
+        .run(move |c| notices::list(c, &query, now))
         .await
     {
         Ok(found) => html(

@@ -2,9 +2,14 @@
 //! of queries per table. Queries are written once for every backend.
 
 pub mod areas;
+pub mod audit;
+pub mod editing;
+pub mod idempotency;
 pub mod notices;
+pub mod revisions;
 pub mod schema;
 pub mod search;
+pub mod tokens;
 pub mod version;
 
 use std::time::{Duration, Instant};
@@ -256,6 +261,24 @@ impl Store {
             }
         }
     }
+}
+
+/// Runs `work` as one write: a transaction whose first statement raises the
+/// content version. That takes the write lock at once (SQLite never has to
+/// upgrade a read lock mid-transaction), orders writers one after another,
+/// and gives the write its sequence number, passed to `work`. If `work`
+/// fails, nothing of it is kept.
+pub fn write<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection, i64) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error> + From<StoreError>,
+{
+    conn.transaction(|conn| {
+        let seq = version::bump(conn)?;
+        work(conn, seq)
+    })
 }
 
 /// Advisory lock keys, so instances on one PostgreSQL do not race.

@@ -7,12 +7,11 @@ use diesel::dsl::count_star;
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
-use diesel::Connection;
 use uuid::Uuid;
 
 use super::schema::{areas, notice_areas, notices};
 use super::search::Search;
-use super::{version, DbConnection, MultiBackend, StoreError, StoreResult};
+use super::{DbConnection, MultiBackend, StoreError, StoreResult};
 use crate::domain::{Details, GrantDetails, Kind, Notice, State, Status, WebinarDetails};
 
 /// A row as stored: instants in UTC, kind details in nullable columns.
@@ -136,9 +135,25 @@ impl NoticeRow {
     }
 }
 
-/// What the public lists ask for. Every list is newest first, ties broken by id.
+/// Whose list it is.
+#[derive(Debug, Clone, Default)]
+pub enum Scope {
+    /// Published notices whose instant has come.
+    #[default]
+    Public,
+    /// Editors: notices in these states (every state if empty), and, for an
+    /// editor, only those whose areas are all within `within`.
+    Admin {
+        states: Vec<State>,
+        within: Option<Vec<String>>,
+    },
+}
+
+/// What a list asks for. Every list is newest first, ties broken by id
+/// (after relevance, when searching).
 #[derive(Debug, Clone, Default)]
 pub struct NoticeQuery {
+    pub scope: Scope,
     /// Any of these kinds; empty means every kind.
     pub kinds: Vec<Kind>,
     /// Tagged with any of these areas; empty means every area.
@@ -212,20 +227,20 @@ fn status_predicate(status: Status, now: NaiveDateTime) -> Predicate {
     }
 }
 
-/// Notices the public may see at `now` that match `query`, in list order.
-pub fn list_public(
+/// Notices that match `query` at `now`, in list order.
+pub fn list(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<Notice>> {
-    Ok(list_public_ranked(conn, query, now)?
+    Ok(list_ranked(conn, query, now)?
         .into_iter()
         .map(|listed| listed.notice)
         .collect())
 }
 
-/// As `list_public`, keeping each notice's relevance for the next page's cursor.
-pub fn list_public_ranked(
+/// As `list`, keeping each notice's relevance for the next page's cursor.
+pub fn list_ranked(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
@@ -233,10 +248,25 @@ pub fn list_public_ranked(
     use notices::dsl as n;
     let now = now.naive_utc();
     let search = query.text.as_deref().map(|q| Search::new(conn, q));
-    let mut select = notices::table
-        .filter(n::state.eq(State::Published.as_str()))
-        .filter(n::published_at.le(now))
-        .into_boxed::<MultiBackend>();
+    let mut select = notices::table.into_boxed::<MultiBackend>();
+    match &query.scope {
+        Scope::Public => {
+            select = select
+                .filter(n::state.eq(State::Published.as_str()))
+                .filter(n::published_at.le(now));
+        }
+        Scope::Admin { states, within } => {
+            if !states.is_empty() {
+                select = select.filter(n::state.eq_any(states.iter().map(|s| s.as_str())));
+            }
+            if let Some(within) = within {
+                let outside = notice_areas::table
+                    .filter(notice_areas::area_slug.ne_all(within.clone()))
+                    .select(notice_areas::notice_id);
+                select = select.filter(n::id.ne_all(outside));
+            }
+        }
+    }
     if !query.kinds.is_empty() {
         select = select.filter(n::kind.eq_any(query.kinds.iter().map(|k| k.as_str())));
     }
@@ -355,19 +385,133 @@ pub fn free_slug(conn: &mut DbConnection, wanted: &str) -> StoreResult<String> {
     Ok(candidate)
 }
 
-/// Stores a new notice and its areas in one transaction, and raises the content version.
+/// Stores a new notice as one write of its own (seeds, tests, tools).
 pub fn create(conn: &mut DbConnection, notice: &Notice) -> StoreResult<()> {
-    conn.transaction(|conn| {
-        insert(conn, notice)?;
-        version::bump(conn)
+    super::write(conn, |conn, seq| {
+        save_new(conn, notice, seq, crate::domain::time::now())
     })
 }
 
-/// Stores a new notice and its areas, within the caller's transaction.
+/// Within a write: stores a new notice and records its public change.
+pub fn save_new(
+    conn: &mut DbConnection,
+    notice: &Notice,
+    seq: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    insert(conn, notice)?;
+    mark_change(conn, notice, false, seq, now)
+}
+
+/// Within a write: replaces the stored notice if it is still at
+/// `expected_revision`; false if another write got there first.
+pub fn save_update(
+    conn: &mut DbConnection,
+    notice: &Notice,
+    expected_revision: i32,
+    was_public: bool,
+    seq: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let id = notice.id.to_string();
+    let updated = diesel::update(
+        notices::table
+            .find(&id)
+            .filter(notices::revision.eq(expected_revision)),
+    )
+    .set(NoticeRow::from_notice(notice))
+    .execute(conn)?;
+    if updated == 0 {
+        return Ok(false);
+    }
+    diesel::delete(notice_areas::table.filter(notice_areas::notice_id.eq(&id))).execute(conn)?;
+    insert_areas(conn, notice)?;
+    mark_change(conn, notice, was_public, seq, now)?;
+    Ok(true)
+}
+
+/// Keeps the changes feed exact: a write is a public change when the notice
+/// was public before it or is after it; a scheduled notice is marked so its
+/// going live is recorded later (`record_gone_live`).
+fn mark_change(
+    conn: &mut DbConnection,
+    notice: &Notice,
+    was_public: bool,
+    seq: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let pending = notice.state == State::Published && notice.published_at > now;
+    let target = notices::table.find(notice.id.to_string());
+    if was_public || notice.is_public(now) {
+        diesel::update(target)
+            .set((
+                notices::change_seq.eq(seq),
+                notices::pending_go_live.eq(pending),
+            ))
+            .execute(conn)?;
+    } else {
+        diesel::update(target)
+            .set(notices::pending_go_live.eq(pending))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Records scheduled notices whose instant has come as changed, in one write
+/// (only when there are any). Called by readers of the changes feed, so no
+/// background job is needed.
+pub fn record_gone_live(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResult<usize> {
+    let due = || {
+        notices::table
+            .filter(notices::pending_go_live.eq(true))
+            .filter(notices::published_at.le(now.naive_utc()))
+    };
+    let waiting: i64 = due().select(count_star()).first(conn)?;
+    if waiting == 0 {
+        return Ok(0);
+    }
+    super::write(conn, |conn, seq| {
+        Ok(diesel::update(due())
+            .set((
+                notices::change_seq.eq(seq),
+                notices::pending_go_live.eq(false),
+            ))
+            .execute(conn)?)
+    })
+}
+
+/// Notices whose public state changed after `after` (change seq, id), oldest
+/// first, each once, at its latest change.
+pub fn changed_since(
+    conn: &mut DbConnection,
+    after: (i64, Uuid),
+    limit: i64,
+) -> StoreResult<Vec<(Notice, i64)>> {
+    let (seq, id) = after;
+    let rows: Vec<(NoticeRow, i64)> = notices::table
+        .filter(notices::change_seq.gt(0))
+        .filter(
+            notices::change_seq.gt(seq).or(notices::change_seq
+                .eq(seq)
+                .and(notices::id.gt(id.to_string()))),
+        )
+        .order((notices::change_seq, notices::id))
+        .limit(limit)
+        .select((NoticeRow::as_select(), notices::change_seq))
+        .load(conn)?;
+    let (rows, seqs): (Vec<NoticeRow>, Vec<i64>) = rows.into_iter().unzip();
+    Ok(with_areas(conn, rows)?.into_iter().zip(seqs).collect())
+}
+
+/// Within the caller's write: the notice row and its areas, as they are.
 pub fn insert(conn: &mut DbConnection, notice: &Notice) -> StoreResult<()> {
     diesel::insert_into(notices::table)
         .values(NoticeRow::from_notice(notice))
         .execute(conn)?;
+    insert_areas(conn, notice)
+}
+
+fn insert_areas(conn: &mut DbConnection, notice: &Notice) -> StoreResult<()> {
     // One row at a time: batch inserts are not portable across backends in diesel.
     for area in &notice.areas {
         diesel::insert_into(notice_areas::table)

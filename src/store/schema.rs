@@ -36,6 +36,8 @@ diesel::table! {
         cancellation_note -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        change_seq -> BigInt,
+        pending_go_live -> Bool,
     }
 }
 
@@ -53,7 +55,73 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tokens (id) {
+        id -> Text,
+        name -> Text,
+        role -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    token_areas (token_id, area_slug) {
+        token_id -> Text,
+        area_slug -> Text,
+    }
+}
+
+diesel::table! {
+    notice_revisions (notice_id, revision) {
+        notice_id -> Text,
+        revision -> Integer,
+        action -> Text,
+        token_id -> Nullable<Text>,
+        token_name -> Text,
+        snapshot -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (seq) {
+        seq -> BigInt,
+        action -> Text,
+        token_id -> Nullable<Text>,
+        token_name -> Text,
+        notice_id -> Nullable<Text>,
+        revision -> Nullable<Integer>,
+        subject_token_id -> Nullable<Text>,
+        detail -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (token_id, idempotency_key) {
+        token_id -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        notice_id -> Text,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(notice_areas -> notices (notice_id));
+diesel::joinable!(token_areas -> tokens (token_id));
 diesel::joinable!(notice_areas -> areas (area_slug));
 
-diesel::allow_tables_to_appear_in_same_query!(areas, notices, notice_areas);
+diesel::allow_tables_to_appear_in_same_query!(
+    areas,
+    notices,
+    notice_areas,
+    tokens,
+    token_areas,
+    notice_revisions,
+    audit_log,
+    idempotency_keys,
+);

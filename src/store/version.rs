@@ -12,12 +12,13 @@ pub fn current(conn: &mut DbConnection) -> StoreResult<i64> {
         .first(conn)?)
 }
 
-/// Within the writer's transaction, so readers see the new version with the new data.
-pub fn bump(conn: &mut DbConnection) -> StoreResult<()> {
+/// Within the writer's transaction, so readers see the new version with the
+/// new data; returns it. Concurrent writers wait here for each other.
+pub fn bump(conn: &mut DbConnection) -> StoreResult<i64> {
     diesel::update(content_version::table)
         .set(content_version::version.eq(content_version::version + 1))
         .execute(conn)?;
-    Ok(())
+    current(conn)
 }
 
 /// This instance's view of the content version, refreshed by a poller so that

@@ -1,0 +1,10 @@
+DROP TABLE idempotency_keys;
+DROP INDEX audit_log_by_token;
+DROP INDEX audit_log_by_notice;
+DROP TABLE audit_log;
+DROP TABLE notice_revisions;
+DROP TABLE token_areas;
+DROP TABLE tokens;
+DROP INDEX notices_by_change;
+ALTER TABLE notices DROP COLUMN pending_go_live;
+ALTER TABLE notices DROP COLUMN change_seq;

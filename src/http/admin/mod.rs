@@ -1,0 +1,22 @@
+//! The admin API: every route takes a `Caller`, so none runs without a valid token.
+
+pub mod audit;
+pub mod auth;
+pub mod body;
+pub mod notices;
+pub mod tokens;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(notices::create)
+        .service(notices::list)
+        .service(notices::revision_list)
+        .service(notices::get)
+        .service(notices::update)
+        .service(notices::withdraw)
+        .service(tokens::create)
+        .service(tokens::list)
+        .service(tokens::revoke)
+        .service(audit::list);
+}

@@ -1,0 +1,217 @@
+//! `/api/v1/admin/tokens`: admins issue, list and revoke tokens.
+
+use actix_web::http::header;
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::auth::Caller;
+use super::body::{self, JSON};
+use crate::domain::time::{now, rfc3339_oslo};
+use crate::domain::token::{issue, Role};
+use crate::domain::validation::{self as check, Errors};
+use crate::domain::{Actor, Token};
+use crate::http::problem::{ApiError, Problem};
+use crate::http::AppState;
+use crate::store::{editing, tokens};
+
+/// A token, without its secret.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenView {
+    pub id: String,
+    pub name: String,
+    #[schema(value_type = String, example = "editor")]
+    pub role: Role,
+    /// The access packages an editor holds (a package covers its sub-packages).
+    pub areas: Vec<String>,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+    /// Neither expired nor revoked.
+    pub active: bool,
+}
+
+impl TokenView {
+    pub fn new(token: &Token) -> Self {
+        Self {
+            id: token.id.to_string(),
+            name: token.name.clone(),
+            role: token.role,
+            areas: token.areas.clone(),
+            created_at: rfc3339_oslo(token.created_at),
+            expires_at: token.expires_at.map(rfc3339_oslo),
+            revoked_at: token.revoked_at.map(rfc3339_oslo),
+            active: token.is_active(now()),
+        }
+    }
+}
+
+/// A new token and its secret, shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuedToken {
+    pub token: TokenView,
+    /// Send as `Authorization: Bearer <secret>`. It is stored only as a hash and cannot be shown again.
+    pub secret: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenList {
+    pub items: Vec<TokenView>,
+}
+
+/// Issues a token: `{"name": "…", "role": "editor", "areas": ["helsetjenester"], "expires_at": null}`.
+/// Only delegable packages can be granted. Admin only.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body(content = serde_json::Value, content_type = "application/json"),
+    responses(
+        (status = 201, body = IssuedToken),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/admin/tokens")]
+pub async fn create(
+    caller: Caller,
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_admin()?;
+    let (doc, _) = body::json(&request, payload, &[JSON]).await?;
+    let Value::Object(fields) = &doc else {
+        return Err(ApiError::Unprocessable(
+            "the token must be a JSON object".into(),
+        ));
+    };
+    let mut errors = Errors::default();
+    for key in fields.keys() {
+        if !["name", "role", "areas", "expires_at"].contains(&key.as_str()) {
+            errors.add(key, "unknown field; allowed: name, role, areas, expires_at");
+        }
+    }
+    let name = match fields.get("name") {
+        Some(Value::String(name)) => name.clone(),
+        _ => {
+            errors.add("name", "is required: a string");
+            String::new()
+        }
+    };
+    let role = match fields.get("role") {
+        Some(Value::String(role)) => errors.check("role", role.parse::<Role>()),
+        _ => {
+            errors.add("role", "is required: admin or editor");
+            None
+        }
+    };
+    let areas = match fields.get("areas") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        Some(_) => {
+            errors.add("areas", "must be a list of area slugs");
+            Vec::new()
+        }
+    };
+    let expires_at = errors.check(
+        "expires_at",
+        check::optional_instant(fields.get("expires_at")),
+    );
+    let now = now();
+    let issued = issue(
+        &name,
+        role.unwrap_or(Role::Editor),
+        areas,
+        expires_at.flatten(),
+        &state.taxonomy,
+        now,
+    );
+    let (token, secret, hash) = match (issued, role, errors.0.is_empty()) {
+        (Ok(issued), Some(_), true) => issued,
+        (Err(more), _, _) => {
+            errors.0.extend(more);
+            return Err(ApiError::InvalidFields(errors.0));
+        }
+        _ => return Err(ApiError::InvalidFields(errors.0)),
+    };
+    let actor = Actor::from(&caller.0);
+    let stored = token.clone();
+    state
+        .store
+        .run(move |conn| Ok(editing::create_token(conn, &stored, &hash, &actor, now)))
+        .await??;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/admin/tokens/{}", token.id),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(IssuedToken {
+            token: TokenView::new(&token),
+            secret,
+        }))
+}
+
+/// Every token, newest first, without secrets. Admin only.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = TokenList),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/admin/tokens")]
+pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    caller.require_admin()?;
+    let found = state.store.run(tokens::list).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(TokenList {
+            items: found.iter().map(TokenView::new).collect(),
+        }))
+}
+
+/// Revokes a token at once. Admin only. Revoking a revoked token changes nothing.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/api/v1/admin/tokens/{id}")]
+pub async fn revoke(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_admin()?;
+    let not_found = || ApiError::NotFound(format!("no token {id:?}"));
+    let id = Uuid::try_parse(&id).map_err(|_| not_found())?;
+    if state
+        .store
+        .run(move |conn| tokens::find(conn, id))
+        .await?
+        .is_none()
+    {
+        return Err(not_found());
+    }
+    let actor = Actor::from(&caller.0);
+    state
+        .store
+        .run(move |conn| Ok(editing::revoke_token(conn, id, &actor, now())))
+        .await??;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,217 @@
+//! Every editor write, each one transaction: the change itself, its revision
+//! snapshot and its audit entry, or none of them.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::audit::{self, AuditEntry};
+use super::revisions::{self, Revision};
+use super::{idempotency, notices, tokens, write, DbConnection, StoreError};
+use crate::domain::input::snapshot;
+use crate::domain::token::SecretHash;
+use crate::domain::{Actor, Notice, Token};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// The notice changed since the revision the editor started from.
+    #[error("the notice has changed since that revision")]
+    Stale,
+    /// The Idempotency-Key was first used with another request.
+    #[error("the idempotency key was used for another request")]
+    KeyReused,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for EditError {
+    fn from(e: diesel::result::Error) -> Self {
+        EditError::Store(e.into())
+    }
+}
+
+/// An `Idempotency-Key` and what it was sent with.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    pub token_id: Uuid,
+    pub key: String,
+    /// A hash of the request body.
+    pub request_hash: String,
+}
+
+/// What a create answers: the notice it made (or, for a retry, made the first
+/// time) and the response body, the same every time.
+pub struct Created {
+    pub notice_id: Uuid,
+    pub body: String,
+}
+
+/// The earlier create made with this key, if any: its notice and response body.
+pub fn replay(
+    conn: &mut DbConnection,
+    key: &IdempotencyKey,
+    now: DateTime<Utc>,
+) -> Result<Option<(Uuid, String)>, EditError> {
+    match idempotency::find(conn, key.token_id, &key.key, now)? {
+        Some(first) if first.request_hash == key.request_hash => {
+            Ok(Some((first.notice_id, first.response_body)))
+        }
+        Some(_) => Err(EditError::KeyReused),
+        None => Ok(None),
+    }
+}
+
+fn audit_entry(seq: i64, action: &str, actor: &Actor, now: DateTime<Utc>) -> AuditEntry {
+    AuditEntry {
+        seq,
+        action: action.to_owned(),
+        actor: actor.clone(),
+        notice_id: None,
+        revision: None,
+        subject_token_id: None,
+        detail: None,
+        created_at: now,
+    }
+}
+
+fn record_revision(
+    conn: &mut DbConnection,
+    seq: i64,
+    notice: &Notice,
+    action: &str,
+    actor: &Actor,
+    detail: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), EditError> {
+    revisions::record(
+        conn,
+        &Revision {
+            notice_id: notice.id,
+            revision: notice.revision,
+            action: action.to_owned(),
+            actor: actor.clone(),
+            snapshot: snapshot(notice),
+            created_at: now,
+        },
+    )?;
+    audit::record(
+        conn,
+        &AuditEntry {
+            notice_id: Some(notice.id),
+            revision: Some(notice.revision),
+            detail,
+            ..audit_entry(seq, action, actor, now)
+        },
+    )?;
+    Ok(())
+}
+
+/// Stores a new notice (revision 1), its slug made unique. `respond` renders
+/// the response body, which a key keeps for retries; a retry creates nothing.
+pub fn create_notice(
+    conn: &mut DbConnection,
+    mut notice: Notice,
+    actor: &Actor,
+    key: Option<&IdempotencyKey>,
+    respond: impl FnOnce(&Notice) -> String,
+    now: DateTime<Utc>,
+) -> Result<Created, EditError> {
+    write(conn, |conn, seq| {
+        if let Some(key) = key {
+            // Again inside the write: a concurrent retry may have just committed.
+            if let Some((id, body)) = replay(conn, key, now)? {
+                return Ok(Created {
+                    notice_id: id,
+                    body,
+                });
+            }
+        }
+        notice.slug = notices::free_slug(conn, &notice.slug)?;
+        notices::save_new(conn, &notice, seq, now)?;
+        record_revision(conn, seq, &notice, "notice.create", actor, None, now)?;
+        let body = respond(&notice);
+        if let Some(key) = key {
+            idempotency::remember(
+                conn,
+                key.token_id,
+                &key.key,
+                &key.request_hash,
+                notice.id,
+                &body,
+                now,
+            )?;
+        }
+        Ok(Created {
+            notice_id: notice.id,
+            body,
+        })
+    })
+}
+
+/// Replaces a notice, if it is still at `notice.revision - 1`.
+/// `action` is `notice.update` or `notice.withdraw`; `detail` names what changed.
+pub fn update_notice(
+    conn: &mut DbConnection,
+    before: &Notice,
+    after: &Notice,
+    action: &str,
+    actor: &Actor,
+    detail: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), EditError> {
+    write(conn, |conn, seq| {
+        let was_public = before.is_public(now);
+        if !notices::save_update(conn, after, before.revision, was_public, seq, now)? {
+            return Err(EditError::Stale);
+        }
+        record_revision(conn, seq, after, action, actor, detail, now)
+    })
+}
+
+pub fn create_token(
+    conn: &mut DbConnection,
+    token: &Token,
+    hash: &SecretHash,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), EditError> {
+    write(conn, |conn, seq| {
+        tokens::insert(conn, token, hash)?;
+        audit::record(
+            conn,
+            &AuditEntry {
+                subject_token_id: Some(token.id),
+                detail: Some(format!("{} {:?}", token.role, token.name)),
+                ..audit_entry(seq, "token.create", actor, now)
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// False if there is no such active token.
+pub fn revoke_token(
+    conn: &mut DbConnection,
+    id: Uuid,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<bool, EditError> {
+    // The audit entry is only kept if the revocation happened.
+    let result = write(conn, |conn, seq| {
+        if !tokens::revoke(conn, id, now)? {
+            return Err(EditError::Stale);
+        }
+        audit::record(
+            conn,
+            &AuditEntry {
+                subject_token_id: Some(id),
+                ..audit_entry(seq, "token.revoke", actor, now)
+            },
+        )?;
+        Ok(())
+    });
+    match result {
+        Ok(()) => Ok(true),
+        Err(EditError::Stale) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
