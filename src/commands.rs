@@ -4,7 +4,7 @@ use anyhow::{bail, Context};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::domain::time::now;
+use crate::domain::time::{now, whole_seconds};
 use crate::domain::token::{issue, Role};
 use crate::domain::{Actor, Taxonomy, Token};
 use crate::store::{areas, editing, tokens, Backend, PoolOptions, Store};
@@ -31,7 +31,7 @@ pub fn create_token(
     areas: Vec<String>,
     expires_at: Option<DateTime<Utc>>,
 ) -> anyhow::Result<(Token, String)> {
-    let now = now();
+    let now = whole_seconds(now());
     let (token, secret, hash) = match issue(name, role, areas, expires_at, taxonomy, now) {
         Ok(issued) => issued,
         Err(errors) => {

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::domain::area::parse_access_packages;
 use crate::domain::slug::slugify;
-use crate::domain::time::{now, start_of_oslo_day};
+use crate::domain::time::{now, start_of_oslo_day, whole_seconds};
 use diesel::Connection;
 
 use crate::domain::Actor;
@@ -105,7 +105,7 @@ fn classify(title: &str) -> (Details, &'static [&'static str]) {
 
 /// The ten seed notices, published at 00:00 Europe/Oslo on their dates.
 pub fn notices() -> Vec<Notice> {
-    let created = now();
+    let created = whole_seconds(now());
     parse_news_page(NEWS_PAGE)
         .into_iter()
         .map(|entry| {
@@ -143,7 +143,7 @@ pub fn load(conn: &mut DbConnection) -> StoreResult<usize> {
             return Ok(0);
         }
         let seeds = notices();
-        let now = now();
+        let now = whole_seconds(now());
         let count = seeds.len();
         for notice in seeds {
             editing::create_notice(conn, notice, &Actor::system(), None, |_| String::new(), now)

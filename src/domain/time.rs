@@ -41,10 +41,15 @@ pub fn truncate_to_micros(instant: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(instant.timestamp_micros()).expect("in range")
 }
 
-/// The current instant, in whole seconds: what editors and readers see.
+/// The current instant, at the precision storage keeps.
 pub fn now() -> DateTime<Utc> {
-    let now = Utc::now();
-    DateTime::from_timestamp(now.timestamp(), 0).expect("in range")
+    truncate_to_micros(Utc::now())
+}
+
+/// An instant without its fraction of a second: what Tavla stamps on what it
+/// stores itself (publication, creation and change times), as editors read them.
+pub fn whole_seconds(instant: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(instant.timestamp(), 0).expect("in range")
 }
 
 #[cfg(test)]

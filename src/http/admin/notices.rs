@@ -13,7 +13,7 @@ use super::auth::Caller;
 use super::body::{self, JSON, MERGE_PATCH};
 use crate::domain::input::{self, changed_fields, editable, NoticeInput};
 use crate::domain::slug::slugify;
-use crate::domain::time::{now, rfc3339_oslo};
+use crate::domain::time::{now, rfc3339_oslo, whole_seconds};
 use crate::domain::{merge_patch, Actor, Notice, State};
 use crate::http::params::{admin_list_query, encode_cursor};
 use crate::http::problem::{ApiError, Problem};
@@ -121,7 +121,7 @@ pub async fn create(
         key,
         request_hash: format!("{:x}", Sha256::digest(&raw)),
     });
-    let now = now();
+    let now = whole_seconds(now());
     if let Some(key) = &key {
         let lookup = key.clone();
         if let Some((id, first)) = state
@@ -325,7 +325,7 @@ pub async fn update(
     let input =
         input::parse(&doc, &state.taxonomy, Some(&before)).map_err(ApiError::InvalidFields)?;
     check_areas(&state, &caller, &input)?;
-    let now = now();
+    let now = whole_seconds(now());
     let publishing_draft = before.state == State::Draft
         && input.state == State::Published
         && patch.get("published_at").is_none();
@@ -412,7 +412,7 @@ pub async fn withdraw(
     if request.headers().contains_key(header::IF_MATCH) {
         expected_revision(&request, before.revision)?;
     }
-    let now = now();
+    let now = whole_seconds(now());
     if before.state == State::Withdrawn {
         return Ok(with_etag(HttpResponse::Ok(), before.revision).json(view(&state, &before, now)));
     }

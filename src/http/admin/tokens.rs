@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::auth::Caller;
 use super::body::{self, JSON};
-use crate::domain::time::{now, rfc3339_oslo};
+use crate::domain::time::{now, rfc3339_oslo, whole_seconds};
 use crate::domain::token::{issue, Role};
 use crate::domain::validation::{self as check, Errors};
 use crate::domain::{Actor, Token};
@@ -123,7 +123,7 @@ pub async fn create(
         "expires_at",
         check::optional_instant(fields.get("expires_at")),
     );
-    let now = now();
+    let now = whole_seconds(now());
     let issued = issue(
         &name,
         role.unwrap_or(Role::Editor),

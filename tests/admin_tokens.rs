@@ -1,0 +1,114 @@
+//! Tokens: issued by the command line or an admin, shown once, stored hashed, revocable.
+
+mod common;
+
+use std::process::Command;
+
+use common::{assert_problem, grant_doc, TestApp, TestDb};
+use reqwest::Method;
+use serde_json::{json, Value};
+use tavla::store::Backend;
+
+/// Runs the `tavla` binary on the app's database.
+fn tavla(app: &TestApp, args: &[&str]) -> std::process::Output {
+    let url = match &app.backend {
+        Backend::Sqlite(path) => path.clone(),
+        Backend::Postgres(url) => url.clone(),
+    };
+    Command::new(env!("CARGO_BIN_EXE_tavla"))
+        .args(args)
+        .env("TAVLA_DATABASE_URL", url)
+        .output()
+        .unwrap()
+}
+
+on_every_backend! {
+    async fn the_command_line_creates_lists_and_revokes_tokens(app: TestApp) {
+        let created = tavla(&app, &["token", "create", "--name", "Redaksjonen", "--role", "editor",
+                                    "--area", "helsetjenester", "--area", "kommuneoverlege"]);
+        assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+        let stdout = String::from_utf8(created.stdout).unwrap();
+        let secret = stdout.lines().last().unwrap().to_owned();
+        assert!(secret.starts_with("tavla_") && !secret.contains(' '), "the secret alone on the last line: {stdout}");
+        assert!(secret.len() >= 43 + 6, "at least 256 bits");
+        let response = app.post_notice(&secret, &grant_doc("Fra kommandolinjen")).await;
+        assert_eq!(response.status(), 201);
+
+        let listed = tavla(&app, &["token", "list"]);
+        let listing = String::from_utf8(listed.stdout).unwrap();
+        assert!(listing.contains("Redaksjonen [helsetjenester, kommuneoverlege]"), "{listing}");
+        assert!(!listing.contains(&secret[20..]), "secrets are never listed");
+        let id = listing.lines().find(|l| l.contains("Redaksjonen")).unwrap().split_whitespace().next().unwrap().to_owned();
+
+        let revoked = tavla(&app, &["token", "revoke", &id]);
+        assert!(revoked.status.success());
+        let refused = app.post_notice(&secret, &grant_doc("Etter tilbakekalling")).await;
+        assert_problem(refused, 401, None).await;
+        assert!(String::from_utf8(tavla(&app, &["token", "list"]).stdout).unwrap().contains("revoked"));
+
+        let bad = tavla(&app, &["token", "create", "--name", "X", "--role", "editor",
+                                "--area", "helsetjenester-med-persnopplysninger-av-saerlig-kategori"]);
+        assert!(!bad.status.success());
+        let stderr = String::from_utf8_lossy(&bad.stderr);
+        assert!(stderr.contains("cannot be delegated"), "{stderr}");
+        let unknown = tavla(&app, &["token", "revoke", "00000000-0000-4000-8000-000000000000"]);
+        assert!(!unknown.status.success());
+    }
+
+    async fn an_admin_issues_lists_and_revokes_tokens_over_http(app: TestApp) {
+        let admin = app.admin();
+        let body = json!({"name": "Webinarteamet", "role": "editor", "areas": ["kommuneoverlege"],
+                          "expires_at": "2099-01-01T00:00:00+01:00"});
+        let response = app.send(Method::POST, "/api/v1/admin/tokens", &admin, Some(&body), &[]).await;
+        assert_eq!(response.status(), 201);
+        let issued: Value = response.json().await.unwrap();
+        let secret = issued["secret"].as_str().unwrap().to_owned();
+        assert_eq!(issued["token"]["role"], "editor");
+        assert_eq!(issued["token"]["active"], true);
+        let mut doc = grant_doc("Med ny nøkkel");
+        doc["areas"] = json!(["kommuneoverlege"]);
+        assert_eq!(app.post_notice(&secret, &doc).await.status(), 201);
+
+        let listed = app.send(Method::GET, "/api/v1/admin/tokens", &admin, None, &[]).await;
+        let listed = listed.text().await.unwrap();
+        assert!(listed.contains("Webinarteamet"));
+        assert!(!listed.contains(&secret), "no secret is ever shown again");
+        assert!(!listed.contains("hash"));
+
+        let id = issued["token"]["id"].as_str().unwrap();
+        let revoked = app.send(Method::DELETE, &format!("/api/v1/admin/tokens/{id}"), &admin, None, &[]).await;
+        assert_eq!(revoked.status(), 204);
+        assert_problem(app.post_notice(&secret, &doc).await, 401, None).await;
+        let missing = app
+            .send(Method::DELETE, "/api/v1/admin/tokens/00000000-0000-4000-8000-000000000000", &admin, None, &[])
+            .await;
+        assert_problem(missing, 404, None).await;
+
+        let invalid = json!({"name": "", "role": "owner", "areas": ["helse-pleie-omsorg-og-vern"], "secret": "x"});
+        let response = app.send(Method::POST, "/api/v1/admin/tokens", &admin, Some(&invalid), &[]).await;
+        let body = assert_problem(response, 422, Some("role")).await;
+        let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert!(fields.contains(&"secret") && fields.contains(&"name"), "{fields:?}");
+
+        let audit = app.send(Method::GET, "/api/v1/admin/audit?action=token.revoke", &admin, None, &[]).await;
+        let audit: Value = audit.json().await.unwrap();
+        assert_eq!(audit["items"][0]["subject_token_id"], id);
+    }
+
+    async fn expired_tokens_are_refused(app: TestApp) {
+        let admin = app.admin();
+        let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+        let body = json!({"name": "Kortvarig", "role": "admin", "expires_at": soon});
+        let issued: Value = app
+            .send(Method::POST, "/api/v1/admin/tokens", &admin, Some(&body), &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let secret = issued["secret"].as_str().unwrap();
+        assert_eq!(app.send(Method::GET, "/api/v1/admin/notices", secret, None, &[]).await.status(), 200);
+        tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+        let expired = app.send(Method::GET, "/api/v1/admin/notices", secret, None, &[]).await;
+        assert_problem(expired, 401, None).await;
+    }
+}
