@@ -50,6 +50,13 @@ pub struct ServeArgs {
     /// Defaults to `http://` and the bind address.
     #[arg(long, env = "TAVLA_BASE_URL")]
     pub base_url: Option<String>,
+    /// A WebSub hub: feeds name it, and Tavla notifies it of every change.
+    #[arg(long, env = "TAVLA_WEBSUB_HUB")]
+    pub websub_hub: Option<String>,
+    /// Seconds readers and proxies may reuse a feed or public JSON answer
+    /// (`Cache-Control: max-age`); conditional GET makes checking cheap.
+    #[arg(long, env = "TAVLA_CACHE_MAX_AGE", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=86_400))]
+    pub cache_max_age: u64,
 }
 
 /// Validated settings for one server.
@@ -62,6 +69,8 @@ pub struct Settings {
     pub base_url: Option<String>,
     /// Load the seed notices into an empty database.
     pub seed: bool,
+    pub websub_hub: Option<String>,
+    pub cache_max_age: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,7 +116,16 @@ impl Settings {
             .map(parse_base_url)
             .transpose()
             .map_err(|m| invalid("TAVLA_BASE_URL", m))?;
+        let websub_hub = args
+            .websub_hub
+            .as_deref()
+            .filter(|hub| !hub.trim().is_empty())
+            .map(parse_hub_url)
+            .transpose()
+            .map_err(|m| invalid("TAVLA_WEBSUB_HUB", m))?;
         Ok(Self {
+            websub_hub,
+            cache_max_age: args.cache_max_age,
             backend,
             pool: args.database.pool_options(),
             bind,
@@ -127,6 +145,16 @@ pub fn parse_base_url(raw: &str) -> Result<String, String> {
         return Err(format!("{raw:?} must not have a query or fragment"));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// An absolute http(s) URL, kept as given.
+pub fn parse_hub_url(raw: &str) -> Result<String, String> {
+    let url =
+        Url::parse(raw.trim()).map_err(|e| format!("{raw:?} is not an absolute URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("{raw:?} must start with http:// or https://"));
+    }
+    Ok(url.to_string())
 }
 
 /// The base URL a bound address implies: a wildcard address is shown as localhost.
@@ -153,6 +181,8 @@ mod tests {
             },
             bind: bind.into(),
             base_url: base_url.map(Into::into),
+            websub_hub: None,
+            cache_max_age: 60,
         }
     }
 

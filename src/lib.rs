@@ -8,6 +8,7 @@ pub mod http;
 pub mod pages;
 pub mod seed;
 pub mod store;
+pub mod websub;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -77,9 +78,24 @@ impl Application {
             taxonomy: Arc::new(taxonomy),
             base_url: base_url.clone(),
             version: watch,
-            feeds: Default::default(),
+            representations: Default::default(),
+            cache_max_age: settings.cache_max_age,
             auth_throttle: Default::default(),
+            websub: settings
+                .websub_hub
+                .clone()
+                .map(|hub| Arc::new(websub::WebSub::new(hub, base_url.clone()))),
+            websub_hub: settings.websub_hub.clone(),
         });
+        if let Some(websub) = &state.websub {
+            // Scheduled notices go live later; the hub hears of them then.
+            let pending =
+                store::notices::scheduled_after(&mut *state.store.conn()?, domain::time::now())?;
+            for notice in &pending {
+                let topics = websub.topics(&[notice], &state.taxonomy, &[]);
+                websub.notify_at(Some(notice.published_at), topics);
+            }
+        }
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())

@@ -1,6 +1,8 @@
-//! Feeds: pure functions from notices to bytes.
+//! Feeds: pure functions from notices to text, one module per format.
 
-pub mod cache;
+pub mod atom;
+pub mod ics;
+pub mod json_feed;
 pub mod rss;
 
 use chrono::{DateTime, Utc};
@@ -19,6 +21,68 @@ pub struct FeedInfo {
     pub self_url: String,
     /// Base for item links, without a trailing slash.
     pub base_url: String,
+    /// A stable id for the feed: its filters, not its host.
+    pub id: String,
+    /// The WebSub hub to name, if one is configured.
+    pub hub: Option<String>,
+}
+
+impl FeedInfo {
+    pub fn item_link(&self, notice: &Notice) -> String {
+        format!("{}/notices/{}", self.base_url, notice.slug)
+    }
+}
+
+/// `urn:uuid:<id>`: the same in every format, whatever the host or title.
+pub fn guid(notice: &Notice) -> String {
+    format!("urn:uuid:{}", notice.id)
+}
+
+/// The summary and the kind's key facts, as escaped HTML.
+pub fn description_html(notice: &Notice, now: DateTime<Utc>) -> String {
+    let mut html = format!("<p>{}</p>", escape_html(&notice.summary));
+    let facts = key_facts(notice, now);
+    if !facts.is_empty() {
+        html.push_str("<ul>");
+        for fact in facts {
+            html.push_str(&format!("<li>{}</li>", escape_html(&fact)));
+        }
+        html.push_str("</ul>");
+    }
+    html
+}
+
+/// The summary and the key facts as plain text, one per line.
+pub fn description_text(notice: &Notice, now: DateTime<Utc>) -> String {
+    let mut text = notice.summary.clone();
+    for fact in key_facts(notice, now) {
+        text.push('\n');
+        text.push_str(&fact);
+    }
+    text
+}
+
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The newest change among the notices: what a feed calls its update time.
+pub fn newest_change(notices: &[Notice]) -> Option<DateTime<Utc>> {
+    notices
+        .iter()
+        .map(|n| n.updated_at.max(n.published_at))
+        .max()
 }
 
 /// Removes what XML 1.0 cannot carry at all (control characters other than
@@ -78,21 +142,6 @@ pub fn key_facts(notice: &Notice, now: DateTime<Utc>) -> Vec<String> {
         }
     }
     facts
-}
-
-/// The first instant after `now` at which a notice's status or facts would
-/// read differently: a deadline passing, a webinar starting or ending.
-pub fn next_change(notices: &[Notice], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    notices
-        .iter()
-        .flat_map(|n| match &n.details {
-            Details::Grant(g) => vec![g.deadline],
-            Details::Webinar(w) => vec![w.starts_at, w.ends_at],
-            Details::News => vec![],
-        })
-        .flatten()
-        .filter(|at| *at > now)
-        .min()
 }
 
 /// `1 500 000`, with the non-breaking spaces Norwegian uses.

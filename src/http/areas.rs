@@ -1,20 +1,32 @@
 //! `GET /api/v1/areas`.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 
+use super::cached;
+use super::problem::ApiError;
 use super::views::{AreaList, AreaView};
 use super::AppState;
 
 /// The areas: Altinn's access package "Helse, pleie, omsorg og vern" and its
 /// sub-packages, in the document's order. Notices are tagged with linkable ones.
-#[utoipa::path(tag = "areas", responses((status = 200, description = "Every area", body = AreaList)))]
+#[utoipa::path(tag = "areas", responses(
+    (status = 200, description = "Every area", body = AreaList, headers(("ETag" = String))),
+    (status = 304, description = "Unchanged"),
+))]
 #[get("/api/v1/areas")]
-pub async fn list(state: web::Data<AppState>) -> HttpResponse {
-    let items = state
+pub async fn list(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let items: Vec<AreaView> = state
         .taxonomy
         .all()
         .iter()
         .map(|a| AreaView::new(a, &state.base_url))
         .collect();
-    HttpResponse::Ok().json(AreaList { items })
+    let body = serde_json::to_vec(&AreaList { items }).expect("views serialise");
+    cached::serve(&state, &request, Vec::new(), Vec::new(), move |_, _| {
+        Ok(Ok((body, "application/json")))
+    })
+    .await
 }

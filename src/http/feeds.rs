@@ -1,23 +1,78 @@
-//! The feed endpoints: `GET /feed.rss`, served from memory while current.
+//! The feeds: RSS 2.0, Atom 1.0, JSON Feed 1.1 and iCalendar, each filtered
+//! by `kind` and `area`, served from memory with conditional GET.
 
-use std::sync::Arc;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
 
-use actix_web::http::header;
-use actix_web::{get, web, HttpRequest, HttpResponse};
-
+use super::cached::{self, request_target};
 use super::params::FeedFilter;
 use super::problem::ApiError;
 use super::AppState;
-use crate::domain::time::now;
-use crate::feeds::cache::CachedFeed;
+use crate::domain::{Kind, Notice, Taxonomy};
 use crate::feeds::{self, FeedInfo};
 use crate::store::notices;
 
 /// How many of the newest notices a feed carries.
 pub const FEED_ITEMS: i64 = 50;
+/// How many notices the calendar looks through for webinars and deadlines.
+pub const CALENDAR_ITEMS: i64 = 500;
 
-/// The channel's title and description, naming the filters.
-fn describe(state: &AppState, filter: &FeedFilter, request: &HttpRequest) -> FeedInfo {
+/// The feed formats, each at its own path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Rss,
+    Atom,
+    JsonFeed,
+    Calendar,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [
+        Format::Rss,
+        Format::Atom,
+        Format::JsonFeed,
+        Format::Calendar,
+    ];
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Format::Rss => "/feed.rss",
+            Format::Atom => "/feed.atom",
+            Format::JsonFeed => "/feed.json",
+            Format::Calendar => "/calendar.ics",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml; charset=utf-8",
+            Format::Atom => "application/atom+xml; charset=utf-8",
+            Format::JsonFeed => "application/feed+json; charset=utf-8",
+            Format::Calendar => "text/calendar; charset=utf-8",
+        }
+    }
+}
+
+/// The filters in a fixed order: `kind=…&area=…`, for ids and hub topics.
+pub fn canonical_query(kinds: &[Kind], areas: &[String]) -> String {
+    let mut kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let mut areas: Vec<&str> = areas.iter().map(String::as_str).collect();
+    areas.sort_unstable();
+    areas.dedup();
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for kind in kinds {
+        query.append_pair("kind", kind);
+    }
+    for area in areas {
+        query.append_pair("area", area);
+    }
+    query.finish()
+}
+
+/// The channel's title, description, links and id, naming the filters.
+fn describe(state: &AppState, filter: &FeedFilter, format: Format, self_target: &str) -> FeedInfo {
     let mut title = "Tavla – kunngjøringer fra Helsedirektoratet".to_owned();
     let mut parts: Vec<String> = filter.kinds.iter().map(|k| k.label().to_owned()).collect();
     parts.extend(
@@ -30,96 +85,154 @@ fn describe(state: &AppState, filter: &FeedFilter, request: &HttpRequest) -> Fee
         title.push_str(" – ");
         title.push_str(&parts.join(", "));
     }
+    let canonical = canonical_query(&filter.kinds, &filter.requested_areas);
+    let id_query = if canonical.is_empty() {
+        String::new()
+    } else {
+        format!("?{canonical}")
+    };
     FeedInfo {
         title,
         description:
             "Tilskudd, webinarer og nyheter fra Helsedirektoratet for kommuner og helsetjenesten."
                 .into(),
         site_url: format!("{}/", state.base_url),
-        self_url: format!("{}{}", state.base_url, request_target(request)),
+        self_url: format!("{}{}", state.base_url, self_target),
         base_url: state.base_url.clone(),
+        id: format!(
+            "tag:tavla.helsedirektoratet.no,2026:{}{id_query}",
+            format.path()
+        ),
+        hub: state.websub_hub.clone(),
     }
 }
 
-/// The path and query exactly as requested.
-fn request_target(request: &HttpRequest) -> String {
-    match request.query_string() {
-        "" => request.path().to_owned(),
-        query => format!("{}?{}", request.path(), query),
-    }
-}
+type Render = fn(&FeedInfo, &[Notice], &Taxonomy, DateTime<Utc>) -> String;
 
-/// The feed from memory if still current, else rendered and kept.
-async fn cached_or_render(
-    state: &AppState,
-    request: &HttpRequest,
-    content_type: &'static str,
-    render: fn(
-        &FeedInfo,
-        &[crate::domain::Notice],
-        &crate::domain::Taxonomy,
-        chrono::DateTime<chrono::Utc>,
-    ) -> String,
-) -> Result<Arc<CachedFeed>, ApiError> {
+async fn serve(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    format: Format,
+) -> Result<HttpResponse, ApiError> {
     let filter = FeedFilter::parse(request.query_string(), &state.taxonomy)?;
-    let key = request_target(request);
-    let now = now();
-    // Read before the query: a write in between makes the entry stale, never wrongly fresh.
-    let version = state.version.get();
-    if let Some(hit) = state.feeds.get(&key, version, now) {
-        return Ok(hit);
-    }
-    let query = filter.query(FEED_ITEMS);
-    let (found, next_publication) = state
-        .store
-        .run(move |conn| {
-            let found = notices::list(conn, &query, now)?;
-            Ok((found, notices::next_publication_after(conn, now)?))
-        })
-        .await?;
-    let info = describe(state, &filter, request);
-    let valid_until = [next_publication, feeds::next_change(&found, now)]
-        .into_iter()
-        .flatten()
-        .min();
-    let feed = CachedFeed {
-        body: render(&info, &found, &state.taxonomy, now),
-        content_type,
-        version,
-        valid_until,
-    };
-    Ok(state.feeds.put(key, feed))
+    let info = describe(&state, &filter, format, &request_target(&request));
+    let taxonomy = state.taxonomy.clone();
+    let (kinds, areas) = (filter.kinds.clone(), filter.areas.clone());
+    cached::serve(&state, &request, kinds, areas, move |conn, now| {
+        let render: Option<Render> = match format {
+            Format::Rss => Some(feeds::rss::render),
+            Format::Atom => Some(feeds::atom::render),
+            Format::JsonFeed => Some(feeds::json_feed::render),
+            Format::Calendar => None,
+        };
+        let body = match render {
+            Some(render) => {
+                let found = notices::list(conn, &filter.query(FEED_ITEMS), now)?;
+                render(&info, &found, &taxonomy, now)
+            }
+            None => {
+                let mut query = filter.query(CALENDAR_ITEMS);
+                let dated = [Kind::Grant, Kind::Webinar];
+                query.kinds = match filter.kinds.is_empty() {
+                    true => dated.to_vec(),
+                    false => filter
+                        .kinds
+                        .iter()
+                        .copied()
+                        .filter(|k| dated.contains(k))
+                        .collect(),
+                };
+                let found = match query.kinds.is_empty() {
+                    true => Vec::new(),
+                    false => notices::list(conn, &query, now)?,
+                };
+                feeds::ics::render(&info, &found, now)
+            }
+        };
+        Ok(Ok((body.into_bytes(), format.content_type())))
+    })
+    .await
 }
 
-fn respond(feed: &CachedFeed) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, feed.content_type))
-        .body(feed.body.clone())
-}
+const KIND_PARAM: &str = "`grant`, `webinar` or `news`; repeatable";
+const AREA_PARAM: &str = "An area slug (see /api/v1/areas); repeatable, any of them";
 
-/// RSS 2.0 of the newest public notices, filtered by `kind` and `area` (both repeatable).
+/// RSS 2.0 of the newest 50 public notices.
 #[utoipa::path(
-    tag = "feeds",
-    params(
-        ("kind" = Option<Vec<String>>, Query, description = "`grant`, `webinar` or `news`; repeatable"),
-        ("area" = Option<Vec<String>>, Query, description = "An area slug; repeatable"),
-    ),
+    get, path = "/feed.rss", tag = "feeds",
+    params(("kind" = Option<Vec<String>>, Query, description = KIND_PARAM), ("area" = Option<Vec<String>>, Query, description = AREA_PARAM)),
     responses(
         (status = 200, description = "The feed", content_type = "application/rss+xml"),
+        (status = 304, description = "Unchanged since If-None-Match / If-Modified-Since"),
         (status = 400, description = "An invalid parameter", body = super::problem::Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/feed.rss")]
 pub async fn rss(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let feed = cached_or_render(
-        &state,
-        &request,
-        "application/rss+xml; charset=utf-8",
-        feeds::rss::render,
+    serve(state, request, Format::Rss).await
+}
+
+/// Atom 1.0 of the newest 50 public notices.
+#[utoipa::path(
+    get, path = "/feed.atom", tag = "feeds",
+    params(("kind" = Option<Vec<String>>, Query, description = KIND_PARAM), ("area" = Option<Vec<String>>, Query, description = AREA_PARAM)),
+    responses(
+        (status = 200, description = "The feed", content_type = "application/atom+xml"),
+        (status = 304, description = "Unchanged"),
+        (status = 400, body = super::problem::Problem, content_type = "application/problem+json"),
     )
-    .await?;
-    Ok(respond(&feed))
+)]
+pub async fn atom(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    serve(state, request, Format::Atom).await
+}
+
+/// JSON Feed 1.1 of the newest 50 public notices; `_tavla` on each item holds kind, status and area slugs.
+#[utoipa::path(
+    get, path = "/feed.json", tag = "feeds",
+    params(("kind" = Option<Vec<String>>, Query, description = KIND_PARAM), ("area" = Option<Vec<String>>, Query, description = AREA_PARAM)),
+    responses(
+        (status = 200, description = "The feed", content_type = "application/feed+json"),
+        (status = 304, description = "Unchanged"),
+        (status = 400, body = super::problem::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn json_feed(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    serve(state, request, Format::JsonFeed).await
+}
+
+/// iCalendar: each webinar with a time as an event in Europe/Oslo time
+/// (cancelled ones stay, `STATUS:CANCELLED`), each grant deadline as an
+/// all-day event. UIDs never change; `SEQUENCE` is the notice's revision.
+#[utoipa::path(
+    get, path = "/calendar.ics", tag = "feeds",
+    params(("kind" = Option<Vec<String>>, Query, description = "`grant` or `webinar`; repeatable"), ("area" = Option<Vec<String>>, Query, description = AREA_PARAM)),
+    responses(
+        (status = 200, description = "The calendar", content_type = "text/calendar"),
+        (status = 304, description = "Unchanged"),
+        (status = 400, body = super::problem::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn calendar(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    serve(state, request, Format::Calendar).await
+}
+
+/// The feed routes, answering GET and HEAD.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    use actix_web::guard;
+    let both = || web::route().guard(guard::Any(guard::Get()).or(guard::Head()));
+    cfg.route(Format::Rss.path(), both().to(rss))
+        .route(Format::Atom.path(), both().to(atom))
+        .route(Format::JsonFeed.path(), both().to(json_feed))
+        .route(Format::Calendar.path(), both().to(calendar));
 }

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod areas;
+pub mod cached;
 pub mod changes;
 pub mod feeds;
 pub mod health;
@@ -17,7 +18,6 @@ use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::domain::Taxonomy;
-use crate::feeds::cache::FeedCache;
 use crate::store::version::VersionWatch;
 use crate::store::Store;
 
@@ -29,8 +29,14 @@ pub struct AppState {
     pub base_url: String,
     /// The newest content version this instance knows of.
     pub version: Arc<VersionWatch>,
-    pub feeds: FeedCache,
+    /// Public representations (feeds, JSON) kept in memory while current.
+    pub representations: cached::RepresentationCache,
+    /// Seconds clients and proxies may reuse a public representation.
+    pub cache_max_age: u64,
     pub auth_throttle: admin::auth::AuthThrottle,
+    /// The WebSub hub feeds name and Tavla notifies, if configured.
+    pub websub_hub: Option<String>,
+    pub websub: Option<Arc<crate::websub::WebSub>>,
 }
 
 /// Every route of the application.
@@ -40,7 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(areas::list)
         .service(changes::list)
         .configure(admin::configure)
-        .service(feeds::rss)
+        .configure(feeds::configure)
         .service(health::healthz)
         .service(health::readyz)
         .service(openapi::document)

@@ -2,11 +2,13 @@
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 
+use chrono::{DateTime, Utc};
+
+use super::cached;
 use super::params::{encode_cursor, list_query};
 use super::problem::ApiError;
 use super::views::{NoticePage, NoticeView};
 use super::AppState;
-use crate::domain::time::now;
 use crate::domain::{Notice, State};
 use crate::store::notices;
 
@@ -34,6 +36,8 @@ struct ListParameters {
     cursor: Option<String>,
 }
 
+const JSON: &str = "application/json";
+
 /// Public notices, newest first (ties broken by id), a page at a time.
 ///
 /// Walk every page by passing `next_cursor` back as `cursor` until it is `null`:
@@ -42,7 +46,8 @@ struct ListParameters {
     tag = "notices",
     params(ListParameters),
     responses(
-        (status = 200, description = "A page of notices", body = NoticePage),
+        (status = 200, description = "A page of notices", body = NoticePage, headers(("ETag" = String), ("Last-Modified" = String))),
+        (status = 304, description = "Unchanged since If-None-Match / If-Modified-Since"),
         (status = 400, description = "An invalid parameter", body = super::problem::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -54,25 +59,29 @@ pub async fn list(
     let mut query = list_query(request.query_string(), &state.taxonomy)?;
     let page_size = query.limit;
     query.limit += 1; // one more tells whether another page exists
-    let now = now();
-    let mut found = state
-        .store
-        .run(move |conn| notices::list_ranked(conn, &query, now))
-        .await?;
-    let next_cursor = if found.len() as i64 > page_size {
-        found.truncate(page_size as usize);
-        found.last().map(|listed| encode_cursor(listed.position()))
-    } else {
-        None
-    };
-    let page = NoticePage {
-        items: found
-            .iter()
-            .map(|listed| NoticeView::new(&listed.notice, now, &state.base_url))
-            .collect(),
-        next_cursor,
-    };
-    Ok(HttpResponse::Ok().json(page))
+    let (kinds, areas) = (query.kinds.clone(), query.areas.clone());
+    let base_url = state.base_url.clone();
+    cached::serve(&state, &request, kinds, areas, move |conn, now| {
+        let mut found = notices::list_ranked(conn, &query, now)?;
+        let next_cursor = if found.len() as i64 > page_size {
+            found.truncate(page_size as usize);
+            found.last().map(|listed| encode_cursor(listed.position()))
+        } else {
+            None
+        };
+        let page = NoticePage {
+            items: found
+                .iter()
+                .map(|listed| NoticeView::new(&listed.notice, now, &base_url))
+                .collect(),
+            next_cursor,
+        };
+        Ok(Ok((
+            serde_json::to_vec(&page).expect("views serialise"),
+            JSON,
+        )))
+    })
+    .await
 }
 
 /// One public notice, by id or slug.
@@ -80,7 +89,8 @@ pub async fn list(
     tag = "notices",
     params(("id_or_slug" = String, Path, description = "The notice's UUID or its slug")),
     responses(
-        (status = 200, description = "The notice", body = NoticeView),
+        (status = 200, description = "The notice", body = NoticeView, headers(("ETag" = String), ("Last-Modified" = String))),
+        (status = 304, description = "Unchanged"),
         (status = 404, description = "No such public notice", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 410, description = "The notice was withdrawn", body = super::problem::Problem, content_type = "application/problem+json"),
     )
@@ -88,26 +98,38 @@ pub async fn list(
 #[get("/api/v1/notices/{id_or_slug}")]
 pub async fn get(
     state: web::Data<AppState>,
+    request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = now();
-    let notice = find_public(&state, path.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(NoticeView::new(&notice, now, &state.base_url)))
+    let key = path.into_inner();
+    let base_url = state.base_url.clone();
+    cached::serve(
+        &state,
+        &request,
+        Vec::new(),
+        Vec::new(),
+        move |conn, now| {
+            let found = notices::find(conn, &key)?;
+            Ok(public_only(found, &key, now).map(|n| {
+                (
+                    serde_json::to_vec(&NoticeView::new(&n, now, &base_url))
+                        .expect("views serialise"),
+                    JSON,
+                )
+            }))
+        },
+    )
+    .await
 }
 
 /// A notice the public may see: withdrawn ones are gone, drafts and
 /// scheduled ones do not exist yet.
-pub async fn find_public(state: &AppState, id_or_slug: String) -> Result<Notice, ApiError> {
-    let key = id_or_slug.clone();
-    let found = state
-        .store
-        .run(move |conn| notices::find(conn, &key))
-        .await?;
+fn public_only(found: Option<Notice>, key: &str, now: DateTime<Utc>) -> Result<Notice, ApiError> {
     match found {
-        Some(n) if n.state == State::Withdrawn => Err(ApiError::Gone(format!(
-            "notice {id_or_slug:?} was withdrawn"
-        ))),
-        Some(n) if n.is_public(now()) => Ok(n),
-        _ => Err(ApiError::NotFound(format!("no notice {id_or_slug:?}"))),
+        Some(n) if n.state == State::Withdrawn => {
+            Err(ApiError::Gone(format!("notice {key:?} was withdrawn")))
+        }
+        Some(n) if n.is_public(now) => Ok(n),
+        _ => Err(ApiError::NotFound(format!("no notice {key:?}"))),
     }
 }

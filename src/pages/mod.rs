@@ -16,14 +16,14 @@ use views::NoticeCard;
 #[derive(Template)]
 #[template(path = "index.html")]
 struct IndexPage {
-    feed_path: String,
+    feed_query: String,
     notices: Vec<NoticeCard>,
 }
 
 #[derive(Template)]
 #[template(path = "notice.html")]
 struct NoticePage {
-    feed_path: String,
+    feed_query: String,
     n: NoticeCard,
     body_html: Option<String>,
     /// (slug, name)
@@ -34,7 +34,7 @@ struct NoticePage {
 #[derive(Template)]
 #[template(path = "area.html")]
 struct AreaPage {
-    feed_path: String,
+    feed_query: String,
     name: String,
     description: Option<String>,
     notices: Vec<NoticeCard>,
@@ -43,7 +43,7 @@ struct AreaPage {
 #[derive(Template)]
 #[template(path = "message.html")]
 struct MessagePage {
-    feed_path: String,
+    feed_query: String,
     heading: String,
     text: String,
 }
@@ -76,7 +76,7 @@ pub fn message(status: StatusCode, heading: &str, text: &str) -> HttpResponse {
     html(
         status,
         &MessagePage {
-            feed_path: "/feed.rss".into(),
+            feed_query: String::new(),
             heading: heading.into(),
             text: text.into(),
         },
@@ -99,7 +99,7 @@ pub async fn index(state: web::Data<AppState>) -> HttpResponse {
         Ok(found) => html(
             StatusCode::OK,
             &IndexPage {
-                feed_path: "/feed.rss".into(),
+                feed_query: String::new(),
                 notices: found.iter().map(|n| NoticeCard::new(n, now)).collect(),
             },
         ),
@@ -132,7 +132,7 @@ pub async fn notice(state: web::Data<AppState>, slug: web::Path<String>) -> Http
             html(
                 StatusCode::OK,
                 &NoticePage {
-                    feed_path: "/feed.rss".into(),
+                    feed_query: String::new(),
                     body_html: n.body.as_deref().map(crate::domain::markdown::to_safe_html),
                     source_url: n.source_url.clone(),
                     areas,
@@ -172,7 +172,7 @@ pub async fn area(state: web::Data<AppState>, slug: web::Path<String>) -> HttpRe
         Ok(found) => html(
             StatusCode::OK,
             &AreaPage {
-                feed_path: format!("/feed.rss?area={}", area.slug),
+                feed_query: format!("?area={}", area.slug),
                 name: area.name,
                 description: area.description,
                 notices: found.iter().map(|n| NoticeCard::new(n, now)).collect(),

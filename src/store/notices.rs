@@ -536,3 +536,87 @@ pub fn next_publication_after(
         .first(conn)?;
     Ok(next.map(utc))
 }
+
+/// How the notices of a scope (kinds and areas, every state) stand in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Timeline {
+    /// The latest instant at which anything public in the scope could have
+    /// changed: a write (withdrawals included), a publication, a deadline
+    /// passing, a webinar starting or ending. A safe Last-Modified.
+    pub last_change: Option<DateTime<Utc>>,
+    /// The next such instant that time alone brings.
+    pub next_change: Option<DateTime<Utc>>,
+}
+
+/// The timeline of notices of `kinds` (any, if empty) tagged with any of
+/// `areas` (any, if empty), at `now`.
+pub fn timeline(
+    conn: &mut DbConnection,
+    kinds: &[Kind],
+    areas: &[String],
+    now: DateTime<Utc>,
+) -> StoreResult<Timeline> {
+    let now = now.naive_utc();
+    let scope = || {
+        let mut select = notices::table.into_boxed::<MultiBackend>();
+        if !kinds.is_empty() {
+            select = select.filter(notices::kind.eq_any(kinds.iter().map(|k| k.as_str())));
+        }
+        if !areas.is_empty() {
+            let tagged = notice_areas::table
+                .filter(notice_areas::area_slug.eq_any(areas.to_vec()))
+                .select(notice_areas::notice_id);
+            select = select.filter(notices::id.eq_any(tagged));
+        }
+        select
+    };
+    use diesel::dsl::{max, min};
+    let published = notices::state.eq(State::Published.as_str());
+    let mut past: Vec<Option<NaiveDateTime>> = vec![
+        scope().select(max(notices::updated_at)).first(conn)?,
+        scope()
+            .filter(published)
+            .filter(notices::published_at.le(now))
+            .select(max(notices::published_at))
+            .first(conn)?,
+    ];
+    let mut future: Vec<Option<NaiveDateTime>> = vec![scope()
+        .filter(published)
+        .filter(notices::published_at.gt(now))
+        .select(min(notices::published_at))
+        .first(conn)?];
+    macro_rules! instants_of {
+        ($column:expr) => {
+            past.push(
+                scope()
+                    .filter($column.le(now))
+                    .select(max($column))
+                    .first(conn)?,
+            );
+            future.push(
+                scope()
+                    .filter($column.gt(now))
+                    .select(min($column))
+                    .first(conn)?,
+            );
+        };
+    }
+    instants_of!(notices::deadline);
+    instants_of!(notices::starts_at);
+    instants_of!(notices::ends_at);
+    Ok(Timeline {
+        last_change: past.into_iter().flatten().max().map(utc),
+        next_change: future.into_iter().flatten().min().map(utc),
+    })
+}
+
+/// Published notices whose instant is still ahead of `now`.
+pub fn scheduled_after(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResult<Vec<Notice>> {
+    let rows = notices::table
+        .filter(notices::state.eq(State::Published.as_str()))
+        .filter(notices::published_at.gt(now.naive_utc()))
+        .order(notices::published_at)
+        .select(NoticeRow::as_select())
+        .load(conn)?;
+    with_areas(conn, rows)
+}

@@ -92,6 +92,8 @@ pub fn settings(backend: &Backend) -> Settings {
         bind: "127.0.0.1:0".parse().unwrap(),
         base_url: None,
         seed: true,
+        websub_hub: None,
+        cache_max_age: 60,
     }
 }
 

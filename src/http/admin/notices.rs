@@ -150,6 +150,7 @@ pub async fn create(
         updated_at: now,
     };
     let actor = Actor::from(&caller.0);
+    let announced = notice.clone();
     let render_state = state.clone();
     let (outcome, version) = state
         .store
@@ -164,7 +165,32 @@ pub async fn create(
         })
         .await??;
     state.version.observe(version);
+    if outcome.notice_id == announced.id {
+        announce(&state, None, &announced, now);
+    }
     Ok(created(outcome.notice_id, outcome.body))
+}
+
+/// Tells the WebSub hub, if any, of the feeds a change alters: now if the
+/// public saw it before or sees it now, and when it goes live if scheduled.
+fn announce(state: &AppState, before: Option<&Notice>, after: &Notice, now: DateTime<Utc>) {
+    let Some(websub) = &state.websub else {
+        return;
+    };
+    let was_public = before.is_some_and(|b| b.is_public(now));
+    let is_public = after.is_public(now);
+    let scheduled = after.state == State::Published && after.published_at > now;
+    if !(was_public || is_public || scheduled) {
+        return;
+    }
+    let changed: Vec<&Notice> = before.into_iter().chain([after]).collect();
+    let topics = websub.topics(&changed, &state.taxonomy, &state.representations.keys());
+    if scheduled {
+        websub.notify_at(Some(after.published_at), topics.clone());
+    }
+    if was_public || is_public {
+        websub.notify(topics);
+    }
 }
 
 fn created(id: Uuid, body: String) -> HttpResponse {

@@ -1,0 +1,103 @@
+//! iCalendar (RFC 5545): webinars as events, grant deadlines as all-day events.
+
+use chrono::{DateTime, Duration, Utc};
+use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+
+use super::{description_text, FeedInfo};
+use crate::domain::time::ZONE;
+use crate::domain::{Details, Notice};
+
+/// Europe/Oslo as RFC 5545 defines zones: the EU rules in force since 1996.
+const OSLO: &str = "BEGIN:VTIMEZONE\r\n\
+TZID:Europe/Oslo\r\n\
+BEGIN:DAYLIGHT\r\n\
+TZOFFSETFROM:+0100\r\n\
+TZOFFSETTO:+0200\r\n\
+TZNAME:CEST\r\n\
+DTSTART:19960331T020000\r\n\
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n\
+END:DAYLIGHT\r\n\
+BEGIN:STANDARD\r\n\
+TZOFFSETFROM:+0200\r\n\
+TZOFFSETTO:+0100\r\n\
+TZNAME:CET\r\n\
+DTSTART:19961027T030000\r\n\
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n\
+END:STANDARD\r\n\
+END:VTIMEZONE\r\n";
+
+/// `DTSTART;TZID=Europe/Oslo:20261203T100000`.
+fn oslo(event: &mut Event, key: &str, at: DateTime<Utc>) {
+    let local = at.with_timezone(&ZONE).naive_local();
+    event.append_property(
+        icalendar::Property::new(key, local.format("%Y%m%dT%H%M%S").to_string())
+            .add_parameter("TZID", "Europe/Oslo")
+            .done(),
+    );
+}
+
+/// The host-independent part of every UID, so they never change.
+const UID_DOMAIN: &str = "tavla.helsedirektoratet";
+
+/// Renders the calendar: one event per webinar with a time (cancelled ones
+/// kept, `STATUS:CANCELLED`), and one all-day event per grant deadline.
+/// `SEQUENCE` is the notice's revision, so clients take each change.
+pub fn render(info: &FeedInfo, notices: &[Notice], now: DateTime<Utc>) -> String {
+    let mut calendar = Calendar::new();
+    calendar
+        .name(&info.title)
+        .description(&info.description)
+        .append_property(("X-WR-TIMEZONE", "Europe/Oslo"))
+        .append_property(("X-PUBLISHED-TTL", "PT1H"));
+    for notice in notices {
+        let mut event = Event::new();
+        event
+            .add_property(
+                "DTSTAMP",
+                notice.updated_at.format("%Y%m%dT%H%M%SZ").to_string(),
+            )
+            .add_property("SEQUENCE", notice.revision.to_string())
+            .url(&info.item_link(notice))
+            .description(&description_text(notice, now));
+        match &notice.details {
+            Details::Webinar(webinar) => {
+                let Some(start) = webinar.starts_at else {
+                    continue;
+                };
+                let end = webinar.ends_at.unwrap_or(start + Duration::hours(1));
+                event
+                    .uid(&format!("{}@{UID_DOMAIN}", notice.id))
+                    .summary(&notice.title)
+                    .status(if webinar.cancelled {
+                        EventStatus::Cancelled
+                    } else {
+                        EventStatus::Confirmed
+                    });
+                oslo(&mut event, "DTSTART", start);
+                oslo(&mut event, "DTEND", end);
+                if let Some(registration) = &webinar.registration_url {
+                    event.add_property("X-TAVLA-REGISTRATION", registration);
+                }
+            }
+            Details::Grant(grant) => {
+                let Some(deadline) = grant.deadline else {
+                    continue;
+                };
+                let day = deadline.with_timezone(&ZONE).date_naive();
+                event
+                    .uid(&format!("{}-frist@{UID_DOMAIN}", notice.id))
+                    .summary(&format!("Søknadsfrist: {}", notice.title))
+                    .all_day(day)
+                    .add_property("TRANSP", "TRANSPARENT");
+            }
+            Details::News => continue,
+        }
+        calendar.push(event.done());
+    }
+    // The library writes events; the zone they name is declared before them.
+    let text = calendar.done().to_string();
+    match text.find("BEGIN:VEVENT") {
+        Some(at) => format!("{}{OSLO}{}", &text[..at], &text[at..]),
+        None => text.replace("END:VCALENDAR", &format!("{OSLO}END:VCALENDAR")),
+    }
+}
