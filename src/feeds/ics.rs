@@ -1,7 +1,7 @@
 //! iCalendar (RFC 5545): webinars as events, grant deadlines as all-day events.
 
 use chrono::{DateTime, Duration, Utc};
-use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+use icalendar::{Calendar, Component, Event, EventStatus};
 
 use super::{description_text, FeedInfo};
 use crate::domain::time::ZONE;
@@ -47,6 +47,8 @@ pub fn render(info: &FeedInfo, notices: &[Notice], now: DateTime<Utc>) -> String
     calendar
         .name(&info.title)
         .description(&info.description)
+        .append_property(("PRODID", "-//Helsedirektoratet//Tavla//NB"))
+        .append_property(("METHOD", "PUBLISH"))
         .append_property(("X-WR-TIMEZONE", "Europe/Oslo"))
         .append_property(("X-PUBLISHED-TTL", "PT1H"));
     for notice in notices {
@@ -83,11 +85,22 @@ pub fn render(info: &FeedInfo, notices: &[Notice], now: DateTime<Utc>) -> String
                 let Some(deadline) = grant.deadline else {
                     continue;
                 };
+                // An all-day event on the deadline's date: DTEND is the next day, exclusive.
                 let day = deadline.with_timezone(&ZONE).date_naive();
+                let date = |d: chrono::NaiveDate| d.format("%Y%m%d").to_string();
                 event
                     .uid(&format!("{}-frist@{UID_DOMAIN}", notice.id))
                     .summary(&format!("Søknadsfrist: {}", notice.title))
-                    .all_day(day)
+                    .append_property(
+                        icalendar::Property::new("DTSTART", date(day))
+                            .add_parameter("VALUE", "DATE")
+                            .done(),
+                    )
+                    .append_property(
+                        icalendar::Property::new("DTEND", date(day + Duration::days(1)))
+                            .add_parameter("VALUE", "DATE")
+                            .done(),
+                    )
                     .add_property("TRANSP", "TRANSPARENT");
             }
             Details::News => continue,

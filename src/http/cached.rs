@@ -269,6 +269,63 @@ pub fn respond(
         .body(representation.encoded(encoding))
 }
 
+/// The path and query exactly as requested: the cache key and `self` link.
+pub fn request_target(request: &HttpRequest) -> String {
+    match request.query_string() {
+        "" => request.path().to_owned(),
+        query => format!("{}?{}", request.path(), query),
+    }
+}
+
+/// A body and its media type.
+pub type Rendered = (Vec<u8>, &'static str);
+
+/// Serves the request's representation from memory while it is current; else
+/// renders it with `render` (on the blocking pool, with a connection) and keeps it.
+/// `kinds` and `areas` bound which notices can change it.
+pub async fn serve<F>(
+    state: &crate::http::AppState,
+    request: &HttpRequest,
+    kinds: Vec<crate::domain::Kind>,
+    areas: Vec<String>,
+    render: F,
+) -> Result<HttpResponse, crate::http::problem::ApiError>
+where
+    F: FnOnce(
+            &mut crate::store::DbConnection,
+            DateTime<Utc>,
+        )
+            -> crate::store::StoreResult<Result<Rendered, crate::http::problem::ApiError>>
+        + Send
+        + 'static,
+{
+    let key = request_target(request);
+    let now = crate::domain::time::now();
+    // Read before rendering: a write in between makes the entry stale, never wrongly fresh.
+    let version = state.version.get();
+    if let Some(hit) = state.representations.get(&key, version, now) {
+        return Ok(respond(request, &hit, state.cache_max_age, now));
+    }
+    let (rendered, timeline) = state
+        .store
+        .run(move |conn| {
+            let rendered = render(conn, now)?;
+            let timeline = crate::store::notices::timeline(conn, &kinds, &areas, now)?;
+            Ok((rendered, timeline))
+        })
+        .await?;
+    let (body, content_type) = rendered?;
+    let representation = Representation::new(
+        body,
+        content_type,
+        timeline.last_change.unwrap_or(DateTime::UNIX_EPOCH),
+        version,
+        timeline.next_change,
+    );
+    let representation = state.representations.put(key, representation);
+    Ok(respond(request, &representation, state.cache_max_age, now))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,61 +414,4 @@ mod tests {
             .to_http_request();
         assert_eq!(none_match(&other, &r), Some(false));
     }
-}
-
-/// The path and query exactly as requested: the cache key and `self` link.
-pub fn request_target(request: &HttpRequest) -> String {
-    match request.query_string() {
-        "" => request.path().to_owned(),
-        query => format!("{}?{}", request.path(), query),
-    }
-}
-
-/// A body and its media type.
-pub type Rendered = (Vec<u8>, &'static str);
-
-/// Serves the request's representation from memory while it is current; else
-/// renders it with `render` (on the blocking pool, with a connection) and keeps it.
-/// `kinds` and `areas` bound which notices can change it.
-pub async fn serve<F>(
-    state: &crate::http::AppState,
-    request: &HttpRequest,
-    kinds: Vec<crate::domain::Kind>,
-    areas: Vec<String>,
-    render: F,
-) -> Result<HttpResponse, crate::http::problem::ApiError>
-where
-    F: FnOnce(
-            &mut crate::store::DbConnection,
-            DateTime<Utc>,
-        )
-            -> crate::store::StoreResult<Result<Rendered, crate::http::problem::ApiError>>
-        + Send
-        + 'static,
-{
-    let key = request_target(request);
-    let now = crate::domain::time::now();
-    // Read before rendering: a write in between makes the entry stale, never wrongly fresh.
-    let version = state.version.get();
-    if let Some(hit) = state.representations.get(&key, version, now) {
-        return Ok(respond(request, &hit, state.cache_max_age, now));
-    }
-    let (rendered, timeline) = state
-        .store
-        .run(move |conn| {
-            let rendered = render(conn, now)?;
-            let timeline = crate::store::notices::timeline(conn, &kinds, &areas, now)?;
-            Ok((rendered, timeline))
-        })
-        .await?;
-    let (body, content_type) = rendered?;
-    let representation = Representation::new(
-        body,
-        content_type,
-        timeline.last_change.unwrap_or(DateTime::UNIX_EPOCH),
-        version,
-        timeline.next_change,
-    );
-    let representation = state.representations.put(key, representation);
-    Ok(respond(request, &representation, state.cache_max_age, now))
 }

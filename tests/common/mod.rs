@@ -98,7 +98,11 @@ pub fn settings(backend: &Backend) -> Settings {
 }
 
 fn start(backend: &Backend) -> (String, ServerHandle) {
-    let app = tavla::Application::build(settings(backend)).expect("the app starts");
+    start_with(settings(backend))
+}
+
+fn start_with(settings: Settings) -> (String, ServerHandle) {
+    let app = tavla::Application::build(settings).expect("the app starts");
     let base = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
@@ -108,6 +112,11 @@ fn start(backend: &Backend) -> (String, ServerHandle) {
 impl TestApp {
     /// A fresh database, seeded, behind a running server.
     pub async fn spawn(db: TestDb) -> Self {
+        Self::spawn_configured(db, |_| {}).await
+    }
+
+    /// As `spawn`, with settings changed by `configure`.
+    pub async fn spawn_configured(db: TestDb, configure: impl FnOnce(&mut Settings)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let (backend, db_path) = match db {
             TestDb::Sqlite => {
@@ -119,7 +128,9 @@ impl TestApp {
             }
             TestDb::Postgres => (Backend::Postgres(create_postgres_database()), None),
         };
-        let (base, handle) = start(&backend);
+        let mut settings = settings(&backend);
+        configure(&mut settings);
+        let (base, handle) = start_with(settings);
         Self {
             base,
             client: reqwest::Client::new(),
@@ -355,4 +366,38 @@ pub fn grant_doc(title: &str) -> Value {
             "apply_url": "https://www.helsedirektoratet.no/tilskudd/test"
         }
     })
+}
+
+/// A webinar document with a time, for the admin API.
+pub fn webinar_doc(title: &str) -> Value {
+    serde_json::json!({
+        "kind": "webinar",
+        "title": title,
+        "summary": "Et webinar for kommunene.",
+        "areas": ["kommuneoverlege"],
+        "webinar": {
+            "starts_at": "2030-03-01T10:00:00+01:00",
+            "ends_at": "2030-03-01T11:30:00+01:00",
+            "registration_url": "https://www.helsedirektoratet.no/webinar"
+        }
+    })
+}
+
+/// Parses an iCalendar text with an independent parser; returns its one calendar.
+pub fn parse_calendar(text: &str) -> ical::parser::ical::component::IcalCalendar {
+    let mut calendars = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let calendar = calendars
+        .next()
+        .expect("one calendar")
+        .expect("a valid calendar");
+    assert!(calendars.next().is_none(), "only one calendar");
+    calendar
+}
+
+/// The value of an iCalendar property, and its parameters.
+pub fn ical_property<'a>(
+    properties: &'a [ical::property::Property],
+    name: &str,
+) -> Option<&'a ical::property::Property> {
+    properties.iter().find(|p| p.name == name)
 }

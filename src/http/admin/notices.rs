@@ -399,6 +399,7 @@ async fn save(
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let actor = Actor::from(&caller.0);
+    let (old, new) = (before.clone(), after.clone());
     let version = state
         .store
         .run(move |conn| {
@@ -410,6 +411,7 @@ async fn save(
         .await??;
     // This instance's feeds change at once; others learn within a poll.
     state.version.observe(version);
+    announce(state, Some(&old), &new, now);
     Ok(())
 }
 

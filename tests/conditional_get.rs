@@ -1,0 +1,158 @@
+//! Conditional GET, caching headers and compression on feeds and public JSON.
+
+mod common;
+
+use std::io::Read;
+use std::time::Duration;
+
+use common::{grant_doc, TestApp, TestDb};
+use serde_json::json;
+
+const PUBLIC: [&str; 8] = [
+    "/feed.rss",
+    "/feed.atom",
+    "/feed.json",
+    "/calendar.ics",
+    "/api/v1/notices",
+    "/api/v1/notices/tilskudd-til-hospitering",
+    "/api/v1/areas",
+    "/feed.rss?kind=grant",
+];
+
+async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = app.client.get(app.url(path));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
+async fn etag(app: &TestApp, path: &str) -> String {
+    let response = app.get(path).await;
+    assert_eq!(response.status(), 200, "{path}");
+    response.headers()["etag"].to_str().unwrap().to_owned()
+}
+
+on_every_backend! {
+    async fn an_unchanged_representation_is_304_by_etag_or_date(app: TestApp) {
+        for path in PUBLIC {
+            let first = app.get(path).await;
+            assert_eq!(first.status(), 200, "{path}");
+            let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+            let last_modified = first.headers()["last-modified"].to_str().unwrap().to_owned();
+            assert!(etag.starts_with('"') && !etag.starts_with("W/"), "{path}: a strong ETag");
+            assert!(first.headers()["cache-control"].to_str().unwrap().contains("max-age="), "{path}");
+            assert_eq!(first.headers()["vary"], "Accept-Encoding");
+
+            let by_etag = get_with(&app, path, &[("if-none-match", &etag)]).await;
+            assert_eq!(by_etag.status(), 304, "{path}");
+            assert_eq!(by_etag.headers()["etag"].to_str().unwrap(), etag);
+            assert!(by_etag.bytes().await.unwrap().is_empty());
+            let by_date = get_with(&app, path, &[("if-modified-since", &last_modified)]).await;
+            assert_eq!(by_date.status(), 304, "{path}");
+            let other = get_with(&app, path, &[("if-none-match", "\"something-else\"")]).await;
+            assert_eq!(other.status(), 200, "{path}");
+            let old = get_with(&app, path, &[("if-modified-since", "Mon, 01 Jan 2001 00:00:00 GMT")]).await;
+            assert_eq!(old.status(), 200, "{path}");
+            let both = get_with(&app, path, &[("if-none-match", "\"x\""), ("if-modified-since", &last_modified)]).await;
+            assert_eq!(both.status(), 200, "{path}: If-None-Match decides when both are sent");
+        }
+    }
+
+    async fn every_filter_and_format_has_its_own_etag(app: TestApp) {
+        let mut tags = Vec::new();
+        for path in ["/feed.rss", "/feed.rss?kind=grant", "/feed.rss?kind=news", "/feed.rss?area=helsetjenester",
+                     "/feed.atom", "/feed.json", "/calendar.ics", "/api/v1/notices", "/api/v1/notices?kind=grant"] {
+            tags.push(etag(&app, path).await);
+        }
+        let unique: std::collections::HashSet<_> = tags.iter().collect();
+        assert_eq!(unique.len(), tags.len(), "{tags:?}");
+        assert_eq!(etag(&app, "/feed.rss?kind=grant").await, tags[1], "stable while nothing changes");
+    }
+
+    async fn an_admin_write_changes_the_etags_it_affects(app: TestApp) {
+        let admin = app.admin();
+        let before: Vec<String> = futures_etags(&app, &["/feed.rss", "/feed.rss?kind=grant", "/feed.json", "/api/v1/notices"]).await;
+        let news_before = etag(&app, "/feed.rss?kind=news").await;
+        let created = app.create_notice(&admin, &grant_doc("Tilskudd som endrer ETag")).await;
+        let after = futures_etags(&app, &["/feed.rss", "/feed.rss?kind=grant", "/feed.json", "/api/v1/notices"]).await;
+        for (b, a) in before.iter().zip(&after) {
+            assert_ne!(b, a);
+        }
+        assert_eq!(etag(&app, "/feed.rss?kind=news").await, news_before, "a grant leaves the news feed as it was");
+        let stale = get_with(&app, "/feed.rss", &[("if-none-match", &before[0])]).await;
+        assert_eq!(stale.status(), 200);
+        let rss = app.text("/feed.rss").await;
+        assert!(rss.contains(created["id"].as_str().unwrap()));
+        let id = created["id"].as_str().unwrap();
+        let single = etag(&app, &format!("/api/v1/notices/{id}")).await;
+        app.patch_notice(&admin, id, "\"rev-1\"", &json!({"summary": "Endret"})).await;
+        assert_ne!(etag(&app, &format!("/api/v1/notices/{id}")).await, single);
+    }
+
+    async fn a_scheduled_notice_going_live_changes_the_etag_without_a_write(app: TestApp) {
+        let admin = app.admin();
+        let at = chrono::Utc::now() + chrono::Duration::seconds(2);
+        let at = chrono::DateTime::from_timestamp(at.timestamp(), 0).unwrap();
+        let mut doc = grant_doc("Planlagt tilskudd");
+        doc["published_at"] = json!(at.to_rfc3339());
+        let created = app.create_notice(&admin, &doc).await;
+        let before = etag(&app, "/feed.rss").await;
+        let response = app.get("/feed.rss").await;
+        let max_age: u64 = response.headers()["cache-control"].to_str().unwrap()
+            .trim_start_matches("public, max-age=").parse().unwrap();
+        assert!(max_age <= 2, "no one may keep it past the moment it changes (max-age={max_age})");
+        let wait = (at - chrono::Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(1100);
+        tokio::time::sleep(wait).await;
+        let response = get_with(&app, "/feed.rss", &[("if-none-match", &before)]).await;
+        assert_eq!(response.status(), 200, "the old ETag no longer matches");
+        assert_ne!(response.headers()["etag"].to_str().unwrap(), before);
+        assert!(response.text().await.unwrap().contains(created["id"].as_str().unwrap()));
+    }
+
+    async fn gzip_and_brotli_decode_to_the_same_bytes(app: TestApp) {
+        for path in ["/feed.rss", "/feed.atom", "/feed.json", "/calendar.ics", "/api/v1/notices"] {
+            let plain = get_with(&app, path, &[("accept-encoding", "identity")]).await;
+            assert!(plain.headers().get("content-encoding").is_none());
+            let plain_etag = plain.headers()["etag"].to_str().unwrap().to_owned();
+            let plain = plain.bytes().await.unwrap();
+
+            let gzip = get_with(&app, path, &[("accept-encoding", "gzip")]).await;
+            assert_eq!(gzip.headers()["content-encoding"], "gzip", "{path}");
+            let gzip_etag = gzip.headers()["etag"].to_str().unwrap().to_owned();
+            let mut unzipped = Vec::new();
+            flate2::read::GzDecoder::new(&gzip.bytes().await.unwrap()[..]).read_to_end(&mut unzipped).unwrap();
+            assert_eq!(unzipped, plain, "{path}");
+
+            let brotli = get_with(&app, path, &[("accept-encoding", "gzip, deflate, br")]).await;
+            assert_eq!(brotli.headers()["content-encoding"], "br", "{path}");
+            let brotli_etag = brotli.headers()["etag"].to_str().unwrap().to_owned();
+            let compressed = brotli.bytes().await.unwrap();
+            assert!(compressed.len() < plain.len(), "{path}");
+            let mut decoded = Vec::new();
+            brotli::BrotliDecompress(&mut &compressed[..], &mut decoded).unwrap();
+            assert_eq!(decoded, plain, "{path}");
+
+            assert_ne!(gzip_etag, plain_etag, "each coding is its own representation");
+            assert_ne!(brotli_etag, gzip_etag);
+            let revalidated = get_with(&app, path, &[("accept-encoding", "gzip"), ("if-none-match", &gzip_etag)]).await;
+            assert_eq!(revalidated.status(), 304, "{path}");
+        }
+    }
+
+    async fn head_answers_like_get_without_a_body(app: TestApp) {
+        let get = app.get("/feed.rss").await;
+        let head = app.client.head(app.url("/feed.rss")).send().await.unwrap();
+        assert_eq!(head.status(), 200);
+        assert_eq!(head.headers()["etag"], get.headers()["etag"]);
+        assert!(head.bytes().await.unwrap().is_empty());
+    }
+}
+
+async fn futures_etags(app: &TestApp, paths: &[&str]) -> Vec<String> {
+    let mut tags = Vec::new();
+    for path in paths {
+        tags.push(etag(app, path).await);
+    }
+    tags
+}
