@@ -57,6 +57,11 @@ pub struct ServeArgs {
     /// (`Cache-Control: max-age`); conditional GET makes checking cheap.
     #[arg(long, env = "TAVLA_CACHE_MAX_AGE", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=86_400))]
     pub cache_max_age: u64,
+    /// Addresses of the load balancers or proxies in front of Tavla, comma
+    /// separated: their `X-Forwarded-For` names the client (for the limit on
+    /// failed sign-ins).
+    #[arg(long, env = "TAVLA_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// Validated settings for one server.
@@ -71,6 +76,7 @@ pub struct Settings {
     pub seed: bool,
     pub websub_hub: Option<String>,
     pub cache_max_age: u64,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -123,7 +129,21 @@ impl Settings {
             .map(parse_hub_url)
             .transpose()
             .map_err(|m| invalid("TAVLA_WEBSUB_HUB", m))?;
+        let trusted_proxies = args
+            .trusted_proxies
+            .iter()
+            .filter(|a| !a.trim().is_empty())
+            .map(|a| {
+                a.trim().parse().map_err(|_| {
+                    invalid(
+                        "TAVLA_TRUSTED_PROXIES",
+                        format!("{a:?} is not an IP address"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
+            trusted_proxies,
             websub_hub,
             cache_max_age: args.cache_max_age,
             backend,
@@ -183,6 +203,7 @@ mod tests {
             base_url: base_url.map(Into::into),
             websub_hub: None,
             cache_max_age: 60,
+            trusted_proxies: Vec::new(),
         }
     }
 

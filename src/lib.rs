@@ -81,6 +81,7 @@ impl Application {
             representations: Default::default(),
             cache_max_age: settings.cache_max_age,
             auth_throttle: Default::default(),
+            trusted_proxies: settings.trusted_proxies.clone(),
             websub: settings
                 .websub_hub
                 .clone()
@@ -100,6 +101,7 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .wrap(middleware::Compress::default())
+                .wrap(http::cors())
                 .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
                 .configure(http::configure)
         })

@@ -42,7 +42,7 @@ on_every_backend! {
             let last_modified = first.headers()["last-modified"].to_str().unwrap().to_owned();
             assert!(etag.starts_with('"') && !etag.starts_with("W/"), "{path}: a strong ETag");
             assert!(first.headers()["cache-control"].to_str().unwrap().contains("max-age="), "{path}");
-            assert_eq!(first.headers()["vary"], "Accept-Encoding");
+            assert!(first.headers()["vary"].to_str().unwrap().contains("Accept-Encoding"), "{path}");
 
             let by_etag = get_with(&app, path, &[("if-none-match", &etag)]).await;
             assert_eq!(by_etag.status(), 304, "{path}");

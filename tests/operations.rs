@@ -14,16 +14,36 @@ on_every_backend! {
         let doc = app.json("/openapi.json").await;
         assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
         let paths = doc["paths"].as_object().unwrap();
-        for path in [
-            "/api/v1/notices",
-            "/api/v1/notices/{id_or_slug}",
-            "/api/v1/areas",
-            "/feed.rss",
-            "/healthz",
-            "/readyz",
-            "/openapi.json",
-        ] {
-            assert!(paths.contains_key(path), "{path} is documented");
+        let routes = [
+            ("/api/v1/notices", "get"),
+            ("/api/v1/notices/{id_or_slug}", "get"),
+            ("/api/v1/areas", "get"),
+            ("/api/v1/changes", "get"),
+            ("/feed.rss", "get"),
+            ("/feed.atom", "get"),
+            ("/feed.json", "get"),
+            ("/calendar.ics", "get"),
+            ("/healthz", "get"),
+            ("/readyz", "get"),
+            ("/openapi.json", "get"),
+            ("/api/v1/admin/notices", "post"),
+            ("/api/v1/admin/notices", "get"),
+            ("/api/v1/admin/notices/{id}", "get"),
+            ("/api/v1/admin/notices/{id}", "patch"),
+            ("/api/v1/admin/notices/{id}", "delete"),
+            ("/api/v1/admin/notices/{id}/revisions", "get"),
+            ("/api/v1/admin/tokens", "post"),
+            ("/api/v1/admin/tokens", "get"),
+            ("/api/v1/admin/tokens/{id}", "delete"),
+            ("/api/v1/admin/audit", "get"),
+        ];
+        for (path, method) in routes {
+            assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
+        }
+        for (path, item) in paths {
+            for (method, _) in item.as_object().unwrap() {
+                assert!(routes.contains(&(path.as_str(), method.as_str())), "{method} {path} is tested here too");
+            }
         }
         let list = &paths["/api/v1/notices"]["get"];
         let params: Vec<&str> = list["parameters"]
@@ -32,37 +52,63 @@ on_every_backend! {
             .iter()
             .map(|p| p["name"].as_str().unwrap())
             .collect();
-        for name in [
-            "kind", "area", "q", "from", "to", "status", "limit", "cursor",
-        ] {
+        for name in ["kind", "area", "q", "from", "to", "status", "limit", "cursor"] {
             assert!(params.contains(&name), "parameter {name} is documented");
         }
         let schemas = doc["components"]["schemas"].as_object().unwrap();
         for schema in [
-            "NoticeView",
-            "NoticePage",
-            "GrantView",
-            "WebinarView",
-            "AreaView",
-            "Problem",
-            "FieldError",
+            "NoticeView", "NoticePage", "GrantView", "WebinarView", "AreaView", "Problem", "FieldError",
+            "AdminNoticeView", "AdminNoticePage", "NoticeDocument", "GrantDocument", "WebinarDocument",
+            "ChangePage", "ChangeView", "RevisionList", "TokenRequest", "IssuedToken", "TokenList", "AuditPage",
         ] {
             assert!(schemas.contains_key(schema), "schema {schema}");
         }
+        let create = &paths["/api/v1/admin/notices"]["post"];
+        assert_eq!(
+            create["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/NoticeDocument"
+        );
+        assert!(create["security"].is_array(), "admin routes name their bearer token");
         let notice = &schemas["NoticeView"]["properties"];
-        for field in [
-            "id",
-            "slug",
-            "kind",
-            "title",
-            "summary",
-            "published_at",
-            "status",
-            "areas",
-            "url",
-        ] {
+        for field in ["id", "slug", "kind", "title", "summary", "published_at", "status", "areas", "url"] {
             assert!(notice.get(field).is_some(), "NoticeView.{field}");
         }
+    }
+
+    async fn public_reads_answer_head_and_any_origin(app: TestApp) {
+        for path in ["/api/v1/notices", "/api/v1/notices/tilskudd-til-hospitering", "/api/v1/areas",
+                     "/api/v1/changes", "/feed.rss", "/calendar.ics", "/", "/healthz", "/openapi.json"] {
+            let head = app.client.head(app.url(path)).send().await.unwrap();
+            assert_eq!(head.status(), 200, "HEAD {path}");
+            assert!(head.bytes().await.unwrap().is_empty());
+            let cors = app
+                .client
+                .get(app.url(path))
+                .header("origin", "https://dashboard.kommune.no")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(cors.headers()["access-control-allow-origin"], "*", "{path}");
+        }
+        let preflight = app
+            .client
+            .request(reqwest::Method::OPTIONS, app.url("/api/v1/notices"))
+            .header("origin", "https://dashboard.kommune.no")
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "if-none-match")
+            .send()
+            .await
+            .unwrap();
+        assert!(preflight.status().is_success(), "{}", preflight.status());
+        let exposed = app
+            .client
+            .get(app.url("/feed.rss"))
+            .header("origin", "https://dashboard.kommune.no")
+            .send()
+            .await
+            .unwrap();
+        let exposed = exposed.headers()["access-control-expose-headers"].to_str().unwrap().to_lowercase();
+        assert!(exposed.contains("etag"), "{exposed}");
     }
 
     async fn unknown_api_routes_are_problem_404s(app: TestApp) {

@@ -4,9 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{
-    create_postgres_database, insert, news_notice, postgres_admin, settings, TestApp, TestDb,
-};
+use common::{create_postgres_database, postgres_admin, settings, TestApp, TestDb};
 use tavla::store::Backend;
 
 /// Polls `check` every 50 ms for up to `within`; returns how long it took.
@@ -38,11 +36,15 @@ on_every_backend! {
         for path in ["/feed.rss", "/feed.rss?kind=news"] {
             assert_eq!(get(path).await, get(path).await);
         }
-        let notice = news_notice("Skrevet gjennom den første instansen", "Sammendrag");
-        insert(&app, std::slice::from_ref(&notice));
-        let guid = format!("urn:uuid:{}", notice.id);
-        for path in ["/feed.rss", "/feed.rss?kind=news", "/api/v1/notices"] {
-            let needle = if path.starts_with("/api") { notice.id.to_string() } else { guid.clone() };
+        let admin = app.admin();
+        let mut doc = common::grant_doc("Skrevet gjennom den første instansen");
+        doc["kind"] = serde_json::json!("news");
+        doc.as_object_mut().unwrap().remove("grant");
+        let created = app.create_notice(&admin, &doc).await;
+        let id = created["id"].as_str().unwrap().to_owned();
+        let guid = format!("urn:uuid:{id}");
+        for path in ["/feed.rss", "/feed.rss?kind=news", "/feed.json", "/api/v1/notices"] {
+            let needle = if path.starts_with("/api") { id.clone() } else { guid.clone() };
             eventually(Duration::from_secs(1), || {
                 let get = get(path);
                 let needle = needle.clone();
@@ -94,8 +96,9 @@ async fn readiness_is_503_while_the_database_is_unreachable_and_recovers() {
         200,
         "the process itself is fine"
     );
-    let api = app.get("/api/v1/notices").await;
-    assert_eq!(api.status(), 500, "a server fault, not a client error");
+    let api = app.get("/api/v1/notices?kind=grant").await;
+    assert_eq!(api.headers()["retry-after"], "5");
+    common::assert_problem(api, 503, None).await;
 
     postgres_admin(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"));
     eventually(Duration::from_secs(10), || {

@@ -31,6 +31,10 @@ pub fn slugify(title: &str) -> String {
     if slug.is_empty() {
         slug.push_str("notice");
     }
+    // A slug must never read as an id: `/notices/{id-or-slug}` tries ids first.
+    if uuid::Uuid::try_parse(&slug).is_ok() {
+        slug.insert_str(0, "notice-");
+    }
     slug
 }
 
@@ -57,6 +61,16 @@ mod tests {
     #[test]
     fn a_title_without_letters_still_gets_a_slug() {
         assert_eq!(slugify("]]> <> !!"), "notice");
+    }
+
+    #[test]
+    fn a_title_that_reads_as_an_id_gets_a_slug_that_does_not() {
+        let id = "0b9c5f3e-8d2a-4c1b-9e7f-123456789abc";
+        assert_eq!(slugify(id), format!("notice-{id}"));
+        assert_eq!(
+            slugify("0b9c5f3e8d2a4c1b9e7f123456789abc"),
+            "notice-0b9c5f3e8d2a4c1b9e7f123456789abc"
+        );
     }
 
     #[test]

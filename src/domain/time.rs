@@ -6,6 +6,25 @@ use chrono_tz::{Europe::Oslo, Tz};
 /// The zone every date in Tavla's sources and pages is read and shown in.
 pub const ZONE: Tz = Oslo;
 
+/// The years Tavla accepts in any date: wide enough for every real notice,
+/// narrow enough that every format and both databases can write them.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9000;
+
+/// Whether `instant` lies within `YEARS`.
+pub fn in_range(instant: DateTime<Utc>) -> bool {
+    use chrono::Datelike;
+    YEARS.contains(&instant.year())
+}
+
+/// The message for an instant outside `YEARS`.
+pub fn out_of_range_message() -> String {
+    format!(
+        "must be between the years {} and {}",
+        YEARS.start(),
+        YEARS.end()
+    )
+}
+
 /// 00:00 in Europe/Oslo on `date`: what a date-only publication date means.
 pub fn start_of_oslo_day(date: NaiveDate) -> DateTime<Utc> {
     let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");

@@ -130,19 +130,27 @@ pub fn instant(value: &Value) -> Result<DateTime<Utc>, String> {
     let Value::String(raw) = value else {
         return Err("must be an RFC 3339 instant string".into());
     };
-    DateTime::parse_from_rfc3339(raw.trim())
+    let at = DateTime::parse_from_rfc3339(raw.trim())
         .map(|at| super::time::truncate_to_micros(at.with_timezone(&Utc)))
         .map_err(|_| {
             format!(
                 "{raw:?} is not an RFC 3339 instant with an offset, like 2026-12-01T12:00:00+01:00"
             )
-        })
+        })?;
+    if !super::time::in_range(at) {
+        return Err(super::time::out_of_range_message());
+    }
+    Ok(at)
 }
 
 /// An instant, or a date meaning 00:00 Europe/Oslo that day.
 pub fn instant_or_date(value: &Value) -> Result<DateTime<Utc>, String> {
     if let Value::String(raw) = value {
         if let Ok(date) = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") {
+            use chrono::Datelike;
+            if !super::time::YEARS.contains(&date.year()) {
+                return Err(super::time::out_of_range_message());
+            }
             return Ok(start_of_oslo_day(date));
         }
     }
@@ -194,6 +202,23 @@ mod tests {
         assert!(url(&json!("javascript:alert(1)")).is_err());
         assert!(url(&json!("/relative")).is_err());
         assert!(url(&json!("ftp://x.no")).is_err());
+    }
+
+    #[test]
+    fn dates_outside_the_years_tavla_can_write_are_refused() {
+        for raw in [
+            "0000-01-01",
+            "9999-12-31T23:00:00-12:00",
+            "1899-12-31T12:00:00Z",
+            "+10000-01-01",
+        ] {
+            let error = instant_or_date(&json!(raw)).unwrap_err();
+            assert!(
+                error.contains("1900") || error.contains("not"),
+                "{raw}: {error}"
+            );
+        }
+        assert!(instant(&json!("9000-12-31T12:00:00+01:00")).is_ok());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `GET /api/v1/areas`.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{route, web, HttpRequest, HttpResponse};
 
 use super::cached;
 use super::problem::ApiError;
@@ -9,11 +9,14 @@ use super::AppState;
 
 /// The areas: Altinn's access package "Helse, pleie, omsorg og vern" and its
 /// sub-packages, in the document's order. Notices are tagged with linkable ones.
-#[utoipa::path(tag = "areas", responses(
+#[utoipa::path(
+    get,
+    path = "/api/v1/areas",
+    tag = "areas", responses(
     (status = 200, description = "Every area", body = AreaList, headers(("ETag" = String))),
     (status = 304, description = "Unchanged"),
 ))]
-#[get("/api/v1/areas")]
+#[route("/api/v1/areas", method = "GET", method = "HEAD")]
 pub async fn list(
     state: web::Data<AppState>,
     request: HttpRequest,

@@ -2,7 +2,7 @@
 //! dashboards that mirror it.
 
 use actix_web::http::header;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{route, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -41,6 +41,8 @@ pub struct ChangePage {
 /// token, oldest first. Start without `since` for a full sync; then poll with
 /// `next`. Scheduled notices appear when they go live.
 #[utoipa::path(
+    get,
+    path = "/api/v1/changes",
     tag = "notices",
     params(
         ("since" = Option<String>, Query, description = "`next` from the previous answer; absent for everything"),
@@ -51,7 +53,7 @@ pub struct ChangePage {
         (status = 400, body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/api/v1/changes")]
+#[route("/api/v1/changes", method = "GET", method = "HEAD")]
 pub async fn list(
     state: web::Data<AppState>,
     request: HttpRequest,

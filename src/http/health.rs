@@ -1,6 +1,6 @@
 //! `GET /healthz` and `GET /readyz`.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{route, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -14,21 +14,26 @@ pub struct Health {
 }
 
 /// The process is up.
-#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
-#[get("/healthz")]
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations", responses((status = 200, body = Health)))]
+#[route("/healthz", method = "GET", method = "HEAD")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
 
 /// The database answers.
 #[utoipa::path(
+    get,
+    path = "/readyz",
     tag = "operations",
     responses(
         (status = 200, body = Health),
         (status = 503, description = "The database does not answer", body = super::problem::Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/readyz")]
+#[route("/readyz", method = "GET", method = "HEAD")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     match state.store.ping().await {
         Ok(()) => Ok(HttpResponse::Ok().json(Health { status: "ok" })),

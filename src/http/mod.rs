@@ -34,9 +34,27 @@ pub struct AppState {
     /// Seconds clients and proxies may reuse a public representation.
     pub cache_max_age: u64,
     pub auth_throttle: admin::auth::AuthThrottle,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The WebSub hub feeds name and Tavla notifies, if configured.
     pub websub_hub: Option<String>,
     pub websub: Option<Arc<crate::websub::WebSub>>,
+}
+
+/// Public reads are open to every origin (dashboards in a browser); writes
+/// are not offered across origins.
+pub fn cors() -> actix_cors::Cors {
+    actix_cors::Cors::default()
+        .allow_any_origin()
+        .send_wildcard()
+        .allowed_methods(["GET", "HEAD"])
+        .allowed_headers([
+            header::ACCEPT,
+            header::IF_NONE_MATCH,
+            header::IF_MODIFIED_SINCE,
+        ])
+        .expose_headers([header::ETAG, header::LAST_MODIFIED, header::RETRY_AFTER])
+        .max_age(86_400)
 }
 
 /// Every route of the application.

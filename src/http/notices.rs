@@ -1,6 +1,6 @@
 //! `GET /api/v1/notices` and `GET /api/v1/notices/{id-or-slug}`.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{route, web, HttpRequest, HttpResponse};
 
 use chrono::{DateTime, Utc};
 
@@ -43,6 +43,8 @@ const JSON: &str = "application/json";
 /// Walk every page by passing `next_cursor` back as `cursor` until it is `null`:
 /// each notice appears exactly once. Every invalid parameter is a `400` naming it.
 #[utoipa::path(
+    get,
+    path = "/api/v1/notices",
     tag = "notices",
     params(ListParameters),
     responses(
@@ -51,7 +53,7 @@ const JSON: &str = "application/json";
         (status = 400, description = "An invalid parameter", body = super::problem::Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/api/v1/notices")]
+#[route("/api/v1/notices", method = "GET", method = "HEAD")]
 pub async fn list(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -86,6 +88,8 @@ pub async fn list(
 
 /// One public notice, by id or slug.
 #[utoipa::path(
+    get,
+    path = "/api/v1/notices/{id_or_slug}",
     tag = "notices",
     params(("id_or_slug" = String, Path, description = "The notice's UUID or its slug")),
     responses(
@@ -95,7 +99,7 @@ pub async fn list(
         (status = 410, description = "The notice was withdrawn", body = super::problem::Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/api/v1/notices/{id_or_slug}")]
+#[route("/api/v1/notices/{id_or_slug}", method = "GET", method = "HEAD")]
 pub async fn get(
     state: web::Data<AppState>,
     request: HttpRequest,

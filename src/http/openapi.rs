@@ -1,6 +1,6 @@
 //! `GET /openapi.json`: the API description, generated from the handlers.
 
-use actix_web::{get, HttpResponse};
+use actix_web::{route, HttpResponse};
 use utoipa::OpenApi;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -67,6 +67,10 @@ impl Modify for BearerTokens {
         admin_notices::RevisionView,
         admin_notices::RevisionList,
         tokens::TokenView,
+        tokens::TokenRequest,
+        admin_notices::NoticeDocument,
+        admin_notices::GrantDocument,
+        admin_notices::WebinarDocument,
         tokens::IssuedToken,
         tokens::TokenList,
         audit::AuditView,
@@ -89,8 +93,11 @@ impl Modify for BearerTokens {
 pub struct ApiDoc;
 
 /// This document.
-#[utoipa::path(tag = "operations", responses((status = 200, description = "OpenAPI 3.1", content_type = "application/json")))]
-#[get("/openapi.json")]
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "operations", responses((status = 200, description = "OpenAPI 3.1", content_type = "application/json")))]
+#[route("/openapi.json", method = "GET", method = "HEAD")]
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }

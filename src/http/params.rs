@@ -147,21 +147,26 @@ enum Bound {
 }
 
 fn instant(value: &str, bound: Bound) -> Result<DateTime<Utc>, String> {
+    use chrono::Datelike;
     if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        if !crate::domain::time::YEARS.contains(&date.year()) {
+            return Err(crate::domain::time::out_of_range_message());
+        }
         return Ok(match bound {
             Bound::From => start_of_oslo_day(date),
             Bound::To => start_of_oslo_day(date + Duration::days(1)),
         });
     }
-    match DateTime::parse_from_rfc3339(value) {
-        Ok(at) => Ok(match bound {
-            Bound::From => at.with_timezone(&Utc),
-            Bound::To => at.with_timezone(&Utc) + Duration::microseconds(1),
-        }),
-        Err(_) => Err(format!(
-            "{value:?} is not a date (YYYY-MM-DD) or an RFC 3339 instant"
-        )),
+    let at = DateTime::parse_from_rfc3339(value)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|_| format!("{value:?} is not a date (YYYY-MM-DD) or an RFC 3339 instant"))?;
+    if !crate::domain::time::in_range(at) {
+        return Err(crate::domain::time::out_of_range_message());
     }
+    Ok(match bound {
+        Bound::From => at,
+        Bound::To => at + Duration::microseconds(1),
+    })
 }
 
 fn bound(pairs: &mut Pairs, name: &str, kind: Bound) -> Option<DateTime<Utc>> {
@@ -218,6 +223,9 @@ fn notice_query(
     let text = pairs.single("q").map(|q| q.trim().to_owned());
     match &text {
         Some(q) if q.is_empty() => pairs.fail("q", "must not be empty"),
+        Some(q) if q.chars().any(char::is_control) => {
+            pairs.fail("q", "must not contain control characters")
+        }
         Some(q) if words(q).is_empty() => pairs.fail("q", "has no words to search for"),
         Some(q) if q.chars().count() > MAX_QUERY_CHARS => {
             pairs.fail("q", format!("at most {MAX_QUERY_CHARS} characters"))
@@ -287,7 +295,8 @@ fn decode_cursor(cursor: &str) -> Option<Position> {
         Some(bits) => Some(f64::from_bits(u64::from_str_radix(bits, 16).ok()?)),
         None => None,
     };
-    if parts.next().is_some() || rank.is_some_and(|r| !r.is_finite()) {
+    let bad_rank = rank.is_some_and(|r| !r.is_finite());
+    if parts.next().is_some() || bad_rank || !crate::domain::time::in_range(published_at) {
         return None;
     }
     Some(Position {
@@ -321,7 +330,20 @@ impl AuditFilter {
         let notice_id = pairs
             .single("notice_id")
             .and_then(|v| uuid(&v).map_err(|m| pairs.fail("notice_id", m)).ok());
-        let action = pairs.single("action");
+        const ACTIONS: [&str; 5] = [
+            "notice.create",
+            "notice.update",
+            "notice.withdraw",
+            "token.create",
+            "token.revoke",
+        ];
+        let action = pairs.single("action").filter(|a| {
+            let known = ACTIONS.contains(&a.as_str());
+            if !known {
+                pairs.fail("action", format!("must be one of {}", ACTIONS.join(", ")));
+            }
+            known
+        });
         let from = bound(&mut pairs, "from", Bound::From);
         let until = bound(&mut pairs, "to", Bound::To);
         let limit = limit(&mut pairs, DEFAULT_LIMIT, MAX_LIMIT);
@@ -453,6 +475,27 @@ mod tests {
             ["status"]
         );
         assert!(list_query("kind=grant&status=open", &taxonomy()).is_ok());
+    }
+
+    #[test]
+    fn dates_beyond_what_can_be_stored_are_refused() {
+        for query in [
+            "to=%2B262142-12-31",
+            "from=-4800-01-01",
+            "to=9999-12-31T23:59:59Z",
+            "from=0001-01-01",
+        ] {
+            assert_eq!(
+                fields(list_query(query, &taxonomy())),
+                [query.split('=').next().unwrap()],
+                "{query}"
+            );
+        }
+        let forged = URL_SAFE_NO_PAD.encode(format!("{}.{}", i64::MAX / 2, Uuid::nil()));
+        assert_eq!(
+            fields(list_query(&format!("cursor={forged}"), &taxonomy())),
+            ["cursor"]
+        );
     }
 
     #[test]

@@ -62,7 +62,23 @@ pub enum ApiError {
     #[error("unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
-    Internal(#[from] StoreError),
+    Internal(StoreError),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NothingToSearch => ApiError::parameter(
+                "q",
+                "has only words the search ignores (such as og, i, til); add a more specific word",
+            ),
+            StoreError::Pool(cause) => {
+                tracing::error!(error = %cause, "no database connection");
+                ApiError::Unavailable("the database does not answer; try again shortly".into())
+            }
+            other => ApiError::Internal(other),
+        }
+    }
 }
 
 impl From<crate::store::editing::EditError> for ApiError {
@@ -75,7 +91,7 @@ impl From<crate::store::editing::EditError> for ApiError {
             EditError::KeyReused => ApiError::Unprocessable(
                 "this Idempotency-Key was already used with a different request body; use a new key for a new request".into(),
             ),
-            EditError::Store(e) => ApiError::Internal(e),
+            EditError::Store(e) => e.into(),
         }
     }
 }
@@ -226,6 +242,9 @@ impl ResponseError for ApiError {
             }
             ApiError::TooManyRequests { retry_after_secs } => {
                 headers.insert(header::RETRY_AFTER, (*retry_after_secs).into());
+            }
+            ApiError::Unavailable(_) => {
+                headers.insert(header::RETRY_AFTER, 5.into());
             }
             _ => {}
         }

@@ -3,7 +3,7 @@
 mod views;
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{get, web, HttpResponse};
+use actix_web::{route, web, HttpResponse};
 use askama::Template;
 
 use crate::domain::time::now;
@@ -84,7 +84,7 @@ pub fn message(status: StatusCode, heading: &str, text: &str) -> HttpResponse {
 }
 
 /// The latest notices.
-#[get("/")]
+#[route("/", method = "GET", method = "HEAD")]
 pub async fn index(state: web::Data<AppState>) -> HttpResponse {
     let now = now();
     let query = NoticeQuery {
@@ -108,7 +108,7 @@ pub async fn index(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// One notice: the permalink every feed item points to.
-#[get("/notices/{slug}")]
+#[route("/notices/{slug}", method = "GET", method = "HEAD")]
 pub async fn notice(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
     let now = now();
     let slug = slug.into_inner();
@@ -153,7 +153,7 @@ pub fn not_found() -> HttpResponse {
 }
 
 /// One area: its description from the access package and its notices.
-#[get("/areas/{slug}")]
+#[route("/areas/{slug}", method = "GET", method = "HEAD")]
 pub async fn area(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
     let Some(area) = state.taxonomy.get(&slug).cloned() else {
         return not_found();

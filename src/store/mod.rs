@@ -39,6 +39,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database task failed: {0}")]
     Task(String),
+    /// A search whose every word is one the search ignores (a stop word).
+    #[error("nothing to search for")]
+    NothingToSearch,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -77,11 +80,26 @@ impl Backend {
         match self {
             Backend::Sqlite(path) => format!("sqlite {path}"),
             Backend::Postgres(url) => match url::Url::parse(url) {
-                Ok(mut parsed) if parsed.password().is_some() => {
-                    let _ = parsed.set_password(Some("***"));
+                Ok(mut parsed) => {
+                    if parsed.password().is_some() {
+                        let _ = parsed.set_password(Some("***"));
+                    }
+                    let query: Vec<(String, String)> = parsed
+                        .query_pairs()
+                        .map(|(k, v)| {
+                            let secret = k.eq_ignore_ascii_case("password");
+                            (
+                                k.into_owned(),
+                                if secret { "***".into() } else { v.into_owned() },
+                            )
+                        })
+                        .collect();
+                    if !query.is_empty() {
+                        parsed.query_pairs_mut().clear().extend_pairs(query);
+                    }
                     parsed.to_string()
                 }
-                _ => url.clone(),
+                Err(_) => "postgres (an unreadable URL)".into(),
             },
         }
     }

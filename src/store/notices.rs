@@ -277,6 +277,9 @@ pub fn list_ranked(
         select = select.filter(n::id.eq_any(tagged));
     }
     if let Some(search) = &search {
+        if !search.has_words(conn)? {
+            return Err(StoreError::NothingToSearch);
+        }
         select = select.filter(search.matches());
     }
     if let Some(from) = query.from {
@@ -352,13 +355,17 @@ fn with_areas(conn: &mut DbConnection, rows: Vec<NoticeRow>) -> StoreResult<Vec<
         .collect()
 }
 
-/// One notice in any state, by id or by slug.
+/// One notice in any state: by id if `id_or_slug` reads as one, else by slug.
 pub fn find(conn: &mut DbConnection, id_or_slug: &str) -> StoreResult<Option<Notice>> {
-    let row = notices::table
-        .filter(notices::id.eq(id_or_slug).or(notices::slug.eq(id_or_slug)))
-        .select(NoticeRow::as_select())
-        .first(conn)
-        .optional()?;
+    if id_or_slug.chars().any(char::is_control) {
+        return Ok(None); // no slug has one, and PostgreSQL cannot even compare NUL
+    }
+    let select = notices::table.select(NoticeRow::as_select());
+    let row = match Uuid::try_parse(id_or_slug) {
+        Ok(id) => select.filter(notices::id.eq(id.to_string())).first(conn),
+        Err(_) => select.filter(notices::slug.eq(id_or_slug)).first(conn),
+    }
+    .optional()?;
     Ok(with_areas(conn, row.into_iter().collect())?.pop())
 }
 

@@ -3,10 +3,11 @@
 
 use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
-use diesel::sql_types::{Bool, Double, Text};
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Double, Integer, Text};
 
 use super::schema::notices;
-use super::{DbConnection, MultiBackend};
+use super::{DbConnection, MultiBackend, StoreResult};
 
 type Expr<T> = Box<dyn BoxableExpression<notices::table, MultiBackend, SqlType = T>>;
 
@@ -19,11 +20,14 @@ pub fn words(query: &str) -> Vec<&str> {
 }
 
 /// A search for every word of the user's query, on the connection's backend.
+/// Both backends match notices containing every word; operators are not
+/// interpreted. PostgreSQL also stems words and ignores stop words; SQLite
+/// matches each word as a prefix.
 pub enum Search {
-    /// The query as typed, for `websearch_to_tsquery` (quotes, `or` and `-` work).
+    /// The query as typed, for `plainto_tsquery('norwegian', …)`.
     Postgres(String),
-    /// An FTS5 query: every word, each also matching as a prefix.
-    Sqlite(String),
+    /// The words, each an FTS5 prefix phrase.
+    Sqlite(Vec<String>),
 }
 
 impl Search {
@@ -34,9 +38,28 @@ impl Search {
                 words(query)
                     .iter()
                     .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                    .collect(),
             ),
+        }
+    }
+
+    /// Whether any word is left to search for: PostgreSQL drops stop words
+    /// ("og", "i", "til"), so a query of nothing else finds nothing.
+    pub fn has_words(&self, conn: &mut DbConnection) -> StoreResult<bool> {
+        match self {
+            Search::Sqlite(words) => Ok(!words.is_empty()),
+            Search::Postgres(q) => {
+                #[derive(QueryableByName)]
+                struct Nodes {
+                    #[diesel(sql_type = Integer)]
+                    nodes: i32,
+                }
+                let found: Nodes =
+                    diesel::sql_query("SELECT numnode(plainto_tsquery('norwegian', $1)) AS nodes")
+                        .bind::<Text, _>(q)
+                        .get_result(conn)?;
+                Ok(found.nodes > 0)
+            }
         }
     }
 
@@ -44,36 +67,46 @@ impl Search {
     pub fn matches(&self) -> Expr<Bool> {
         match self {
             Search::Postgres(q) => Box::new(
-                sql::<Bool>("notices.search @@ websearch_to_tsquery('norwegian', ")
+                sql::<Bool>("notices.search @@ plainto_tsquery('norwegian', ")
                     .bind::<Text, _>(q.clone())
                     .sql(")"),
             ),
-            Search::Sqlite(q) => Box::new(
+            Search::Sqlite(words) => Box::new(
                 sql::<Bool>(
                     "notices.id IN (SELECT notice_id FROM notices_fts WHERE notices_fts MATCH ",
                 )
-                .bind::<Text, _>(q.clone())
+                .bind::<Text, _>(words.join(" AND "))
                 .sql(")"),
             ),
         }
     }
 
-    /// Relevance: higher is better. Title counts most, then summary, then body.
+    /// Relevance, higher first; title counts most, then summary, then body.
+    /// It depends on the notice alone, never on the others, so cursors over
+    /// a search stay valid while notices are added.
     pub fn rank(&self) -> Expr<Double> {
         match self {
             Search::Postgres(q) => Box::new(
-                sql::<Double>("ts_rank_cd(notices.search, websearch_to_tsquery('norwegian', ")
+                sql::<Double>("ts_rank_cd(notices.search, plainto_tsquery('norwegian', ")
                     .bind::<Text, _>(q.clone())
                     .sql("))::float8"),
             ),
-            Search::Sqlite(q) => Box::new(
-                sql::<Double>(
-                    "coalesce((SELECT -bm25(notices_fts, 0.0, 10.0, 4.0, 1.0) FROM notices_fts \
-                     WHERE notices_fts MATCH ",
+            Search::Sqlite(words) => {
+                // 4 for a word in the title, 2 in the summary, 1 in the body.
+                let any = words.join(" OR ");
+                let column = |name: &str| format!("{{{name}}} : ({any})");
+                let in_column = " THEN 1 ELSE 0 END";
+                let hit = "(CASE WHEN notices.id IN (SELECT notice_id FROM notices_fts WHERE notices_fts MATCH ";
+                Box::new(
+                    sql::<Double>(&format!("(4.0 * {hit}"))
+                        .bind::<Text, _>(column("title"))
+                        .sql(&format!("){in_column}) + 2.0 * {hit}"))
+                        .bind::<Text, _>(column("summary"))
+                        .sql(&format!("){in_column}) + 1.0 * {hit}"))
+                        .bind::<Text, _>(column("body"))
+                        .sql(&format!("){in_column}))")),
                 )
-                .bind::<Text, _>(q.clone())
-                .sql(" AND notices_fts.notice_id = notices.id), 0.0)"),
-            ),
+            }
         }
     }
 }

@@ -94,6 +94,7 @@ pub fn settings(backend: &Backend) -> Settings {
         seed: true,
         websub_hub: None,
         cache_max_age: 60,
+        trusted_proxies: Vec::new(),
     }
 }
 

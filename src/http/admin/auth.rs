@@ -54,23 +54,57 @@ async fn authenticate(request: &HttpRequest) -> Result<Token, ApiError> {
         .app_data::<web::Data<AppState>>()
         .expect("AppState is configured")
         .clone();
-    let client = request.peer_addr().map(|a| a.ip());
-    if let Some(wait) = client.and_then(|ip| state.auth_throttle.blocked_for(ip)) {
-        return Err(ApiError::TooManyRequests {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
+    let client = client_address(request, &state.trusted_proxies);
+    let blocked = client.and_then(|ip| state.auth_throttle.blocked_for(ip));
     let Some(value) = request.headers().get(header::AUTHORIZATION) else {
-        return Err(unauthorized(
-            "send Authorization: Bearer <token>; an admin creates tokens with `tavla token create`",
-            false,
-        ));
+        return Err(match blocked {
+            Some(wait) => too_many(wait),
+            None => unauthorized(
+                "send Authorization: Bearer <token>; an admin creates tokens with `tavla token create`",
+                false,
+            ),
+        });
     };
     let result = verify(&state, value.to_str().unwrap_or_default()).await;
-    if let (Err(ApiError::Unauthorized { .. }), Some(ip)) = (&result, client) {
-        state.auth_throttle.failed(ip);
+    match (result, client) {
+        // A valid token always passes: the brake is for guesses, not for editors
+        // who share an address with someone guessing.
+        (Ok(token), _) => Ok(token),
+        (Err(e @ ApiError::Unauthorized { .. }), Some(ip)) => {
+            state.auth_throttle.failed(ip);
+            Err(blocked.map(too_many).unwrap_or(e))
+        }
+        (Err(e), _) => Err(e),
     }
-    result
+}
+
+fn too_many(wait: Duration) -> ApiError {
+    ApiError::TooManyRequests {
+        retry_after_secs: wait.as_secs().max(1),
+    }
+}
+
+/// The client's address: the peer's, or, when the peer is a trusted proxy,
+/// the nearest address in `X-Forwarded-For` that is not one.
+pub fn client_address(request: &HttpRequest, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = request.peer_addr()?.ip();
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !trusted.contains(ip))
+            .unwrap_or(peer),
+    )
 }
 
 async fn verify(state: &AppState, header_value: &str) -> Result<Token, ApiError> {
@@ -145,6 +179,30 @@ impl AuthThrottle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn behind_a_trusted_proxy_the_client_is_the_forwarded_address() {
+        use actix_web::test::TestRequest;
+        let proxy: IpAddr = "10.0.0.5".parse().unwrap();
+        let request = |peer: &str, forwarded: &str| {
+            TestRequest::default()
+                .peer_addr(format!("{peer}:443").parse().unwrap())
+                .insert_header(("x-forwarded-for", forwarded))
+                .to_http_request()
+        };
+        let via_proxy = request("10.0.0.5", "198.51.100.7, 203.0.113.9");
+        assert_eq!(
+            client_address(&via_proxy, &[proxy]),
+            Some("203.0.113.9".parse().unwrap())
+        );
+        let direct = request("203.0.113.1", "198.51.100.7");
+        assert_eq!(
+            client_address(&direct, &[proxy]),
+            Some("203.0.113.1".parse().unwrap()),
+            "only trusted peers may forward"
+        );
+        assert_eq!(client_address(&via_proxy, &[]), Some(proxy));
+    }
 
     #[test]
     fn an_address_is_refused_after_the_limit_until_the_window_ends() {

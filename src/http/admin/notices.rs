@@ -23,6 +23,64 @@ use crate::store::editing::{self, IdempotencyKey};
 use crate::store::notices::{self, Scope};
 use crate::store::{revisions as stored_revisions, version};
 
+/// The notice document an editor sends: the body of a POST, and what a PATCH
+/// (a JSON merge patch, RFC 7396) changes. Every invalid field is named in a 422.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct NoticeDocument {
+    /// Required on create; a notice keeps its kind.
+    kind: crate::domain::Kind,
+    /// One line, 1–200 characters, no control characters.
+    #[schema(example = "Tilskudd til hospitering")]
+    title: String,
+    /// Plain text, 1–2000 characters; line breaks allowed.
+    summary: String,
+    /// Markdown, up to 50 000 characters; rendered and sanitised where shown.
+    body: Option<String>,
+    /// An absolute http(s) URL.
+    source_url: Option<String>,
+    /// An RFC 3339 instant, or a date (00:00 Europe/Oslo). Default: now. Ahead: scheduled.
+    #[schema(example = "2026-12-01T09:00:00+01:00")]
+    published_at: Option<String>,
+    /// `published` (default) or `draft`; withdraw with DELETE.
+    state: Option<crate::domain::State>,
+    /// 1–10 linkable area slugs, each within the token's packages.
+    #[schema(example = json!(["helsetjenester"]))]
+    areas: Vec<String>,
+    /// Only for grants.
+    grant: Option<GrantDocument>,
+    /// Only for webinars.
+    webinar: Option<WebinarDocument>,
+}
+
+/// A grant's terms in a notice document.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct GrantDocument {
+    /// RFC 3339; `null` for a rolling grant.
+    deadline: Option<String>,
+    /// Whole kroner, 0 to 10^12.
+    amount_nok: Option<i64>,
+    /// Up to 20 groups, e.g. kommuner, fylkeskommuner, helseforetak, organisasjoner, fastleger.
+    applicants: Option<Vec<String>>,
+    apply_url: Option<String>,
+}
+
+/// A webinar's time and registration in a notice document.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct WebinarDocument {
+    /// RFC 3339; required for a new webinar.
+    starts_at: Option<String>,
+    /// RFC 3339, after `starts_at`.
+    ends_at: Option<String>,
+    registration_url: Option<String>,
+    /// Cancel with `true`; the webinar stays visible, marked cancelled.
+    cancelled: Option<bool>,
+    /// Up to 500 characters; only for a cancelled webinar.
+    cancellation_note: Option<String>,
+}
+
 /// The strong ETag of a notice's admin representation.
 pub fn etag(revision: i32) -> String {
     format!("\"rev-{revision}\"")
@@ -95,7 +153,7 @@ fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
-    request_body(content = serde_json::Value, content_type = "application/json", description = "The notice document"),
+    request_body(content = NoticeDocument, content_type = "application/json", description = "The notice document"),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: 1–200 visible ASCII characters")),
     responses(
         (status = 201, body = AdminNoticeView, headers(("Location" = String), ("ETag" = String))),
@@ -316,7 +374,7 @@ fn expected_revision(request: &HttpRequest, current: i32) -> Result<(), ApiError
     tag = "admin",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The ETag last read")),
-    request_body(content = serde_json::Value, content_type = "application/merge-patch+json"),
+    request_body(content = NoticeDocument, content_type = "application/merge-patch+json", description = "The fields to change; null clears one"),
     responses(
         (status = 200, body = AdminNoticeView, headers(("ETag" = String))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -352,9 +410,12 @@ pub async fn update(
         input::parse(&doc, &state.taxonomy, Some(&before)).map_err(ApiError::InvalidFields)?;
     check_areas(&state, &caller, &input)?;
     let now = whole_seconds(now());
+    // A draft published without a time goes out now, unless it was already
+    // given a time still ahead: then it is scheduled for that time.
     let publishing_draft = before.state == State::Draft
         && input.state == State::Published
-        && patch.get("published_at").is_none();
+        && patch.get("published_at").is_none()
+        && before.published_at <= now;
     let after = Notice {
         state: input.state,
         title: input.title,
@@ -436,31 +497,48 @@ pub async fn withdraw(
     id: web::Path<String>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let before = find_for(&state, &caller, &id).await?;
-    if request.headers().contains_key(header::IF_MATCH) {
-        expected_revision(&request, before.revision)?;
+    let conditional = request.headers().contains_key(header::IF_MATCH);
+    // Without If-Match the editor wants it withdrawn whatever changed
+    // meanwhile: a concurrent edit is read again, a few times at most.
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let before = find_for(&state, &caller, &id).await?;
+        if conditional {
+            expected_revision(&request, before.revision)?;
+        }
+        let now = whole_seconds(now());
+        if before.state == State::Withdrawn {
+            return Ok(
+                with_etag(HttpResponse::Ok(), before.revision).json(view(&state, &before, now))
+            );
+        }
+        let after = Notice {
+            state: State::Withdrawn,
+            revision: before.revision + 1,
+            updated_at: now,
+            ..before.clone()
+        };
+        match save(
+            &state,
+            &caller,
+            before,
+            after.clone(),
+            "notice.withdraw",
+            None,
+            now,
+        )
+        .await
+        {
+            Ok(()) => {
+                return Ok(
+                    with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, now))
+                )
+            }
+            Err(ApiError::PreconditionFailed(_)) if !conditional && attempts < 3 => continue,
+            Err(e) => return Err(e),
+        }
     }
-    let now = whole_seconds(now());
-    if before.state == State::Withdrawn {
-        return Ok(with_etag(HttpResponse::Ok(), before.revision).json(view(&state, &before, now)));
-    }
-    let after = Notice {
-        state: State::Withdrawn,
-        revision: before.revision + 1,
-        updated_at: now,
-        ..before.clone()
-    };
-    save(
-        &state,
-        &caller,
-        before,
-        after.clone(),
-        "notice.withdraw",
-        None,
-        now,
-    )
-    .await?;
-    Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, now)))
 }
 
 /// One stored revision: who made it, when, and the notice as it then was.

@@ -48,6 +48,21 @@ impl TokenView {
     }
 }
 
+/// What an admin sends to issue a token.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct TokenRequest {
+    /// Who or what holds it, 1–100 characters.
+    #[schema(example = "Redaksjonen, tilskudd")]
+    name: String,
+    #[schema(value_type = String, example = "editor")]
+    role: Role,
+    /// For an editor: at least one delegable area slug. For an admin: none.
+    areas: Option<Vec<String>>,
+    /// RFC 3339, in the future; `null` for no expiry.
+    expires_at: Option<String>,
+}
+
 /// A new token and its secret, shown this once.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IssuedToken {
@@ -66,7 +81,7 @@ pub struct TokenList {
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
-    request_body(content = serde_json::Value, content_type = "application/json"),
+    request_body(content = TokenRequest, content_type = "application/json"),
     responses(
         (status = 201, body = IssuedToken),
         (status = 401, body = Problem, content_type = "application/problem+json"),
