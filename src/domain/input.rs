@@ -399,6 +399,63 @@ fn applicants(value: Option<&Value>) -> Result<Vec<String>, String> {
     }
 }
 
+impl NoticeInput {
+    /// A new notice (revision 1): published now unless the document says when.
+    pub fn into_new(self, now: DateTime<Utc>) -> Notice {
+        Notice {
+            id: uuid::Uuid::new_v4(),
+            slug: super::slug::slugify(&self.title),
+            state: self.state,
+            published_at: self.published_at.unwrap_or(now),
+            title: self.title,
+            summary: self.summary,
+            body: self.body,
+            source_url: self.source_url,
+            revision: 1,
+            areas: self.areas,
+            details: self.details,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// `before` revised to this document; its id, slug and creation stay.
+    /// A draft published without a time named (`time_named` false) goes out
+    /// now, unless it already had a time still ahead: then it keeps it.
+    pub fn revise(self, before: &Notice, time_named: bool, now: DateTime<Utc>) -> Notice {
+        let publishing_draft = before.state == State::Draft
+            && self.state == State::Published
+            && !time_named
+            && before.published_at <= now;
+        Notice {
+            state: self.state,
+            title: self.title,
+            summary: self.summary,
+            body: self.body,
+            source_url: self.source_url,
+            published_at: match publishing_draft {
+                true => now,
+                false => self.published_at.unwrap_or(before.published_at),
+            },
+            areas: self.areas,
+            details: self.details,
+            revision: before.revision + 1,
+            updated_at: now,
+            ..before.clone()
+        }
+    }
+}
+
+/// `before`, withdrawn.
+pub fn withdrawn(before: &Notice, now: DateTime<Utc>) -> Notice {
+    Notice {
+        state: State::Withdrawn,
+        revision: before.revision + 1,
+        updated_at: now,
+        ..before.clone()
+    }
+}
+
 /// The stored snapshot of a revision: the document plus what the server set.
 pub fn snapshot(notice: &Notice) -> Value {
     let mut doc = editable(notice);

@@ -12,7 +12,6 @@ use uuid::Uuid;
 use super::auth::Caller;
 use super::body::{self, JSON, MERGE_PATCH};
 use crate::domain::input::{self, changed_fields, editable, NoticeInput};
-use crate::domain::slug::slugify;
 use crate::domain::time::{now, rfc3339_oslo, whole_seconds};
 use crate::domain::{merge_patch, Actor, Notice, State};
 use crate::http::params::{admin_list_query, encode_cursor};
@@ -100,7 +99,7 @@ fn view(state: &AppState, notice: &Notice, now: DateTime<Utc>) -> AdminNoticeVie
 }
 
 /// A notice by id, or 404; 403 if the caller may not touch it.
-async fn find_for(state: &AppState, caller: &Caller, id: &str) -> Result<Notice, ApiError> {
+pub async fn find_for(state: &AppState, caller: &Caller, id: &str) -> Result<Notice, ApiError> {
     let not_found = || ApiError::NotFound(format!("no notice {id:?}"));
     let uuid = Uuid::try_parse(id).map_err(|_| not_found())?;
     let key = uuid.to_string();
@@ -179,34 +178,32 @@ pub async fn create(
         key,
         request_hash: format!("{:x}", Sha256::digest(&raw)),
     });
+    let outcome = create_notice(&state, &caller, &doc, key).await?;
+    Ok(created(outcome.notice_id, outcome.body))
+}
+
+/// Creates a notice from a document: the one path for the API and the
+/// editor pages. Validation, permission, one write, then the hub.
+pub async fn create_notice(
+    state: &web::Data<AppState>,
+    caller: &Caller,
+    doc: &serde_json::Value,
+    key: Option<IdempotencyKey>,
+) -> Result<editing::Created, ApiError> {
     let now = whole_seconds(now());
     if let Some(key) = &key {
         let lookup = key.clone();
-        if let Some((id, first)) = state
+        if let Some((notice_id, body)) = state
             .store
             .run(move |conn| Ok(editing::replay(conn, &lookup, now)))
             .await??
         {
-            return Ok(created(id, first));
+            return Ok(editing::Created { notice_id, body });
         }
     }
-    let input = input::parse(&doc, &state.taxonomy, None).map_err(ApiError::InvalidFields)?;
-    check_areas(&state, &caller, &input)?;
-    let notice = Notice {
-        id: Uuid::new_v4(),
-        slug: slugify(&input.title),
-        state: input.state,
-        title: input.title,
-        summary: input.summary,
-        body: input.body,
-        source_url: input.source_url,
-        published_at: input.published_at.unwrap_or(now),
-        revision: 1,
-        areas: input.areas,
-        details: input.details,
-        created_at: now,
-        updated_at: now,
-    };
+    let input = input::parse(doc, &state.taxonomy, None).map_err(ApiError::InvalidFields)?;
+    check_areas(state, caller, &input)?;
+    let notice = input.into_new(now);
     let actor = Actor::from(&caller.0);
     let announced = notice.clone();
     let render_state = state.clone();
@@ -224,9 +221,9 @@ pub async fn create(
         .await??;
     state.version.observe(version);
     if outcome.notice_id == announced.id {
-        announce(&state, None, &announced, now);
+        announce(state, None, &announced, now);
     }
-    Ok(created(outcome.notice_id, outcome.body))
+    Ok(outcome)
 }
 
 /// Tells the WebSub hub, if any, of the feeds a change alters: now if the
@@ -403,51 +400,43 @@ pub async fn update(
             "a merge patch must be a JSON object".into(),
         ));
     }
-    let old_doc = editable(&before);
-    let mut doc = old_doc.clone();
+    let mut doc = editable(&before);
     merge_patch::apply(&mut doc, &patch);
+    let time_named = patch.get("published_at").is_some();
+    let after = update_notice(&state, &caller, &before, &doc, time_named).await?;
+    Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, now())))
+}
+
+/// Replaces `before` with a whole document, if it is still at its revision:
+/// the one path for PATCH and the editor pages. Returns the notice as stored
+/// (`before` itself when nothing changed).
+pub async fn update_notice(
+    state: &AppState,
+    caller: &Caller,
+    before: &Notice,
+    doc: &serde_json::Value,
+    time_named: bool,
+) -> Result<Notice, ApiError> {
     let input =
-        input::parse(&doc, &state.taxonomy, Some(&before)).map_err(ApiError::InvalidFields)?;
-    check_areas(&state, &caller, &input)?;
+        input::parse(doc, &state.taxonomy, Some(before)).map_err(ApiError::InvalidFields)?;
+    check_areas(state, caller, &input)?;
     let now = whole_seconds(now());
-    // A draft published without a time goes out now, unless it was already
-    // given a time still ahead: then it is scheduled for that time.
-    let publishing_draft = before.state == State::Draft
-        && input.state == State::Published
-        && patch.get("published_at").is_none()
-        && before.published_at <= now;
-    let after = Notice {
-        state: input.state,
-        title: input.title,
-        summary: input.summary,
-        body: input.body,
-        source_url: input.source_url,
-        published_at: if publishing_draft {
-            now
-        } else {
-            input.published_at.unwrap_or(before.published_at)
-        },
-        areas: input.areas,
-        details: input.details,
-        revision: before.revision + 1,
-        updated_at: now,
-        ..before.clone()
-    };
-    let changed = changed_fields(&old_doc, &editable(&after));
+    let after = input.revise(before, time_named, now);
+    let changed = changed_fields(&editable(before), &editable(&after));
     if changed.is_empty() {
-        return Ok(with_etag(HttpResponse::Ok(), before.revision).json(view(&state, &before, now)));
+        return Ok(before.clone());
     }
     save(
-        &state,
-        &caller,
-        before,
+        state,
+        caller,
+        before.clone(),
         after.clone(),
         "notice.update",
         Some(changed.join(", ")),
         now,
     )
     .await?;
-    Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, now)))
+    Ok(after)
 }
 
 async fn save(
@@ -497,31 +486,41 @@ pub async fn withdraw(
     id: web::Path<String>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let conditional = request.headers().contains_key(header::IF_MATCH);
-    // Without If-Match the editor wants it withdrawn whatever changed
-    // meanwhile: a concurrent edit is read again, a few times at most.
+    let expected = match request.headers().contains_key(header::IF_MATCH) {
+        true => Some(find_for(&state, &caller, &id).await?.revision),
+        false => None,
+    };
+    if let Some(current) = expected {
+        expected_revision(&request, current)?;
+    }
+    let after = withdraw_notice(&state, &caller, &id, expected).await?;
+    Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, now())))
+}
+
+/// Withdraws a notice, if still at `expected` when given; without it, a
+/// concurrent edit is read again (a few times at most). Withdrawing a
+/// withdrawn notice changes nothing.
+pub async fn withdraw_notice(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    expected: Option<i32>,
+) -> Result<Notice, ApiError> {
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let before = find_for(&state, &caller, &id).await?;
-        if conditional {
-            expected_revision(&request, before.revision)?;
+        let before = find_for(state, caller, id).await?;
+        if expected.is_some_and(|revision| revision != before.revision) {
+            return Err(ApiError::from(editing::EditError::Stale));
+        }
+        if before.state == State::Withdrawn {
+            return Ok(before);
         }
         let now = whole_seconds(now());
-        if before.state == State::Withdrawn {
-            return Ok(
-                with_etag(HttpResponse::Ok(), before.revision).json(view(&state, &before, now))
-            );
-        }
-        let after = Notice {
-            state: State::Withdrawn,
-            revision: before.revision + 1,
-            updated_at: now,
-            ..before.clone()
-        };
+        let after = input::withdrawn(&before, now);
         match save(
-            &state,
-            &caller,
+            state,
+            caller,
             before,
             after.clone(),
             "notice.withdraw",
@@ -530,12 +529,8 @@ pub async fn withdraw(
         )
         .await
         {
-            Ok(()) => {
-                return Ok(
-                    with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, now))
-                )
-            }
-            Err(ApiError::PreconditionFailed(_)) if !conditional && attempts < 3 => continue,
+            Ok(()) => return Ok(after),
+            Err(ApiError::PreconditionFailed(_)) if expected.is_none() && attempts < 3 => continue,
             Err(e) => return Err(e),
         }
     }
