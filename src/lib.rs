@@ -102,6 +102,7 @@ impl Application {
                 .app_data(state.clone())
                 .wrap(middleware::Compress::default())
                 .wrap(http::cors())
+                .wrap(pages::security_headers())
                 .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
                 .configure(http::configure)
         })

@@ -68,9 +68,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(health::healthz)
         .service(health::readyz)
         .service(openapi::document)
+        .service(crate::pages::stylesheet)
         .service(crate::pages::index)
-        .service(crate::pages::notice)
-        .service(crate::pages::area)
+        .service(crate::pages::notice_page)
+        .service(crate::pages::area_page)
         .default_service(web::to(fallback));
 }
 

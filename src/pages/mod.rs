@@ -1,44 +1,17 @@
-//! Server-rendered HTML in Norwegian: `/`, `/notices/{slug}`, `/areas/{slug}`.
+//! Server-rendered HTML in Norwegian: the public notice board and the
+//! editors' pages at `/admin`.
 
+pub mod admin;
+pub mod public;
 mod views;
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{route, web, HttpResponse};
+use actix_web::{route, HttpResponse};
 use askama::Template;
 
-use crate::domain::time::now;
-use crate::domain::State;
-use crate::http::AppState;
-use crate::store::notices::{self, NoticeQuery};
 use crate::store::StoreError;
-use views::NoticeCard;
 
-#[derive(Template)]
-#[template(path = "index.html")]
-struct IndexPage {
-    feed_query: String,
-    notices: Vec<NoticeCard>,
-}
-
-#[derive(Template)]
-#[template(path = "notice.html")]
-struct NoticePage {
-    feed_query: String,
-    n: NoticeCard,
-    body_html: Option<String>,
-    /// (slug, name)
-    areas: Vec<(String, String)>,
-    source_url: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "area.html")]
-struct AreaPage {
-    feed_query: String,
-    name: String,
-    description: Option<String>,
-    notices: Vec<NoticeCard>,
-}
+pub use public::{area_page, index, notice_page};
 
 #[derive(Template)]
 #[template(path = "message.html")]
@@ -49,10 +22,11 @@ struct MessagePage {
 }
 
 /// A page, or a logged 500.
-fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
+pub fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
     match page.render() {
         Ok(body) => HttpResponse::build(status)
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
             .body(body),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
@@ -69,7 +43,14 @@ fn server_error() -> HttpResponse {
 
 fn store_failed(e: StoreError) -> HttpResponse {
     tracing::error!(error = %e, "page query failed");
-    server_error()
+    match e {
+        StoreError::Pool(_) => message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Tavla er midlertidig utilgjengelig",
+            "Databasen svarer ikke akkurat nå. Prøv igjen om litt.",
+        ),
+        _ => server_error(),
+    }
 }
 
 pub fn message(status: StatusCode, heading: &str, text: &str) -> HttpResponse {
@@ -83,67 +64,6 @@ pub fn message(status: StatusCode, heading: &str, text: &str) -> HttpResponse {
     )
 }
 
-/// The latest notices.
-#[route("/", method = "GET", method = "HEAD")]
-pub async fn index(state: web::Data<AppState>) -> HttpResponse {
-    let now = now();
-    let query = NoticeQuery {
-        limit: 20,
-        ..Default::default()
-    };
-    match state
-        .store
-        .run(move |c| notices::list(c, &query, now))
-        .await
-    {
-        Ok(found) => html(
-            StatusCode::OK,
-            &IndexPage {
-                feed_query: String::new(),
-                notices: found.iter().map(|n| NoticeCard::new(n, now)).collect(),
-            },
-        ),
-        Err(e) => store_failed(e),
-    }
-}
-
-/// One notice: the permalink every feed item points to.
-#[route("/notices/{slug}", method = "GET", method = "HEAD")]
-pub async fn notice(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
-    let now = now();
-    let slug = slug.into_inner();
-    let found = match state.store.run(move |c| notices::find(c, &slug)).await {
-        Ok(found) => found,
-        Err(e) => return store_failed(e),
-    };
-    match found {
-        Some(n) if n.state == State::Withdrawn => message(
-            StatusCode::GONE,
-            "Kunngjøringen er trukket tilbake",
-            "Denne kunngjøringen er ikke lenger gjeldende.",
-        ),
-        Some(n) if n.is_public(now) => {
-            let areas = n
-                .areas
-                .iter()
-                .filter_map(|s| state.taxonomy.get(s))
-                .map(|a| (a.slug.clone(), a.name.clone()))
-                .collect();
-            html(
-                StatusCode::OK,
-                &NoticePage {
-                    feed_query: String::new(),
-                    body_html: n.body.as_deref().map(crate::domain::markdown::to_safe_html),
-                    source_url: n.source_url.clone(),
-                    areas,
-                    n: NoticeCard::new(&n, now),
-                },
-            )
-        }
-        _ => not_found(),
-    }
-}
-
 pub fn not_found() -> HttpResponse {
     message(
         StatusCode::NOT_FOUND,
@@ -152,32 +72,49 @@ pub fn not_found() -> HttpResponse {
     )
 }
 
-/// One area: its description from the access package and its notices.
-#[route("/areas/{slug}", method = "GET", method = "HEAD")]
-pub async fn area(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
-    let Some(area) = state.taxonomy.get(&slug).cloned() else {
-        return not_found();
+const STYLESHEET: &str = include_str!("../../assets/tavla.css");
+
+/// The stylesheet, embedded in the binary; its URL changes never, so it is
+/// revalidated by ETag.
+#[route("/assets/tavla.css", method = "GET", method = "HEAD")]
+pub async fn stylesheet(request: actix_web::HttpRequest) -> HttpResponse {
+    static ETAG: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(STYLESHEET.as_bytes());
+        format!("\"{:x}\"", digest)[..18].to_owned() + "\""
+    });
+    let etag = ETAG.as_str();
+    let matches = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut response = if matches {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
     };
-    let now = now();
-    let query = NoticeQuery {
-        areas: state.taxonomy.with_descendants(&area.slug),
-        limit: 50,
-        ..Default::default()
-    };
-    match state
-        .store
-        .run(move |c| notices::list(c, &query, now))
-        .await
-    {
-        Ok(found) => html(
-            StatusCode::OK,
-            &AreaPage {
-                feed_query: format!("?area={}", area.slug),
-                name: area.name,
-                description: area.description,
-                notices: found.iter().map(|n| NoticeCard::new(n, now)).collect(),
-            },
-        ),
-        Err(e) => store_failed(e),
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"));
+    if matches {
+        return response.finish();
     }
+    response
+        .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
+        .body(STYLESHEET)
+}
+
+/// Security headers for every response: nothing from elsewhere runs or
+/// frames a page, and browsers do not guess content types.
+pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::time::{norwegian_date, rfc3339_oslo};
-use crate::domain::{Details, Notice};
+use crate::domain::{Details, Notice, Status};
 use crate::feeds::key_facts;
 
 pub struct NoticeCard {
@@ -14,6 +14,7 @@ pub struct NoticeCard {
     pub published_date: String,
     pub published_iso: String,
     pub status_label: Option<&'static str>,
+    pub cancelled: bool,
     pub facts: Vec<String>,
     /// (url, label): where to apply or register.
     pub action_link: Option<(String, &'static str)>,
@@ -28,6 +29,7 @@ impl NoticeCard {
             }
             _ => None,
         };
+        let status = notice.status(now);
         Self {
             slug: notice.slug.clone(),
             title: notice.title.clone(),
@@ -35,7 +37,8 @@ impl NoticeCard {
             kind_label: notice.kind().label(),
             published_date: norwegian_date(notice.published_at),
             published_iso: rfc3339_oslo(notice.published_at),
-            status_label: notice.status(now).map(|s| s.label()),
+            status_label: status.map(|s| s.label()),
+            cancelled: status == Some(Status::Cancelled),
             facts: key_facts(notice, now),
             action_link,
         }

@@ -9,6 +9,7 @@ pub mod notices;
 pub mod revisions;
 pub mod schema;
 pub mod search;
+pub mod sessions;
 pub mod tokens;
 pub mod version;
 

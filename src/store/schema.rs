@@ -111,6 +111,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        token_id -> Text,
+        csrf -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(notice_areas -> notices (notice_id));
 diesel::joinable!(token_areas -> tokens (token_id));
 diesel::joinable!(notice_areas -> areas (area_slug));
@@ -124,4 +134,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     notice_revisions,
     audit_log,
     idempotency_keys,
+    sessions,
 );

@@ -54,18 +54,49 @@ async fn authenticate(request: &HttpRequest) -> Result<Token, ApiError> {
         .app_data::<web::Data<AppState>>()
         .expect("AppState is configured")
         .clone();
+    let header_value = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or_default().to_owned());
+    let presented = header_value
+        .as_deref()
+        .map(|value| match value.split_once(' ') {
+            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => Some(rest.trim()),
+            _ => None,
+        });
+    match presented {
+        None => check(&state, request, None).await,
+        Some(None) => {
+            let malformed = unauthorized("the Authorization header must be: Bearer <token>", true);
+            check(&state, request, Some(Err(malformed))).await
+        }
+        Some(Some(secret)) => check(&state, request, Some(Ok(secret))).await,
+    }
+}
+
+/// Checks a presented secret (`None`: nothing presented) for the client of
+/// `request`, counting failures against its address: the one check for the
+/// API's bearer tokens and the editor pages' sign-in.
+pub async fn check(
+    state: &AppState,
+    request: &HttpRequest,
+    presented: Option<Result<&str, ApiError>>,
+) -> Result<Token, ApiError> {
     let client = client_address(request, &state.trusted_proxies);
     let blocked = client.and_then(|ip| state.auth_throttle.blocked_for(ip));
-    let Some(value) = request.headers().get(header::AUTHORIZATION) else {
-        return Err(match blocked {
-            Some(wait) => too_many(wait),
-            None => unauthorized(
-                "send Authorization: Bearer <token>; an admin creates tokens with `tavla token create`",
-                false,
-            ),
-        });
+    let result = match presented {
+        None => {
+            return Err(match blocked {
+                Some(wait) => too_many(wait),
+                None => unauthorized(
+                    "send Authorization: Bearer <token>; an admin creates tokens with `tavla token create`",
+                    false,
+                ),
+            })
+        }
+        Some(Err(malformed)) => Err(malformed),
+        Some(Ok(secret)) => verify(state, secret).await,
     };
-    let result = verify(&state, value.to_str().unwrap_or_default()).await;
     match (result, client) {
         // A valid token always passes: the brake is for guesses, not for editors
         // who share an address with someone guessing.
@@ -107,16 +138,8 @@ pub fn client_address(request: &HttpRequest, trusted: &[IpAddr]) -> Option<IpAdd
     )
 }
 
-async fn verify(state: &AppState, header_value: &str) -> Result<Token, ApiError> {
-    let presented = match header_value.split_once(' ') {
-        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim().to_owned(),
-        _ => {
-            return Err(unauthorized(
-                "the Authorization header must be: Bearer <token>",
-                true,
-            ))
-        }
-    };
+async fn verify(state: &AppState, presented: &str) -> Result<Token, ApiError> {
+    let presented = presented.to_owned();
     let invalid = || unauthorized("the token is not valid", true);
     let id = token::id_of(&presented).ok_or_else(invalid)?;
     let found = state.store.run(move |conn| tokens::find(conn, id)).await?;

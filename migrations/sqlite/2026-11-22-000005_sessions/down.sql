@@ -1,0 +1,2 @@
+DROP INDEX sessions_by_token;
+DROP TABLE sessions;
