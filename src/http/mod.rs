@@ -69,6 +69,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(health::readyz)
         .service(openapi::document)
         .service(crate::pages::stylesheet)
+        .configure(crate::pages::admin::configure)
         .service(crate::pages::index)
         .service(crate::pages::notice_page)
         .service(crate::pages::area_page)

@@ -80,6 +80,22 @@ pub struct WebinarDocument {
     cancellation_note: Option<String>,
 }
 
+/// The areas an editor may touch, parent packages widened to their children;
+/// `None` for an admin, who may touch all.
+pub fn editor_areas(state: &AppState, caller: &Caller) -> Option<Vec<String>> {
+    match caller.0.role {
+        crate::domain::Role::Admin => None,
+        crate::domain::Role::Editor => Some(
+            caller
+                .0
+                .areas
+                .iter()
+                .flat_map(|a| state.taxonomy.with_descendants(a))
+                .collect(),
+        ),
+    }
+}
+
 /// The strong ETag of a notice's admin representation.
 pub fn etag(revision: i32) -> String {
     format!("\"rev-{revision}\"")
@@ -282,16 +298,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let mut query = admin_list_query(request.query_string(), &state.taxonomy)?;
     if let Scope::Admin { within, .. } = &mut query.scope {
-        if caller.0.role == crate::domain::Role::Editor {
-            *within = Some(
-                caller
-                    .0
-                    .areas
-                    .iter()
-                    .flat_map(|a| state.taxonomy.with_descendants(a))
-                    .collect(),
-            );
-        }
+        *within = editor_areas(&state, &caller);
     }
     let page_size = query.limit;
     query.limit += 1;

@@ -1,0 +1,418 @@
+//! The editor's notice form: its fields, its conversion to the notice
+//! document the API takes (so both share one validation), and back.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use serde_json::{json, Map, Value};
+
+use crate::domain::time::ZONE;
+use crate::domain::{FieldError, Kind, Notice};
+
+/// One input of the form; `name` is the document's field path.
+pub struct Field {
+    pub name: &'static str,
+    pub id: &'static str,
+    pub label: &'static str,
+    pub input_type: &'static str,
+    pub hint: &'static str,
+    pub multiline: bool,
+}
+
+const fn field(
+    name: &'static str,
+    id: &'static str,
+    label: &'static str,
+    input_type: &'static str,
+    hint: &'static str,
+) -> Field {
+    Field {
+        name,
+        id,
+        label,
+        input_type,
+        hint,
+        multiline: false,
+    }
+}
+
+/// The fields of one kind's details.
+pub struct KindGroup {
+    pub kind: &'static str,
+    pub legend: &'static str,
+    pub fields: Vec<Field>,
+}
+
+/// What the editor typed, and what was wrong with it.
+#[derive(Default)]
+pub struct NoticeForm {
+    values: HashMap<String, String>,
+    areas: Vec<String>,
+    pub errors: HashMap<String, String>,
+}
+
+/// `2026-12-01T12:00` in Oslo time, as `datetime-local` inputs hold it.
+fn local_input(instant: &Value) -> String {
+    instant
+        .as_str()
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|at| at.with_timezone(&ZONE).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+impl NoticeForm {
+    pub fn empty(kind: Kind) -> Self {
+        let mut form = Self::default();
+        form.values.insert("kind".into(), kind.as_str().into());
+        form.values.insert("state".into(), "published".into());
+        form
+    }
+
+    /// The form for an existing notice.
+    pub fn of(notice: &Notice) -> Self {
+        let doc = crate::domain::input::editable(notice);
+        let mut form = Self::default();
+        let text = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => String::new(),
+        };
+        for (key, value) in doc.as_object().expect("a document is an object") {
+            match (key.as_str(), value) {
+                ("areas", Value::Array(areas)) => form.areas = areas.iter().map(text).collect(),
+                ("published_at", v) => {
+                    form.values.insert(key.clone(), local_input(v));
+                }
+                (group @ ("grant" | "webinar"), Value::Object(fields)) => {
+                    for (name, v) in fields {
+                        let shown = match (name.as_str(), v) {
+                            ("deadline" | "starts_at" | "ends_at", v) => local_input(v),
+                            ("applicants", Value::Array(items)) => {
+                                items.iter().map(text).collect::<Vec<_>>().join(", ")
+                            }
+                            (_, v) => text(v),
+                        };
+                        form.values.insert(format!("{group}.{name}"), shown);
+                    }
+                }
+                (_, v) => {
+                    form.values.insert(key.clone(), text(v));
+                }
+            }
+        }
+        form.values
+            .insert("revision".into(), notice.revision.to_string());
+        let before = form.v("published_at").to_owned();
+        form.values.insert("published_at_before".into(), before);
+        form
+    }
+
+    /// The form as the browser sent it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let mut form = Self::default();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "areas" => form.areas.push(value.clone()),
+                "csrf" | "action" => {}
+                _ => {
+                    form.values.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        form
+    }
+
+    pub fn v(&self, name: &str) -> &str {
+        self.values
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.errors.contains_key(name)
+    }
+
+    pub fn err(&self, name: &str) -> Option<&str> {
+        self.errors.get(name).map(String::as_str)
+    }
+
+    pub fn checked(&self, area: &str) -> bool {
+        self.areas.iter().any(|a| a == area)
+    }
+
+    /// Places each error beside its field (`areas[1]` beside the areas).
+    pub fn show_errors(&mut self, errors: &[FieldError]) {
+        for error in errors {
+            let field = match error.field.split_once('[') {
+                Some((name, _)) => name.to_owned(),
+                None => error.field.clone(),
+            };
+            self.errors
+                .entry(field)
+                .and_modify(|m| {
+                    m.push_str("; ");
+                    m.push_str(&error.message)
+                })
+                .or_insert_with(|| error.message.clone());
+        }
+    }
+
+    pub fn text_fields(&self) -> Vec<Field> {
+        vec![
+            field(
+                "title",
+                "title",
+                "Tittel",
+                "text",
+                "Én linje, høyst 200 tegn.",
+            ),
+            Field {
+                multiline: true,
+                ..field(
+                    "summary",
+                    "summary",
+                    "Sammendrag",
+                    "text",
+                    "Ren tekst, høyst 2000 tegn. Vises i feeder og lister.",
+                )
+            },
+            Field {
+                multiline: true,
+                ..field("body", "body", "Brødtekst (valgfri)", "text", "Markdown.")
+            },
+            field(
+                "source_url",
+                "source_url",
+                "Kilde (valgfri)",
+                "url",
+                "Full adresse, https://…",
+            ),
+        ]
+    }
+
+    pub fn kind_groups(&self) -> Vec<KindGroup> {
+        vec![
+            KindGroup {
+                kind: "grant",
+                legend: "Tilskudd",
+                fields: vec![
+                    field(
+                        "grant.deadline",
+                        "grant-deadline",
+                        "Søknadsfrist",
+                        "datetime-local",
+                        "Norsk tid. Tomt: løpende.",
+                    ),
+                    field(
+                        "grant.amount_nok",
+                        "grant-amount",
+                        "Beløp i kroner (valgfritt)",
+                        "text",
+                        "",
+                    ),
+                    field(
+                        "grant.applicants",
+                        "grant-applicants",
+                        "Hvem kan søke",
+                        "text",
+                        "Skill med komma, f.eks. kommuner, helseforetak.",
+                    ),
+                    field(
+                        "grant.apply_url",
+                        "grant-apply",
+                        "Søknadslenke (valgfri)",
+                        "url",
+                        "",
+                    ),
+                ],
+            },
+            KindGroup {
+                kind: "webinar",
+                legend: "Webinar",
+                fields: vec![
+                    field(
+                        "webinar.starts_at",
+                        "webinar-starts",
+                        "Starter",
+                        "datetime-local",
+                        "Norsk tid.",
+                    ),
+                    field(
+                        "webinar.ends_at",
+                        "webinar-ends",
+                        "Slutter (valgfritt)",
+                        "datetime-local",
+                        "",
+                    ),
+                    field(
+                        "webinar.registration_url",
+                        "webinar-registration",
+                        "Påmeldingslenke (valgfri)",
+                        "url",
+                        "",
+                    ),
+                    field(
+                        "webinar.cancelled",
+                        "webinar-cancelled",
+                        "Avlyst",
+                        "checkbox",
+                        "",
+                    ),
+                    field(
+                        "webinar.cancellation_note",
+                        "webinar-note",
+                        "Melding om avlysning",
+                        "text",
+                        "Bare for avlyste webinarer.",
+                    ),
+                ],
+            },
+        ]
+    }
+
+    /// Whether the editor changed the publication time the form showed.
+    pub fn time_named(&self) -> bool {
+        self.v("published_at") != self.v("published_at_before")
+    }
+
+    /// The notice document, for the same validation as the API. What cannot
+    /// even become a document (a date the browser garbled, an amount that is
+    /// no number) is returned as field errors.
+    pub fn document(&self) -> (Value, Vec<FieldError>) {
+        let mut errors = Vec::new();
+        let mut doc = Map::new();
+        let text = |name: &str| Some(self.v(name).trim()).filter(|v| !v.is_empty());
+        for name in ["kind", "title", "summary", "body", "source_url", "state"] {
+            if let Some(value) = text(name) {
+                doc.insert(name.into(), json!(value));
+            }
+        }
+        if !self.v("kind").is_empty() && !doc.contains_key("title") {
+            doc.insert("title".into(), json!(""));
+        }
+        if !doc.contains_key("summary") {
+            doc.insert("summary".into(), json!(""));
+        }
+        doc.insert("areas".into(), json!(self.areas));
+        let instant = |name: &str, errors: &mut Vec<FieldError>| -> Option<Value> {
+            let raw = text(name)?;
+            let parsed = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+                .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"));
+            match parsed
+                .ok()
+                .and_then(|local| ZONE.from_local_datetime(&local).earliest())
+            {
+                Some(at) => Some(json!(at.with_timezone(&Utc).to_rfc3339())),
+                None => {
+                    errors.push(FieldError::new(name, "velg dato og klokkeslett"));
+                    None
+                }
+            }
+        };
+        if let Some(at) = instant("published_at", &mut errors) {
+            doc.insert("published_at".into(), at);
+        }
+        match self.v("kind") {
+            "grant" => {
+                let mut grant = Map::new();
+                if let Some(at) = instant("grant.deadline", &mut errors) {
+                    grant.insert("deadline".into(), at);
+                }
+                if let Some(raw) = text("grant.amount_nok") {
+                    let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+                    match digits.parse::<i64>() {
+                        Ok(amount) => {
+                            grant.insert("amount_nok".into(), json!(amount));
+                        }
+                        Err(_) => errors.push(FieldError::new(
+                            "grant.amount_nok",
+                            "skriv et helt antall kroner",
+                        )),
+                    }
+                }
+                let applicants: Vec<&str> = self
+                    .v("grant.applicants")
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .collect();
+                grant.insert("applicants".into(), json!(applicants));
+                if let Some(url) = text("grant.apply_url") {
+                    grant.insert("apply_url".into(), json!(url));
+                }
+                doc.insert("grant".into(), Value::Object(grant));
+            }
+            "webinar" => {
+                let mut webinar = Map::new();
+                for (name, key) in [
+                    ("webinar.starts_at", "starts_at"),
+                    ("webinar.ends_at", "ends_at"),
+                ] {
+                    if let Some(at) = instant(name, &mut errors) {
+                        webinar.insert(key.into(), at);
+                    }
+                }
+                if let Some(url) = text("webinar.registration_url") {
+                    webinar.insert("registration_url".into(), json!(url));
+                }
+                let cancelled = self.v("webinar.cancelled") == "true";
+                webinar.insert("cancelled".into(), json!(cancelled));
+                if let Some(note) = text("webinar.cancellation_note") {
+                    webinar.insert("cancellation_note".into(), json!(note));
+                }
+                doc.insert("webinar".into(), Value::Object(webinar));
+            }
+            _ => {}
+        }
+        (Value::Object(doc), errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed;
+
+    #[test]
+    fn a_notice_round_trips_through_the_form() {
+        for notice in seed::notices() {
+            let form = NoticeForm::of(&notice);
+            let (doc, errors) = form.document();
+            assert!(errors.is_empty(), "{errors:?}");
+            let taxonomy = crate::domain::Taxonomy::new(seed::taxonomy());
+            let input = crate::domain::input::parse(&doc, &taxonomy, Some(&notice)).unwrap();
+            assert_eq!(input.title, notice.title);
+            assert_eq!(input.details, notice.details);
+            assert_eq!(input.published_at, Some(notice.published_at));
+        }
+    }
+
+    #[test]
+    fn local_times_are_oslo_time() {
+        let pairs = vec![
+            ("kind".to_owned(), "grant".to_owned()),
+            ("grant.deadline".to_owned(), "2026-12-01T12:00".to_owned()),
+            ("grant.amount_nok".to_owned(), "1 500 000".to_owned()),
+            (
+                "grant.applicants".to_owned(),
+                "kommuner, helseforetak".to_owned(),
+            ),
+        ];
+        let (doc, errors) = NoticeForm::from_pairs(&pairs).document();
+        assert!(errors.is_empty());
+        assert_eq!(doc["grant"]["deadline"], "2026-12-01T11:00:00+00:00");
+        assert_eq!(doc["grant"]["amount_nok"], 1_500_000);
+        assert_eq!(
+            doc["grant"]["applicants"],
+            json!(["kommuner", "helseforetak"])
+        );
+        let bad = vec![
+            ("kind".to_owned(), "grant".to_owned()),
+            ("grant.deadline".to_owned(), "i morgen".to_owned()),
+        ];
+        let (_, errors) = NoticeForm::from_pairs(&bad).document();
+        assert_eq!(errors[0].field, "grant.deadline");
+    }
+}
