@@ -467,21 +467,24 @@ fn preview(
     })
 }
 
+/// A form's fields as sent, repeated names kept.
+type FormPairs = Vec<(String, String)>;
+
 /// Reads the form: too large, or not from this session, is refused.
 fn read_form(
     session: &EditorSession,
     body: &[u8],
-) -> Result<(Vec<(String, String)>, NoticeForm), HttpResponse> {
+) -> Result<(FormPairs, NoticeForm), Box<HttpResponse>> {
     if body.len() > MAX_FORM_BYTES {
-        return Err(super::message(
+        return Err(Box::new(super::message(
             StatusCode::PAYLOAD_TOO_LARGE,
             "Skjemaet er for stort",
             "Teksten er for lang til å lagres. Kort den ned og prøv igjen.",
-        ));
+        )));
     }
     let pairs = pairs(body);
     if !session.verify(field(&pairs, "csrf")) {
-        return Err(forbidden_form());
+        return Err(Box::new(forbidden_form()));
     }
     let form = NoticeForm::from_pairs(&pairs);
     Ok((pairs, form))
@@ -495,7 +498,7 @@ async fn create(
 ) -> HttpResponse {
     let (pairs, form) = match read_form(&session, &body) {
         Ok(read) => read,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let (doc, form_errors) = form.document();
     let mut page = FormPage::new(&session, &state, form, None);
@@ -572,7 +575,7 @@ async fn update(
 ) -> HttpResponse {
     let (pairs, form) = match read_form(&session, &body) {
         Ok(read) => read,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let before = match find_for(&state, &session.caller, &id).await {
         Ok(notice) => notice,
