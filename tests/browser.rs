@@ -214,7 +214,7 @@ on_every_backend! {
         let editor = app.editor(&["barnevern-og-familievern"]);
         browser.sign_in(&app, &editor).await;
         let list = browser.text("main").await;
-        assert!(list.contains("Webinar for helsestasjon- og skolehelse") == false, "a notice also in helsetjenester is not this editor's");
+        assert!(!list.contains("Webinar for helsestasjon- og skolehelse"), "a notice also in helsetjenester is not this editor's");
         browser.client.goto(&app.url("/admin/ny")).await.unwrap();
         let choices = browser.client.find_all(Locator::Css("input[name=areas]")).await.unwrap();
         assert_eq!(choices.len(), 1, "only its own area can be chosen");
