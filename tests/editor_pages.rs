@@ -1,0 +1,179 @@
+//! The editor pages without a browser: sessions, cookies, CSRF, security
+//! headers; and the public board's filters.
+
+mod common;
+
+use common::{grant_doc, TestApp, TestDb};
+use reqwest::header::{LOCATION, SET_COOKIE};
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Signs in through the form; returns the session cookie and the page's CSRF token.
+async fn sign_in(app: &TestApp, secret: &str) -> (String, String) {
+    let client = no_redirects();
+    let response = client
+        .post(app.url("/admin/logg-inn"))
+        .form(&[("token", secret)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()[LOCATION], "/admin");
+    let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let page = client
+        .get(app.url("/admin"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    let page = page.text().await.unwrap();
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    (cookie, csrf)
+}
+
+on_every_backend! {
+    async fn the_session_cookie_is_http_only_and_same_site_strict(app: TestApp) {
+        let editor = app.editor(&["helsetjenester"]);
+        let response = no_redirects().post(app.url("/admin/logg-inn")).form(&[("token", editor.as_str())]).send().await.unwrap();
+        let cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+        assert!(cookie.starts_with("tavla_sesjon="));
+        for part in ["HttpOnly", "SameSite=Strict", "Path=/admin"] {
+            assert!(cookie.contains(part), "{part} in {cookie}");
+        }
+        assert!(!cookie.contains("Secure"), "plain http on loopback");
+        assert!(!cookie.contains(&editor), "the cookie holds a session id, never the token");
+
+        let bad = no_redirects().post(app.url("/admin/logg-inn")).form(&[("token", "tavla_feil")]).send().await.unwrap();
+        assert_eq!(bad.status(), 401);
+        assert!(bad.headers().get(SET_COOKIE).is_none());
+        assert!(bad.text().await.unwrap().contains("Nøkkelen er ikke gyldig"));
+        let anonymous = no_redirects().get(app.url("/admin")).send().await.unwrap();
+        assert_eq!(anonymous.status(), 303);
+        assert_eq!(anonymous.headers()[LOCATION], "/admin/logg-inn");
+    }
+
+    async fn forms_without_the_session_csrf_token_change_nothing(app: TestApp) {
+        let editor = app.editor(&["helsetjenester"]);
+        let (cookie, csrf) = sign_in(&app, &editor).await;
+        let form = |token: &str| {
+            vec![
+                ("csrf".to_owned(), token.to_owned()),
+                ("kind".to_owned(), "news".to_owned()),
+                ("title".to_owned(), "Kunngjøring fra skjema".to_owned()),
+                ("summary".to_owned(), "Tekst".to_owned()),
+                ("areas".to_owned(), "helsetjenester".to_owned()),
+                ("state".to_owned(), "published".to_owned()),
+                ("action".to_owned(), "save".to_owned()),
+            ]
+        };
+        for forged in ["", "feil"] {
+            let response = no_redirects()
+                .post(app.url("/admin/ny"))
+                .header("cookie", &cookie)
+                .form(&form(forged))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 403);
+        }
+        assert!(app.all_notices("&q=skjema", 100).await.is_empty());
+        let response = no_redirects()
+            .post(app.url("/admin/ny"))
+            .header("cookie", &cookie)
+            .form(&form(&csrf))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        assert_eq!(app.all_notices("&q=skjema", 100).await.len(), 1);
+
+        let signed_out = no_redirects()
+            .post(app.url("/admin/logg-ut"))
+            .header("cookie", &cookie)
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed_out.status(), 303);
+        let after = no_redirects().get(app.url("/admin")).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(after.status(), 303, "the session is gone on the server, not only in the browser");
+    }
+
+    async fn withdrawing_from_the_page_makes_the_notice_gone(app: TestApp) {
+        let admin = app.admin();
+        let created = app.create_notice(&admin, &grant_doc("Tilskudd som trekkes fra siden")).await;
+        let (cookie, csrf) = sign_in(&app, &admin).await;
+        let id = created["id"].as_str().unwrap();
+        let response = no_redirects()
+            .post(app.url(&format!("/admin/kunngjoringer/{id}/trekk-tilbake")))
+            .header("cookie", &cookie)
+            .form(&[("csrf", csrf.as_str()), ("revision", "1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        assert_eq!(app.get(&format!("/api/v1/notices/{id}")).await.status(), 410);
+    }
+
+    async fn every_page_sends_security_headers(app: TestApp) {
+        for path in ["/", "/notices/tilskudd-til-hospitering", "/areas/helsetjenester", "/admin/logg-inn", "/api/v1/notices", "/feed.rss"] {
+            let response = app.get(path).await;
+            let headers = response.headers();
+            let csp = headers["content-security-policy"].to_str().unwrap();
+            assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"), "{path}: {csp}");
+            assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+            assert!(headers.contains_key("referrer-policy"), "{path}");
+        }
+        let css = app.get("/assets/tavla.css").await;
+        assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    }
+
+    async fn the_front_page_filters_searches_and_links_the_filtered_feeds(app: TestApp) {
+        // Either escape of & is the same HTML.
+        let page = app.text("/?kind=grant&area=helsetjenester&q=").await.replace("&#38;", "&amp;");
+        assert!(page.contains("/notices/tilskudd-til-hospitering"));
+        assert!(!page.contains("/notices/legeforeningens-prioriteringsrad"), "news is filtered out");
+        assert!(page.contains("href=\"/feed.rss?kind=grant&amp;area=helsetjenester\""), "subscribe links keep the filters");
+        assert!(page.contains("<option value=\"grant\" selected>"));
+        let search = app.text("/?q=hospitering").await;
+        assert!(search.contains("Tilskudd til hospitering"));
+        assert!(!search.contains("Opplæringsressurser covid 19"));
+        let invalid = app.get("/?kind=event").await;
+        assert_eq!(invalid.status(), 400);
+        assert!(invalid.text().await.unwrap().contains("role=\"alert\""));
+        let first = app.text("/?limit=3").await.replace("&#38;", "&amp;");
+        let next = first.split("href=\"/?").nth(1).expect("a link to more").split('"').next().unwrap().replace("&amp;", "&");
+        let second = app.text(&format!("/?{next}")).await;
+        assert!(second.contains("/notices/"), "the next page lists more");
+    }
+}
+
+#[tokio::test]
+async fn behind_https_the_session_cookie_is_secure() {
+    let app = TestApp::spawn_configured(TestDb::Sqlite, |s| {
+        s.base_url = Some("https://tavla.example.no".into())
+    })
+    .await;
+    let editor = app.editor(&["helsetjenester"]);
+    let response = no_redirects()
+        .post(app.url("/admin/logg-inn"))
+        .form(&[("token", editor.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(cookie.contains("Secure"), "{cookie}");
+}
