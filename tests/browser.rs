@@ -6,7 +6,7 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{webinar_doc, TestApp, TestDb};
+use common::{free_port, webinar_doc, TestApp, TestDb};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -15,14 +15,6 @@ struct Browser {
     client: Client,
     driver: Child,
     name: &'static str,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl Browser {
@@ -77,17 +69,20 @@ impl Browser {
 
     /// The text of the first element matching `css`, waiting for it to appear
     /// (a form's answer may still be loading).
+    /// The first element matching `css`, once it has appeared.
+    async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
     async fn text(&self, css: &str) -> String {
         for _ in 0..50 {
-            let found = self
-                .client
-                .wait()
-                .at_most(Duration::from_secs(10))
-                .for_element(Locator::Css(css))
-                .await
-                .unwrap_or_else(|e| panic!("{css} did not appear: {e}"));
             // The page may be replaced between finding and reading; then look again.
-            if let Ok(text) = found.text().await {
+            if let Ok(text) = self.wait_for(css).await.text().await {
                 return text;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -113,14 +108,7 @@ impl Browser {
     }
 
     async fn click(&self, css: &str) {
-        let found = self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"));
-        found.click().await.unwrap();
+        self.wait_for(css).await.click().await.unwrap();
     }
 
     async fn sign_in(&self, app: &TestApp, secret: &str) {

@@ -5,16 +5,8 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{grant_doc, TestApp, TestDb};
+use common::{free_port, grant_doc, TestApp, TestDb};
 use tavla::store::Backend;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// `tavla serve` as its own process on the app's database.
 async fn serve(app: &TestApp) -> (Child, String) {

@@ -402,3 +402,12 @@ pub fn ical_property<'a>(
 ) -> Option<&'a ical::property::Property> {
     properties.iter().find(|p| p.name == name)
 }
+
+/// A loopback port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

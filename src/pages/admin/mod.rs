@@ -375,6 +375,17 @@ impl FormPage {
         }
     }
 
+    /// The page with the notice as it would look, or with what keeps it from being valid.
+    fn previewed(mut self, shown: Result<String, ApiError>) -> HttpResponse {
+        match shown {
+            Ok(shown) => {
+                self.preview = Some(shown);
+                html(StatusCode::OK, &self)
+            }
+            Err(e) => self.failed(e),
+        }
+    }
+
     /// The page again, with what went wrong beside the fields or on top.
     fn failed(mut self, error: ApiError) -> HttpResponse {
         let status = match error {
@@ -501,18 +512,12 @@ async fn create(
         Err(response) => return *response,
     };
     let (doc, form_errors) = form.document();
-    let mut page = FormPage::new(&session, &state, form, None);
+    let page = FormPage::new(&session, &state, form, None);
     if !form_errors.is_empty() {
         return page.failed(ApiError::InvalidFields(form_errors));
     }
     if field(&pairs, "action") == Some("preview") {
-        return match preview(&state, &doc, None, true) {
-            Ok(shown) => {
-                page.preview = Some(shown);
-                html(StatusCode::OK, &page)
-            }
-            Err(e) => page.failed(e),
-        };
+        return page.previewed(preview(&state, &doc, None, true));
     }
     match create_notice(&state, &session.caller, &doc, None).await {
         Ok(created) => see_other(&format!(
@@ -584,7 +589,7 @@ async fn update(
     let time_named = form.time_named();
     let revision_sent = form.v("revision").parse::<i32>().ok();
     let (doc, form_errors) = form.document();
-    let mut page = FormPage::new(&session, &state, form, Some(&before));
+    let page = FormPage::new(&session, &state, form, Some(&before));
     if !form_errors.is_empty() {
         return page.failed(ApiError::InvalidFields(form_errors));
     }
@@ -592,13 +597,7 @@ async fn update(
         return page.failed(ApiError::PreconditionFailed("stale form".into()));
     }
     if field(&pairs, "action") == Some("preview") {
-        return match preview(&state, &doc, Some(&before), time_named) {
-            Ok(shown) => {
-                page.preview = Some(shown);
-                html(StatusCode::OK, &page)
-            }
-            Err(e) => page.failed(e),
-        };
+        return page.previewed(preview(&state, &doc, Some(&before), time_named));
     }
     match update_notice(&state, &session.caller, &before, &doc, time_named).await {
         Ok(after) => see_other(&format!("/admin/kunngjoringer/{}?ferdig=lagret", after.id)),
