@@ -3,7 +3,7 @@
 
 pub mod admin;
 pub mod public;
-mod views;
+pub(crate) mod views;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{route, HttpResponse};
@@ -41,7 +41,7 @@ fn server_error() -> HttpResponse {
         .body("Noe gikk galt hos oss. Feilen er logget.")
 }
 
-fn store_failed(e: StoreError) -> HttpResponse {
+pub(crate) fn store_failed(e: StoreError) -> HttpResponse {
     tracing::error!(error = %e, "page query failed");
     match e {
         StoreError::Pool(_) => message(

@@ -3,8 +3,10 @@
 pub mod audit;
 pub mod auth;
 pub mod body;
+pub mod documents;
 pub mod notices;
 pub mod tokens;
+pub mod writes;
 
 use actix_web::web;
 

@@ -3,7 +3,6 @@
 
 use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -11,90 +10,18 @@ use uuid::Uuid;
 
 use super::auth::Caller;
 use super::body::{self, JSON, MERGE_PATCH};
-use crate::domain::input::{self, changed_fields, editable, NoticeInput};
-use crate::domain::time::{now, rfc3339_oslo, whole_seconds};
-use crate::domain::{merge_patch, Actor, Notice, State};
+use super::documents::NoticeDocument;
+use super::writes::{create_notice, editor_areas, find_for, update_notice, view, withdraw_notice};
+use crate::domain::input::editable;
+use crate::domain::merge_patch;
+use crate::domain::time::{now, rfc3339_oslo};
 use crate::http::params::{admin_list_query, encode_cursor};
 use crate::http::problem::{ApiError, Problem};
 use crate::http::views::{AdminNoticePage, AdminNoticeView};
 use crate::http::AppState;
-use crate::store::editing::{self, IdempotencyKey};
+use crate::store::editing::IdempotencyKey;
 use crate::store::notices::{self, Scope};
-use crate::store::{revisions as stored_revisions, version};
-
-/// The notice document an editor sends: the body of a POST, and what a PATCH
-/// (a JSON merge patch, RFC 7396) changes. Every invalid field is named in a 422.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct NoticeDocument {
-    /// Required on create; a notice keeps its kind.
-    kind: crate::domain::Kind,
-    /// One line, 1–200 characters, no control characters.
-    #[schema(example = "Tilskudd til hospitering")]
-    title: String,
-    /// Plain text, 1–2000 characters; line breaks allowed.
-    summary: String,
-    /// Markdown, up to 50 000 characters; rendered and sanitised where shown.
-    body: Option<String>,
-    /// An absolute http(s) URL.
-    source_url: Option<String>,
-    /// An RFC 3339 instant, or a date (00:00 Europe/Oslo). Default: now. Ahead: scheduled.
-    #[schema(example = "2026-12-01T09:00:00+01:00")]
-    published_at: Option<String>,
-    /// `published` (default) or `draft`; withdraw with DELETE.
-    state: Option<crate::domain::State>,
-    /// 1–10 linkable area slugs, each within the token's packages.
-    #[schema(example = json!(["helsetjenester"]))]
-    areas: Vec<String>,
-    /// Only for grants.
-    grant: Option<GrantDocument>,
-    /// Only for webinars.
-    webinar: Option<WebinarDocument>,
-}
-
-/// A grant's terms in a notice document.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct GrantDocument {
-    /// RFC 3339; `null` for a rolling grant.
-    deadline: Option<String>,
-    /// Whole kroner, 0 to 10^12.
-    amount_nok: Option<i64>,
-    /// Up to 20 groups, e.g. kommuner, fylkeskommuner, helseforetak, organisasjoner, fastleger.
-    applicants: Option<Vec<String>>,
-    apply_url: Option<String>,
-}
-
-/// A webinar's time and registration in a notice document.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct WebinarDocument {
-    /// RFC 3339; required for a new webinar.
-    starts_at: Option<String>,
-    /// RFC 3339, after `starts_at`.
-    ends_at: Option<String>,
-    registration_url: Option<String>,
-    /// Cancel with `true`; the webinar stays visible, marked cancelled.
-    cancelled: Option<bool>,
-    /// Up to 500 characters; only for a cancelled webinar.
-    cancellation_note: Option<String>,
-}
-
-/// The areas an editor may touch, parent packages widened to their children;
-/// `None` for an admin, who may touch all.
-pub fn editor_areas(state: &AppState, caller: &Caller) -> Option<Vec<String>> {
-    match caller.0.role {
-        crate::domain::Role::Admin => None,
-        crate::domain::Role::Editor => Some(
-            caller
-                .0
-                .areas
-                .iter()
-                .flat_map(|a| state.taxonomy.with_descendants(a))
-                .collect(),
-        ),
-    }
-}
+use crate::store::revisions as stored_revisions;
 
 /// The strong ETag of a notice's admin representation.
 pub fn etag(revision: i32) -> String {
@@ -108,41 +35,6 @@ fn with_etag(
     response.insert_header((header::ETAG, etag(revision)));
     response.insert_header((header::CACHE_CONTROL, "no-store"));
     response
-}
-
-fn view(state: &AppState, notice: &Notice, now: DateTime<Utc>) -> AdminNoticeView {
-    AdminNoticeView::new(notice, now, &state.base_url)
-}
-
-/// A notice by id, or 404; 403 if the caller may not touch it.
-pub async fn find_for(state: &AppState, caller: &Caller, id: &str) -> Result<Notice, ApiError> {
-    let not_found = || ApiError::NotFound(format!("no notice {id:?}"));
-    let uuid = Uuid::try_parse(id).map_err(|_| not_found())?;
-    let key = uuid.to_string();
-    let notice = state
-        .store
-        .run(move |conn| notices::find(conn, &key))
-        .await?
-        .filter(|n| n.id == uuid)
-        .ok_or_else(not_found)?;
-    if !caller.0.may_touch(&notice, &state.taxonomy) {
-        return Err(ApiError::Forbidden(format!(
-            "this notice has areas outside your token's ({})",
-            caller.0.areas.join(", ")
-        )));
-    }
-    Ok(notice)
-}
-
-fn check_areas(state: &AppState, caller: &Caller, input: &NoticeInput) -> Result<(), ApiError> {
-    if caller.0.may_write(&input.areas, &state.taxonomy) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
-            "your token may publish only in {}; every area of the notice must be among them",
-            caller.0.areas.join(", ")
-        )))
-    }
 }
 
 fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
@@ -196,72 +88,6 @@ pub async fn create(
     });
     let outcome = create_notice(&state, &caller, &doc, key).await?;
     Ok(created(outcome.notice_id, outcome.body))
-}
-
-/// Creates a notice from a document: the one path for the API and the
-/// editor pages. Validation, permission, one write, then the hub.
-pub async fn create_notice(
-    state: &web::Data<AppState>,
-    caller: &Caller,
-    doc: &serde_json::Value,
-    key: Option<IdempotencyKey>,
-) -> Result<editing::Created, ApiError> {
-    let now = whole_seconds(now());
-    if let Some(key) = &key {
-        let lookup = key.clone();
-        if let Some((notice_id, body)) = state
-            .store
-            .run(move |conn| Ok(editing::replay(conn, &lookup, now)))
-            .await??
-        {
-            return Ok(editing::Created { notice_id, body });
-        }
-    }
-    let input = input::parse(doc, &state.taxonomy, None).map_err(ApiError::InvalidFields)?;
-    check_areas(state, caller, &input)?;
-    let notice = input.into_new(now);
-    let actor = Actor::from(&caller.0);
-    let announced = notice.clone();
-    let render_state = state.clone();
-    let (outcome, version) = state
-        .store
-        .run(move |conn| {
-            let respond = |n: &Notice| {
-                serde_json::to_string(&view(&render_state, n, now)).expect("views serialise")
-            };
-            Ok(
-                editing::create_notice(conn, notice, &actor, key.as_ref(), respond, now)
-                    .and_then(|created| Ok((created, version::current(conn)?))),
-            )
-        })
-        .await??;
-    state.version.observe(version);
-    if outcome.notice_id == announced.id {
-        announce(state, None, &announced, now);
-    }
-    Ok(outcome)
-}
-
-/// Tells the WebSub hub, if any, of the feeds a change alters: now if the
-/// public saw it before or sees it now, and when it goes live if scheduled.
-fn announce(state: &AppState, before: Option<&Notice>, after: &Notice, now: DateTime<Utc>) {
-    let Some(websub) = &state.websub else {
-        return;
-    };
-    let was_public = before.is_some_and(|b| b.is_public(now));
-    let is_public = after.is_public(now);
-    let scheduled = after.state == State::Published && after.published_at > now;
-    if !(was_public || is_public || scheduled) {
-        return;
-    }
-    let changed: Vec<&Notice> = before.into_iter().chain([after]).collect();
-    let topics = websub.topics(&changed, &state.taxonomy, &state.representations.keys());
-    if scheduled {
-        websub.notify_at(Some(after.published_at), topics.clone());
-    }
-    if was_public || is_public {
-        websub.notify(topics);
-    }
 }
 
 fn created(id: Uuid, body: String) -> HttpResponse {
@@ -414,64 +240,6 @@ pub async fn update(
     Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, now())))
 }
 
-/// Replaces `before` with a whole document, if it is still at its revision:
-/// the one path for PATCH and the editor pages. Returns the notice as stored
-/// (`before` itself when nothing changed).
-pub async fn update_notice(
-    state: &AppState,
-    caller: &Caller,
-    before: &Notice,
-    doc: &serde_json::Value,
-    time_named: bool,
-) -> Result<Notice, ApiError> {
-    let input =
-        input::parse(doc, &state.taxonomy, Some(before)).map_err(ApiError::InvalidFields)?;
-    check_areas(state, caller, &input)?;
-    let now = whole_seconds(now());
-    let after = input.revise(before, time_named, now);
-    let changed = changed_fields(&editable(before), &editable(&after));
-    if changed.is_empty() {
-        return Ok(before.clone());
-    }
-    save(
-        state,
-        caller,
-        before.clone(),
-        after.clone(),
-        "notice.update",
-        Some(changed.join(", ")),
-        now,
-    )
-    .await?;
-    Ok(after)
-}
-
-async fn save(
-    state: &AppState,
-    caller: &Caller,
-    before: Notice,
-    after: Notice,
-    action: &'static str,
-    detail: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let actor = Actor::from(&caller.0);
-    let (old, new) = (before.clone(), after.clone());
-    let version = state
-        .store
-        .run(move |conn| {
-            Ok(
-                editing::update_notice(conn, &before, &after, action, &actor, detail, now)
-                    .and_then(|()| Ok(version::current(conn)?)),
-            )
-        })
-        .await??;
-    // This instance's feeds change at once; others learn within a poll.
-    state.version.observe(version);
-    announce(state, Some(&old), &new, now);
-    Ok(())
-}
-
 /// Withdraws a notice: the public then gets `410 Gone`, and it leaves every
 /// list and feed. Its history stays. `If-Match` is honoured when sent.
 #[utoipa::path(
@@ -502,45 +270,6 @@ pub async fn withdraw(
     }
     let after = withdraw_notice(&state, &caller, &id, expected).await?;
     Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, now())))
-}
-
-/// Withdraws a notice, if still at `expected` when given; without it, a
-/// concurrent edit is read again (a few times at most). Withdrawing a
-/// withdrawn notice changes nothing.
-pub async fn withdraw_notice(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    expected: Option<i32>,
-) -> Result<Notice, ApiError> {
-    let mut attempts = 0;
-    loop {
-        attempts += 1;
-        let before = find_for(state, caller, id).await?;
-        if expected.is_some_and(|revision| revision != before.revision) {
-            return Err(ApiError::from(editing::EditError::Stale));
-        }
-        if before.state == State::Withdrawn {
-            return Ok(before);
-        }
-        let now = whole_seconds(now());
-        let after = input::withdrawn(&before, now);
-        match save(
-            state,
-            caller,
-            before,
-            after.clone(),
-            "notice.withdraw",
-            None,
-            now,
-        )
-        .await
-        {
-            Ok(()) => return Ok(after),
-            Err(ApiError::PreconditionFailed(_)) if expected.is_none() && attempts < 3 => continue,
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 /// One stored revision: who made it, when, and the notice as it then was.

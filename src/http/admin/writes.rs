@@ -1,0 +1,231 @@
+//! The one write path for notices, shared by the admin API and the editor
+//! pages: permission, validation, one transaction, then the hub.
+
+use actix_web::web;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::auth::Caller;
+use crate::domain::input::{self, changed_fields, editable, NoticeInput};
+use crate::domain::time::{now, whole_seconds};
+use crate::domain::{Actor, Notice, State};
+use crate::http::problem::ApiError;
+use crate::http::views::AdminNoticeView;
+use crate::http::AppState;
+use crate::store::editing::{self, IdempotencyKey};
+use crate::store::{notices, version};
+
+/// The areas an editor may touch, parent packages widened to their children;
+/// `None` for an admin, who may touch all.
+pub fn editor_areas(state: &AppState, caller: &Caller) -> Option<Vec<String>> {
+    match caller.0.role {
+        crate::domain::Role::Admin => None,
+        crate::domain::Role::Editor => Some(
+            caller
+                .0
+                .areas
+                .iter()
+                .flat_map(|a| state.taxonomy.with_descendants(a))
+                .collect(),
+        ),
+    }
+}
+
+/// The admin representation of a notice.
+pub fn view(state: &AppState, notice: &Notice, now: DateTime<Utc>) -> AdminNoticeView {
+    AdminNoticeView::new(notice, now, &state.base_url)
+}
+
+/// A notice by id, or 404; 403 if the caller may not touch it.
+pub async fn find_for(state: &AppState, caller: &Caller, id: &str) -> Result<Notice, ApiError> {
+    let not_found = || ApiError::NotFound(format!("no notice {id:?}"));
+    let uuid = Uuid::try_parse(id).map_err(|_| not_found())?;
+    let key = uuid.to_string();
+    let notice = state
+        .store
+        .run(move |conn| notices::find(conn, &key))
+        .await?
+        .filter(|n| n.id == uuid)
+        .ok_or_else(not_found)?;
+    if !caller.0.may_touch(&notice, &state.taxonomy) {
+        return Err(ApiError::Forbidden(format!(
+            "this notice has areas outside your token's ({})",
+            caller.0.areas.join(", ")
+        )));
+    }
+    Ok(notice)
+}
+
+fn check_areas(state: &AppState, caller: &Caller, input: &NoticeInput) -> Result<(), ApiError> {
+    if caller.0.may_write(&input.areas, &state.taxonomy) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "your token may publish only in {}; every area of the notice must be among them",
+            caller.0.areas.join(", ")
+        )))
+    }
+}
+
+/// Creates a notice from a document: the one path for the API and the
+/// editor pages. Validation, permission, one write, then the hub.
+pub async fn create_notice(
+    state: &web::Data<AppState>,
+    caller: &Caller,
+    doc: &serde_json::Value,
+    key: Option<IdempotencyKey>,
+) -> Result<editing::Created, ApiError> {
+    let now = whole_seconds(now());
+    if let Some(key) = &key {
+        let lookup = key.clone();
+        if let Some((notice_id, body)) = state
+            .store
+            .run(move |conn| Ok(editing::replay(conn, &lookup, now)))
+            .await??
+        {
+            return Ok(editing::Created { notice_id, body });
+        }
+    }
+    let input = input::parse(doc, &state.taxonomy, None).map_err(ApiError::InvalidFields)?;
+    check_areas(state, caller, &input)?;
+    let notice = input.into_new(now);
+    let actor = Actor::from(&caller.0);
+    let announced = notice.clone();
+    let render_state = state.clone();
+    let (outcome, version) = state
+        .store
+        .run(move |conn| {
+            let respond = |n: &Notice| {
+                serde_json::to_string(&view(&render_state, n, now)).expect("views serialise")
+            };
+            Ok(
+                editing::create_notice(conn, notice, &actor, key.as_ref(), respond, now)
+                    .and_then(|created| Ok((created, version::current(conn)?))),
+            )
+        })
+        .await??;
+    state.version.observe(version);
+    if outcome.notice_id == announced.id {
+        announce(state, None, &announced, now);
+    }
+    Ok(outcome)
+}
+
+/// Tells the WebSub hub, if any, of the feeds a change alters: now if the
+/// public saw it before or sees it now, and when it goes live if scheduled.
+fn announce(state: &AppState, before: Option<&Notice>, after: &Notice, now: DateTime<Utc>) {
+    let Some(websub) = &state.websub else {
+        return;
+    };
+    let was_public = before.is_some_and(|b| b.is_public(now));
+    let is_public = after.is_public(now);
+    let scheduled = after.state == State::Published && after.published_at > now;
+    if !(was_public || is_public || scheduled) {
+        return;
+    }
+    let changed: Vec<&Notice> = before.into_iter().chain([after]).collect();
+    let topics = websub.topics(&changed, &state.taxonomy, &state.representations.keys());
+    if scheduled {
+        websub.notify_at(Some(after.published_at), topics.clone());
+    }
+    if was_public || is_public {
+        websub.notify(topics);
+    }
+}
+
+/// Replaces `before` with a whole document, if it is still at its revision:
+/// the one path for PATCH and the editor pages. Returns the notice as stored
+/// (`before` itself when nothing changed).
+pub async fn update_notice(
+    state: &AppState,
+    caller: &Caller,
+    before: &Notice,
+    doc: &serde_json::Value,
+    time_named: bool,
+) -> Result<Notice, ApiError> {
+    let input =
+        input::parse(doc, &state.taxonomy, Some(before)).map_err(ApiError::InvalidFields)?;
+    check_areas(state, caller, &input)?;
+    let now = whole_seconds(now());
+    let after = input.revise(before, time_named, now);
+    let changed = changed_fields(&editable(before), &editable(&after));
+    if changed.is_empty() {
+        return Ok(before.clone());
+    }
+    save(
+        state,
+        caller,
+        before.clone(),
+        after.clone(),
+        "notice.update",
+        Some(changed.join(", ")),
+        now,
+    )
+    .await?;
+    Ok(after)
+}
+
+async fn save(
+    state: &AppState,
+    caller: &Caller,
+    before: Notice,
+    after: Notice,
+    action: &'static str,
+    detail: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let actor = Actor::from(&caller.0);
+    let (old, new) = (before.clone(), after.clone());
+    let version = state
+        .store
+        .run(move |conn| {
+            Ok(
+                editing::update_notice(conn, &before, &after, action, &actor, detail, now)
+                    .and_then(|()| Ok(version::current(conn)?)),
+            )
+        })
+        .await??;
+    // This instance's feeds change at once; others learn within a poll.
+    state.version.observe(version);
+    announce(state, Some(&old), &new, now);
+    Ok(())
+}
+
+/// Withdraws a notice, if still at `expected` when given; without it, a
+/// concurrent edit is read again (a few times at most). Withdrawing a
+/// withdrawn notice changes nothing.
+pub async fn withdraw_notice(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    expected: Option<i32>,
+) -> Result<Notice, ApiError> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let before = find_for(state, caller, id).await?;
+        if expected.is_some_and(|revision| revision != before.revision) {
+            return Err(ApiError::from(editing::EditError::Stale));
+        }
+        if before.state == State::Withdrawn {
+            return Ok(before);
+        }
+        let now = whole_seconds(now());
+        let after = input::withdrawn(&before, now);
+        match save(
+            state,
+            caller,
+            before,
+            after.clone(),
+            "notice.withdraw",
+            None,
+            now,
+        )
+        .await
+        {
+            Ok(()) => return Ok(after),
+            Err(ApiError::PreconditionFailed(_)) if expected.is_none() && attempts < 3 => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}

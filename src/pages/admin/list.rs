@@ -1,0 +1,160 @@
+//! The editor's list of notices, in every state.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::session::EditorSession;
+use super::{see_other, who};
+use crate::domain::time::{norwegian_date_time, now};
+use crate::domain::{Notice, State, Status};
+use crate::http::admin::writes::editor_areas;
+use crate::http::params::{admin_list_query, encode_cursor};
+use crate::http::AppState;
+use crate::pages::html;
+use crate::store::notices;
+
+struct Row {
+    id: String,
+    title: String,
+    kind: &'static str,
+    state: &'static str,
+    status: Option<&'static str>,
+    cancelled: bool,
+    published: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/list.html")]
+struct ListPage {
+    who: String,
+    csrf: String,
+    done: Option<String>,
+    /// (href, label, current)
+    filters: Vec<(String, String, bool)>,
+    rows: Vec<Row>,
+    next_page: Option<String>,
+}
+
+fn state_label(notice: &Notice, now: chrono::DateTime<chrono::Utc>) -> &'static str {
+    match notice.state {
+        State::Draft => "Utkast",
+        State::Withdrawn => "Trukket tilbake",
+        State::Published if notice.published_at > now => "Planlagt",
+        State::Published => "Publisert",
+    }
+}
+
+/// Every notice the editor may touch, in every state.
+#[get("/admin")]
+pub async fn list(
+    session: EditorSession,
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> HttpResponse {
+    let chosen = web::Query::<Vec<(String, String)>>::from_query(request.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let wanted_state = chosen
+        .iter()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.clone());
+    let cursor = chosen
+        .iter()
+        .find(|(k, _)| k == "cursor")
+        .map(|(_, v)| v.clone());
+    let mut query_string = form_urlencoded::Serializer::new(String::new());
+    if let Some(s) = wanted_state
+        .as_deref()
+        .filter(|s| s.parse::<State>().is_ok())
+    {
+        query_string.append_pair("state", s);
+    }
+    if let Some(c) = &cursor {
+        query_string.append_pair("cursor", c);
+    }
+    let Ok(mut query) = admin_list_query(&query_string.finish(), &state.taxonomy) else {
+        return see_other("/admin");
+    };
+    if let crate::store::notices::Scope::Admin { within, .. } = &mut query.scope {
+        *within = editor_areas(&state, &session.caller);
+    }
+    let limit = query.limit;
+    query.limit += 1;
+    let now = now();
+    let mut found = match state
+        .store
+        .run(move |c| notices::list_ranked(c, &query, now))
+        .await
+    {
+        Ok(found) => found,
+        Err(e) => return crate::pages::store_failed(e),
+    };
+    let mut next_page = None;
+    if found.len() as i64 > limit {
+        found.truncate(limit as usize);
+        let cursor = found
+            .last()
+            .map(|l| encode_cursor(l.position()))
+            .unwrap_or_default();
+        let mut next = form_urlencoded::Serializer::new(String::new());
+        if let Some(s) = &wanted_state {
+            next.append_pair("state", s);
+        }
+        next.append_pair("cursor", &cursor);
+        next_page = Some(format!("/admin?{}", next.finish()));
+    }
+    let rows = found
+        .iter()
+        .map(|l| {
+            let n = &l.notice;
+            Row {
+                id: n.id.to_string(),
+                title: n.title.clone(),
+                kind: n.kind().label(),
+                state: state_label(n, now),
+                status: n.status(now).map(|s| s.label()),
+                cancelled: n.status(now) == Some(Status::Cancelled),
+                published: norwegian_date_time(n.published_at),
+            }
+        })
+        .collect();
+    let filters = [
+        ("/admin", "Alle", None),
+        ("/admin?state=published", "Publiserte", Some("published")),
+        ("/admin?state=draft", "Utkast", Some("draft")),
+        (
+            "/admin?state=withdrawn",
+            "Trukket tilbake",
+            Some("withdrawn"),
+        ),
+    ]
+    .into_iter()
+    .map(|(href, label, s)| {
+        (
+            href.to_owned(),
+            label.to_owned(),
+            wanted_state.as_deref() == s,
+        )
+    })
+    .collect();
+    let done = match chosen
+        .iter()
+        .find(|(k, _)| k == "ferdig")
+        .map(|(_, v)| v.as_str())
+    {
+        Some("trukket") => Some("Kunngjøringen er trukket tilbake.".to_owned()),
+        _ => None,
+    };
+    html(
+        StatusCode::OK,
+        &ListPage {
+            who: who(&session),
+            csrf: session.csrf.clone(),
+            done,
+            filters,
+            rows,
+            next_page,
+        },
+    )
+}

@@ -1,0 +1,104 @@
+//! Signing in with a token, and out again.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::session::{self, EditorSession};
+use super::{field, forbidden_form, pairs, see_other};
+use crate::domain::time::now;
+use crate::http::admin::auth;
+use crate::http::problem::ApiError;
+use crate::http::AppState;
+use crate::pages::html;
+use crate::store::sessions;
+
+#[derive(Template)]
+#[template(path = "admin/signin.html")]
+struct SignInPage {
+    problem: Option<String>,
+}
+
+#[get("/admin/logg-inn")]
+pub async fn sign_in_page() -> HttpResponse {
+    html(StatusCode::OK, &SignInPage { problem: None })
+}
+
+/// Exchanges a token for a session, with the same check (and brake on
+/// repeated failures) as the API's bearer tokens.
+#[post("/admin/logg-inn")]
+pub async fn sign_in(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> HttpResponse {
+    let pairs = pairs(&body);
+    let secret = field(&pairs, "token").unwrap_or_default().trim().to_owned();
+    let presented = (!secret.is_empty()).then_some(Ok(secret.as_str()));
+    let token = match auth::check(&state, &request, presented).await {
+        Ok(token) => token,
+        Err(e) => {
+            let (status, problem) = match e {
+                ApiError::TooManyRequests { retry_after_secs } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!("For mange mislykkede forsøk. Vent {retry_after_secs} sekunder."),
+                ),
+                ApiError::Unauthorized { .. } => (
+                    StatusCode::UNAUTHORIZED,
+                    "Nøkkelen er ikke gyldig, er utløpt eller trukket tilbake.".to_owned(),
+                ),
+                other => {
+                    tracing::error!(error = %other, "sign-in failed");
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "Innloggingen virker ikke akkurat nå. Prøv igjen om litt.".to_owned(),
+                    )
+                }
+            };
+            return html(
+                status,
+                &SignInPage {
+                    problem: Some(problem),
+                },
+            );
+        }
+    };
+    let id = session::random_token();
+    let (id_hash, csrf) = (session::hash(&id), session::random_token());
+    let stored = state
+        .store
+        .run(move |conn| sessions::create(conn, &id_hash, token.id, &csrf, now()))
+        .await;
+    if let Err(e) = stored {
+        tracing::error!(error = %e, "session not stored");
+        return html(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &SignInPage {
+                problem: Some("Innloggingen virker ikke akkurat nå. Prøv igjen om litt.".into()),
+            },
+        );
+    }
+    let mut response = see_other("/admin");
+    let _ = response.add_cookie(&session::cookie(id, &request, &state));
+    response
+}
+
+#[post("/admin/logg-ut")]
+pub async fn sign_out(
+    session: EditorSession,
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> HttpResponse {
+    if !session.verify(field(&pairs(&body), "csrf")) {
+        return forbidden_form();
+    }
+    let id_hash = session.id_hash().to_owned();
+    let _ = state
+        .store
+        .run(move |conn| sessions::delete(conn, &id_hash))
+        .await;
+    let mut response = see_other("/admin/logg-inn");
+    let _ = response.add_cookie(&session::removal(&request, &state));
+    response
+}
