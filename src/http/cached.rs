@@ -310,7 +310,7 @@ where
         .store
         .run(move |conn| {
             let rendered = render(conn, now)?;
-            let timeline = crate::store::notices::timeline(conn, &kinds, &areas, now)?;
+            let timeline = crate::store::listing::timeline(conn, &kinds, &areas, now)?;
             Ok((rendered, timeline))
         })
         .await?;

@@ -12,7 +12,7 @@ use super::views::NoticeView;
 use super::AppState;
 use crate::domain::time::{now, rfc3339_oslo};
 use crate::domain::State;
-use crate::store::notices;
+use crate::store::changes;
 
 /// One notice's latest change.
 #[derive(Debug, Serialize, ToSchema)]
@@ -63,8 +63,8 @@ pub async fn list(
     let mut found = state
         .store
         .run(move |conn| {
-            notices::record_gone_live(conn, now)?;
-            notices::changed_since(conn, since, limit + 1)
+            changes::record_gone_live(conn, now)?;
+            changes::changed_since(conn, since, limit + 1)
         })
         .await?;
     let has_more = found.len() as i64 > limit;

@@ -10,7 +10,7 @@ use super::problem::ApiError;
 use super::AppState;
 use crate::domain::{Kind, Notice, Taxonomy};
 use crate::feeds::{self, FeedInfo};
-use crate::store::notices;
+use crate::store::listing;
 
 /// How many of the newest notices a feed carries.
 pub const FEED_ITEMS: i64 = 50;
@@ -127,7 +127,7 @@ async fn serve(
         };
         let body = match render {
             Some(render) => {
-                let found = notices::list(conn, &filter.query(FEED_ITEMS), now)?;
+                let found = listing::list(conn, &filter.query(FEED_ITEMS), now)?;
                 render(&info, &found, &taxonomy, now)
             }
             None => {
@@ -144,7 +144,7 @@ async fn serve(
                 };
                 let found = match query.kinds.is_empty() {
                     true => Vec::new(),
-                    false => notices::list(conn, &query, now)?,
+                    false => listing::list(conn, &query, now)?,
                 };
                 feeds::ics::render(&info, &found, now)
             }

@@ -10,7 +10,7 @@ use super::problem::ApiError;
 use super::views::{NoticePage, NoticeView};
 use super::AppState;
 use crate::domain::{Notice, State};
-use crate::store::notices;
+use crate::store::{listing, notices};
 
 /// The query parameters of the notice list, for the API description.
 #[derive(utoipa::IntoParams)]
@@ -64,7 +64,7 @@ pub async fn list(
     let (kinds, areas) = (query.kinds.clone(), query.areas.clone());
     let base_url = state.base_url.clone();
     cached::serve(&state, &request, kinds, areas, move |conn, now| {
-        let mut found = notices::list_ranked(conn, &query, now)?;
+        let mut found = listing::list_ranked(conn, &query, now)?;
         let next_cursor = if found.len() as i64 > page_size {
             found.truncate(page_size as usize);
             found.last().map(|listed| encode_cursor(listed.position()))

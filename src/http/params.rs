@@ -9,7 +9,7 @@ use super::problem::{ApiError, FieldError};
 use crate::domain::time::start_of_oslo_day;
 use crate::domain::State;
 use crate::domain::{Kind, Status, Taxonomy};
-use crate::store::notices::{NoticeQuery, Position, Scope};
+use crate::store::listing::{NoticeQuery, Position, Scope};
 use crate::store::search::words;
 
 pub const DEFAULT_LIMIT: i64 = 20;

@@ -12,7 +12,8 @@ use crate::http::feeds::canonical_query;
 use crate::http::params::{encode_cursor, list_query};
 use crate::http::problem::ApiError;
 use crate::http::AppState;
-use crate::store::notices::{self, NoticeQuery};
+use crate::store::listing::{self, NoticeQuery};
+use crate::store::notices;
 
 #[derive(Template)]
 #[template(path = "index.html")]
@@ -152,7 +153,7 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
     query.limit += 1;
     let found = match state
         .store
-        .run(move |c| notices::list_ranked(c, &query, now))
+        .run(move |c| listing::list_ranked(c, &query, now))
         .await
     {
         Ok(found) => found,
@@ -223,7 +224,7 @@ pub async fn area_page(state: web::Data<AppState>, slug: web::Path<String>) -> H
         .collect();
     match state
         .store
-        .run(move |c| notices::list(c, &query, now))
+        .run(move |c| listing::list(c, &query, now))
         .await
     {
         Ok(found) => html(

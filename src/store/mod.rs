@@ -3,8 +3,10 @@
 
 pub mod areas;
 pub mod audit;
+pub mod changes;
 pub mod editing;
 pub mod idempotency;
+pub mod listing;
 pub mod notices;
 pub mod revisions;
 pub mod schema;

@@ -20,7 +20,7 @@ use crate::http::problem::{ApiError, Problem};
 use crate::http::views::{AdminNoticePage, AdminNoticeView};
 use crate::http::AppState;
 use crate::store::editing::IdempotencyKey;
-use crate::store::notices::{self, Scope};
+use crate::store::listing::{self, Scope};
 use crate::store::revisions as stored_revisions;
 
 /// The strong ETag of a notice's admin representation.
@@ -131,7 +131,7 @@ pub async fn list(
     let now = now();
     let mut found = state
         .store
-        .run(move |conn| notices::list_ranked(conn, &query, now))
+        .run(move |conn| listing::list_ranked(conn, &query, now))
         .await?;
     let next_cursor = if found.len() as i64 > page_size {
         found.truncate(page_size as usize);

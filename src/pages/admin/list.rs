@@ -12,7 +12,7 @@ use crate::http::admin::writes::editor_areas;
 use crate::http::params::{admin_list_query, encode_cursor};
 use crate::http::AppState;
 use crate::pages::html;
-use crate::store::notices;
+use crate::store::listing;
 
 struct Row {
     id: String,
@@ -76,7 +76,7 @@ pub async fn list(
     let Ok(mut query) = admin_list_query(&query_string.finish(), &state.taxonomy) else {
         return see_other("/admin");
     };
-    if let crate::store::notices::Scope::Admin { within, .. } = &mut query.scope {
+    if let crate::store::listing::Scope::Admin { within, .. } = &mut query.scope {
         *within = editor_areas(&state, &session.caller);
     }
     let limit = query.limit;
@@ -84,7 +84,7 @@ pub async fn list(
     let now = now();
     let mut found = match state
         .store
-        .run(move |c| notices::list_ranked(c, &query, now))
+        .run(move |c| listing::list_ranked(c, &query, now))
         .await
     {
         Ok(found) => found,

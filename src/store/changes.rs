@@ -1,0 +1,58 @@
+//! The changes feed: which notices changed in the public set, in the order
+//! of the writes (and go-lives) that changed them.
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::notices::{with_areas, NoticeRow};
+use super::schema::notices;
+use super::{DbConnection, StoreResult};
+use crate::domain::Notice;
+
+/// Records scheduled notices whose instant has come as changed, in one write
+/// (only when there are any). Called by readers of the changes feed, so no
+/// background job is needed.
+pub fn record_gone_live(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResult<usize> {
+    let due = || {
+        notices::table
+            .filter(notices::pending_go_live.eq(true))
+            .filter(notices::published_at.le(now.naive_utc()))
+    };
+    let waiting: i64 = due().select(count_star()).first(conn)?;
+    if waiting == 0 {
+        return Ok(0);
+    }
+    super::write(conn, |conn, seq| {
+        Ok(diesel::update(due())
+            .set((
+                notices::change_seq.eq(seq),
+                notices::pending_go_live.eq(false),
+            ))
+            .execute(conn)?)
+    })
+}
+
+/// Notices whose public state changed after `after` (change seq, id), oldest
+/// first, each once, at its latest change.
+pub fn changed_since(
+    conn: &mut DbConnection,
+    after: (i64, Uuid),
+    limit: i64,
+) -> StoreResult<Vec<(Notice, i64)>> {
+    let (seq, id) = after;
+    let rows: Vec<(NoticeRow, i64)> = notices::table
+        .filter(notices::change_seq.gt(0))
+        .filter(
+            notices::change_seq.gt(seq).or(notices::change_seq
+                .eq(seq)
+                .and(notices::id.gt(id.to_string()))),
+        )
+        .order((notices::change_seq, notices::id))
+        .limit(limit)
+        .select((NoticeRow::as_select(), notices::change_seq))
+        .load(conn)?;
+    let (rows, seqs): (Vec<NoticeRow>, Vec<i64>) = rows.into_iter().unzip();
+    Ok(with_areas(conn, rows)?.into_iter().zip(seqs).collect())
+}
