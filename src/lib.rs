@@ -100,7 +100,6 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .wrap(middleware::Compress::default())
                 .wrap(http::cors())
                 .wrap(pages::security_headers())
                 .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))

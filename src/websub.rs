@@ -15,6 +15,8 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 /// Attempts per topic, with the delay doubling from the first.
 const ATTEMPTS: u32 = 3;
 const FIRST_RETRY: Duration = Duration::from_millis(500);
+/// Longer than an instance takes to learn of another's write.
+const SETTLE: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone)]
 pub struct WebSub {
@@ -109,9 +111,11 @@ impl WebSub {
         topics
     }
 
-    /// Notifies the hub of `topics` now, in the background.
+    /// Notifies the hub of `topics` in the background, once every instance
+    /// has had time to see the write (a poll), so the hub's fetch gets it.
     pub fn notify(self: &Arc<Self>, topics: Vec<String>) {
-        self.notify_at(None, topics);
+        let settled = Utc::now() + chrono::Duration::from_std(SETTLE).expect("small");
+        self.notify_at(Some(settled), topics);
     }
 
     /// Notifies the hub of `topics` at `when` (a scheduled notice going

@@ -279,7 +279,7 @@ on_every_backend! {
         let admin = app.admin();
         // Warm the feed cache before scheduling.
         let before = app.text("/feed.rss").await;
-        let at = chrono::Utc::now() + chrono::Duration::seconds(3);
+        let at = chrono::Utc::now() + chrono::Duration::seconds(5);
         let at = chrono::DateTime::from_timestamp(at.timestamp(), 0).unwrap();
         let mut doc = grant_doc("Planlagt tilskudd");
         doc["published_at"] = json!(at.to_rfc3339());

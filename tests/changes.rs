@@ -101,7 +101,7 @@ on_every_backend! {
         let admin = app.admin();
         let mut mirror = Mirror::new();
         mirror.sync(&app, 100).await;
-        let at = chrono::Utc::now() + chrono::Duration::seconds(2);
+        let at = chrono::Utc::now() + chrono::Duration::seconds(4);
         let at = chrono::DateTime::from_timestamp(at.timestamp(), 0).unwrap();
         let mut doc = grant_doc("Tilskudd som kommer");
         doc["published_at"] = json!(at.to_rfc3339());

@@ -60,6 +60,15 @@ on_every_backend! {
         assert_eq!(bad.status(), 401);
         assert!(bad.headers().get(SET_COOKIE).is_none());
         assert!(bad.text().await.unwrap().contains("Nøkkelen er ikke gyldig"));
+        let cross_site = no_redirects()
+            .post(app.url("/admin/logg-inn"))
+            .header("sec-fetch-site", "cross-site")
+            .form(&[("token", editor.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(cross_site.status(), 403, "no other site signs a browser in");
+        assert!(cross_site.headers().get(SET_COOKIE).is_none());
         let anonymous = no_redirects().get(app.url("/admin")).send().await.unwrap();
         assert_eq!(anonymous.status(), 303);
         assert_eq!(anonymous.headers()[LOCATION], "/admin/logg-inn");

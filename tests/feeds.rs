@@ -89,7 +89,7 @@ on_every_backend! {
         let admin = app.admin();
         for title in ["Slutt ]]> her", "<script>alert('x')</script> & \"sitat\"", "Emoji 🎉 æøå «» – ; , \\ :"] {
             let mut grant = grant_doc(title);
-            grant["summary"] = json!(format!("{title}\nandre linje"));
+            grant["summary"] = json!(format!("{title}\nandre linje\rtredje linje"));
             app.create_notice(&admin, &grant).await;
             app.create_notice(&admin, &webinar_doc(title)).await;
         }
@@ -113,6 +113,10 @@ on_every_backend! {
         for line in ics.split("\r\n") {
             assert!(line.len() <= 75, "folded at 75 octets: {line:?}");
         }
+        assert_eq!(ics.matches("\r\nPRODID:").count(), 1, "one PRODID, as RFC 5545 says");
+        assert_eq!(ics.matches("\r\nVERSION:2.0\r\n").count(), 1);
+        let unfolded = ics.replace("\r\n ", "");
+        assert!(unfolded.contains("SUMMARY:Emoji 🎉 æøå «» – \\; \\, \\\\ :"), "TEXT escaping of ; , and \\");
         assert!(!ics.replace("\r\n", "").contains('\n'), "every line ends in CRLF");
     }
 

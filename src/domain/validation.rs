@@ -62,7 +62,7 @@ pub fn text(value: &Value, max: usize, multiline: bool) -> Result<String, String
     let Value::String(raw) = value else {
         return Err("must be a string".into());
     };
-    let text = raw.trim().replace("\r\n", "\n");
+    let text = raw.trim().replace("\r\n", "\n").replace('\r', "\n");
     if text.is_empty() {
         return Err("must not be empty".into());
     }

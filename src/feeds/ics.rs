@@ -43,8 +43,11 @@ const UID_DOMAIN: &str = "tavla.helsedirektoratet";
 /// kept, `STATUS:CANCELLED`), and one all-day event per grant deadline.
 /// `SEQUENCE` is the notice's revision, so clients take each change.
 pub fn render(info: &FeedInfo, notices: &[Notice], now: DateTime<Utc>) -> String {
-    let mut calendar = Calendar::new();
+    // Calendar::new() would add a PRODID of its own; RFC 5545 allows one.
+    let mut calendar = Calendar::empty();
     calendar
+        .append_property(("VERSION", "2.0"))
+        .append_property(("CALSCALE", "GREGORIAN"))
         .name(&info.title)
         .description(&info.description)
         .append_property(("PRODID", "-//Helsedirektoratet//Tavla//NB"))
@@ -77,8 +80,17 @@ pub fn render(info: &FeedInfo, notices: &[Notice], now: DateTime<Utc>) -> String
                     });
                 oslo(&mut event, "DTSTART", start);
                 oslo(&mut event, "DTEND", end);
-                if let Some(registration) = &webinar.registration_url {
-                    event.add_property("X-TAVLA-REGISTRATION", registration);
+                if let Some(registration) = webinar
+                    .registration_url
+                    .as_ref()
+                    .filter(|_| !webinar.cancelled)
+                {
+                    // Calendars show the description, not extension properties.
+                    let text = format!(
+                        "{}\nPåmelding: {registration}",
+                        description_text(notice, now)
+                    );
+                    event.description(&text);
                 }
             }
             Details::Grant(grant) => {
@@ -109,8 +121,51 @@ pub fn render(info: &FeedInfo, notices: &[Notice], now: DateTime<Utc>) -> String
     }
     // The library writes events; the zone they name is declared before them.
     let text = calendar.done().to_string();
-    match text.find("BEGIN:VEVENT") {
+    let text = match text.find("BEGIN:VEVENT") {
         Some(at) => format!("{}{OSLO}{}", &text[..at], &text[at..]),
         None => text.replace("END:VCALENDAR", &format!("{OSLO}END:VCALENDAR")),
+    };
+    refold(&text)
+}
+
+/// Folds every content line at 75 octets (RFC 5545 §3.1), never inside a
+/// UTF-8 character: the library counts characters, and æøå are two octets.
+fn refold(text: &str) -> String {
+    let unfolded = text.replace("\r\n ", "");
+    let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 70 * 3);
+    for line in unfolded.split_terminator("\r\n") {
+        let mut width = 0;
+        for ch in line.chars() {
+            let size = ch.len_utf8();
+            if width + size > 75 {
+                out.push_str("\r\n ");
+                width = 1;
+            }
+            out.push(ch);
+            width += size;
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refold;
+
+    #[test]
+    fn lines_fold_at_75_octets_between_characters() {
+        let long = format!("DESCRIPTION:{}\r\n", "æ".repeat(60));
+        let folded = refold(&long);
+        assert!(
+            folded.split("\r\n").all(|line| line.len() <= 75),
+            "{folded}"
+        );
+        assert_eq!(
+            folded.replace("\r\n ", ""),
+            long,
+            "unfolding gives the line back"
+        );
+        assert_eq!(refold("A:b\r\n"), "A:b\r\n");
     }
 }

@@ -115,6 +115,22 @@ async fn serve(
     format: Format,
 ) -> Result<HttpResponse, ApiError> {
     let filter = FeedFilter::parse(request.query_string(), &state.taxonomy)?;
+    // One URL per feed: the filters in a fixed order. Readers who subscribe
+    // through a redirect keep the URL the WebSub hub is told of.
+    let canonical = canonical_query(&filter.kinds, &filter.requested_areas);
+    if request.query_string() != canonical {
+        let to = match canonical.is_empty() {
+            true => format.path().to_owned(),
+            false => format!("{}?{canonical}", format.path()),
+        };
+        return Ok(HttpResponse::MovedPermanently()
+            .insert_header((actix_web::http::header::LOCATION, to))
+            .insert_header((
+                actix_web::http::header::CACHE_CONTROL,
+                "public, max-age=86400",
+            ))
+            .finish());
+    }
     let info = describe(&state, &filter, format, &request_target(&request));
     let taxonomy = state.taxonomy.clone();
     let (kinds, areas) = (filter.kinds.clone(), filter.areas.clone());

@@ -248,7 +248,11 @@ pub fn timeline(
     use diesel::dsl::{max, min};
     let published = notices::state.eq(State::Published.as_str());
     let mut past: Vec<Option<NaiveDateTime>> = vec![
-        scope().select(max(notices::updated_at)).first(conn)?,
+        // Any write anywhere: a notice moved out of the scope changed it too,
+        // and its new areas no longer say so.
+        notices::table
+            .select(max(notices::updated_at))
+            .first(conn)?,
         scope()
             .filter(published)
             .filter(notices::published_at.le(now))

@@ -6,6 +6,7 @@ use askama::Template;
 use serde_json::Value;
 
 use super::form::NoticeForm;
+use super::html;
 use super::session::EditorSession;
 use super::{field, forbidden_form, pairs, see_other, who, MAX_FORM_BYTES};
 use crate::domain::time::now;
@@ -15,7 +16,6 @@ use crate::http::admin::writes::{
 };
 use crate::http::problem::ApiError;
 use crate::http::AppState;
-use crate::pages::html;
 use crate::pages::public::NoticePage;
 
 #[derive(Template)]

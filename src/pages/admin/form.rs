@@ -81,19 +81,22 @@ impl NoticeForm {
         for (key, value) in doc.as_object().expect("a document is an object") {
             match (key.as_str(), value) {
                 ("areas", Value::Array(areas)) => form.areas = areas.iter().map(text).collect(),
-                ("published_at", v) => {
-                    form.values.insert(key.clone(), local_input(v));
-                }
+                ("published_at", v) => form.show_instant(key, v),
                 (group @ ("grant" | "webinar"), Value::Object(fields)) => {
                     for (name, v) in fields {
-                        let shown = match (name.as_str(), v) {
-                            ("deadline" | "starts_at" | "ends_at", v) => local_input(v),
-                            ("applicants", Value::Array(items)) => {
-                                items.iter().map(text).collect::<Vec<_>>().join(", ")
+                        let field = format!("{group}.{name}");
+                        match (name.as_str(), v) {
+                            ("deadline" | "starts_at" | "ends_at", v) => {
+                                form.show_instant(&field, v)
                             }
-                            (_, v) => text(v),
-                        };
-                        form.values.insert(format!("{group}.{name}"), shown);
+                            ("applicants", Value::Array(items)) => {
+                                let shown = items.iter().map(text).collect::<Vec<_>>().join(", ");
+                                form.values.insert(field, shown);
+                            }
+                            (_, v) => {
+                                form.values.insert(field, text(v));
+                            }
+                        }
                     }
                 }
                 (_, v) => {
@@ -106,6 +109,29 @@ impl NoticeForm {
         let before = form.v("published_at").to_owned();
         form.values.insert("published_at_before".into(), before);
         form
+    }
+
+    /// Shows an instant to the minute, and keeps the exact value beside it
+    /// (`name@was`), so saving an untouched field changes nothing.
+    fn show_instant(&mut self, name: &str, value: &Value) {
+        let shown = local_input(value);
+        if let Some(exact) = value.as_str() {
+            self.values.insert(format!("{name}@was"), exact.to_owned());
+            self.values.insert(format!("{name}@shown"), shown.clone());
+        }
+        self.values.insert(name.to_owned(), shown);
+    }
+
+    /// The exact values kept beside the fields, as hidden inputs.
+    pub fn originals(&self) -> Vec<(String, String)> {
+        let mut kept: Vec<(String, String)> = self
+            .values
+            .iter()
+            .filter(|(k, _)| k.contains('@'))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        kept.sort();
+        kept
     }
 
     /// The form as the browser sent it.
@@ -298,6 +324,10 @@ impl NoticeForm {
         doc.insert("areas".into(), json!(self.areas));
         let instant = |name: &str, errors: &mut Vec<FieldError>| -> Option<Value> {
             let raw = text(name)?;
+            let was = self.v(&format!("{name}@was"));
+            if !was.is_empty() && raw == self.v(&format!("{name}@shown")) {
+                return Some(json!(was));
+            }
             let parsed = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
                 .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"));
             match parsed
@@ -386,6 +416,40 @@ mod tests {
             assert_eq!(input.title, notice.title);
             assert_eq!(input.details, notice.details);
             assert_eq!(input.published_at, Some(notice.published_at));
+        }
+    }
+
+    #[test]
+    fn an_untouched_time_keeps_its_seconds() {
+        let mut notice = seed::notices()[1].clone();
+        if let crate::domain::Details::Grant(grant) = &mut notice.details {
+            grant.deadline = Some("2030-06-30T21:59:59Z".parse().unwrap());
+        }
+        let form = NoticeForm::of(&notice);
+        assert_eq!(form.v("grant.deadline"), "2030-06-30T23:59");
+        let sent: Vec<(String, String)> = form
+            .values
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let (doc, _) = NoticeForm::from_pairs(&sent).document();
+        let deadline =
+            DateTime::parse_from_rfc3339(doc["grant"]["deadline"].as_str().unwrap()).unwrap();
+        assert_eq!(deadline.timestamp(), notice_deadline(&notice));
+        let mut changed = sent.clone();
+        changed.retain(|(k, _)| k != "grant.deadline");
+        changed.push(("grant.deadline".into(), "2030-07-01T12:00".into()));
+        let (doc, _) = NoticeForm::from_pairs(&changed).document();
+        assert_eq!(
+            doc["grant"]["deadline"], "2030-07-01T10:00:00+00:00",
+            "a changed time is read as typed"
+        );
+    }
+
+    fn notice_deadline(notice: &Notice) -> i64 {
+        match &notice.details {
+            crate::domain::Details::Grant(g) => g.deadline.unwrap().timestamp(),
+            _ => unreachable!(),
         }
     }
 

@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use askama::Template;
 
+use super::html;
 use super::session::EditorSession;
 use super::{see_other, who};
 use crate::domain::time::{norwegian_date_time, now};
@@ -11,7 +12,6 @@ use crate::domain::{Notice, State, Status};
 use crate::http::admin::writes::editor_areas;
 use crate::http::params::{admin_list_query, encode_cursor};
 use crate::http::AppState;
-use crate::pages::html;
 use crate::store::listing;
 
 struct Row {

@@ -14,6 +14,17 @@ use actix_web::{web, HttpResponse};
 use crate::domain::Role;
 use session::{EditorSession, SignInRequired};
 
+/// An editor page: never kept by a browser or proxy, for it carries the
+/// session's CSRF token and unpublished drafts.
+fn html(status: StatusCode, page: &impl askama::Template) -> HttpResponse {
+    let mut response = crate::pages::html(status, page);
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
 /// The most a form may send.
 pub(super) const MAX_FORM_BYTES: usize = 256 * 1024;
 

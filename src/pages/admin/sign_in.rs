@@ -4,13 +4,13 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 
+use super::html;
 use super::session::{self, EditorSession};
 use super::{field, forbidden_form, pairs, see_other};
 use crate::domain::time::now;
 use crate::http::admin::auth;
 use crate::http::problem::ApiError;
 use crate::http::AppState;
-use crate::pages::html;
 use crate::store::sessions;
 
 #[derive(Template)]
@@ -32,6 +32,16 @@ pub async fn sign_in(
     request: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
+    // No other site may sign a browser in (with its own token): browsers say
+    // where a form came from.
+    let cross_site = request
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| !matches!(site, "same-origin" | "none"));
+    if cross_site {
+        return forbidden_form();
+    }
     let pairs = pairs(&body);
     let secret = field(&pairs, "token").unwrap_or_default().trim().to_owned();
     let presented = (!secret.is_empty()).then_some(Ok(secret.as_str()));
