@@ -149,7 +149,7 @@ on_every_backend! {
         browser.click("button[value=save]").await;
 
         let error = browser.text("#grant-deadline-feil").await;
-        assert!(error.contains("1900"), "the bad deadline is named beside its field: {error}");
+        assert!(error.contains("mellom år 1900 og 9000"), "the bad deadline is named beside its field, in Norwegian: {error}");
         let kept = browser.client.find(Locator::Css("#title")).await.unwrap().prop("value").await.unwrap();
         assert_eq!(kept.as_deref(), Some("Tilskudd til lokale helsetiltak"), "the form keeps what was typed");
         browser.screenshot("field-error").await;

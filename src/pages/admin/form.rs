@@ -168,9 +168,10 @@ impl NoticeForm {
         self.areas.iter().any(|a| a == area)
     }
 
-    /// Places each error beside its field (`areas[1]` beside the areas).
+    /// Places each error beside its field (`areas[1]` beside the areas), in Norwegian.
     pub fn show_errors(&mut self, errors: &[FieldError]) {
         for error in errors {
+            let text = super::norsk::message(&error.message);
             let field = match error.field.split_once('[') {
                 Some((name, _)) => name.to_owned(),
                 None => error.field.clone(),
@@ -179,9 +180,9 @@ impl NoticeForm {
                 .entry(field)
                 .and_modify(|m| {
                     m.push_str("; ");
-                    m.push_str(&error.message)
+                    m.push_str(&text)
                 })
-                .or_insert_with(|| error.message.clone());
+                .or_insert_with(|| text.clone());
         }
     }
 

@@ -5,6 +5,7 @@
 mod edit;
 mod form;
 mod list;
+mod norsk;
 mod session;
 mod sign_in;
 
