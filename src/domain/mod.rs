@@ -2,6 +2,7 @@
 //! Nothing here knows about HTTP or SQL.
 
 pub mod area;
+pub mod document;
 pub mod input;
 pub mod markdown;
 pub mod merge_patch;

@@ -6,7 +6,8 @@ use actix_web::{route, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::params::{changes_query, encode_changes_token};
+use super::cursor::encode_changes_token;
+use super::params::changes_query;
 use super::problem::{ApiError, Problem};
 use super::views::NoticeView;
 use super::AppState;

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod areas;
 pub mod cached;
 pub mod changes;
+pub mod cursor;
 pub mod feeds;
 pub mod health;
 pub mod notices;

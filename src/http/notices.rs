@@ -5,7 +5,8 @@ use actix_web::{route, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 
 use super::cached;
-use super::params::{encode_cursor, list_query};
+use super::cursor::encode_cursor;
+use super::params::list_query;
 use super::problem::ApiError;
 use super::views::{NoticePage, NoticeView};
 use super::AppState;

@@ -1,15 +1,14 @@
 //! Query strings: every parameter checked, every mistake named.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
+use super::cursor::{decode_changes_token, decode_cursor, ChangesPosition};
 use super::problem::{ApiError, FieldError};
 use crate::domain::time::start_of_oslo_day;
 use crate::domain::State;
 use crate::domain::{Kind, Status, Taxonomy};
-use crate::store::listing::{NoticeQuery, Position, Scope};
+use crate::store::listing::{NoticeQuery, Scope};
 use crate::store::search::words;
 
 pub const DEFAULT_LIMIT: i64 = 20;
@@ -273,39 +272,6 @@ fn notice_query(
     pairs.finish(query)
 }
 
-/// An opaque token for the position after a notice in list order.
-pub fn encode_cursor(position: Position) -> String {
-    let mut raw = format!(
-        "{}.{}",
-        position.published_at.timestamp_micros(),
-        position.id
-    );
-    if let Some(rank) = position.rank {
-        raw.push_str(&format!(".{:x}", rank.to_bits()));
-    }
-    URL_SAFE_NO_PAD.encode(raw)
-}
-
-fn decode_cursor(cursor: &str) -> Option<Position> {
-    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
-    let mut parts = raw.split('.');
-    let published_at = DateTime::from_timestamp_micros(parts.next()?.parse().ok()?)?;
-    let id = Uuid::parse_str(parts.next()?).ok()?;
-    let rank = match parts.next() {
-        Some(bits) => Some(f64::from_bits(u64::from_str_radix(bits, 16).ok()?)),
-        None => None,
-    };
-    let bad_rank = rank.is_some_and(|r| !r.is_finite());
-    if parts.next().is_some() || bad_rank || !crate::domain::time::in_range(published_at) {
-        return None;
-    }
-    Some(Position {
-        rank,
-        published_at,
-        id,
-    })
-}
-
 /// The filters and page of `GET /api/v1/admin/audit`.
 pub struct AuditFilter(pub crate::store::audit::AuditQuery);
 
@@ -384,22 +350,6 @@ fn limit(pairs: &mut Pairs, default: i64, max: i64) -> i64 {
     }
 }
 
-/// Where a dashboard's sync stands: after this change sequence and notice id.
-pub type ChangesPosition = (i64, Uuid);
-
-pub fn encode_changes_token(position: ChangesPosition) -> String {
-    URL_SAFE_NO_PAD.encode(format!("c1.{}.{}", position.0, position.1))
-}
-
-fn decode_changes_token(token: &str) -> Option<ChangesPosition> {
-    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(token).ok()?).ok()?;
-    let mut parts = raw.split('.');
-    (parts.next()? == "c1").then_some(())?;
-    let seq = parts.next()?.parse::<i64>().ok().filter(|s| *s >= 0)?;
-    let id = Uuid::parse_str(parts.next()?).ok()?;
-    parts.next().is_none().then_some((seq, id))
-}
-
 pub const CHANGES_DEFAULT_LIMIT: i64 = 100;
 pub const CHANGES_MAX_LIMIT: i64 = 1000;
 
@@ -423,6 +373,8 @@ pub fn changes_query(query_string: &str) -> Result<(ChangesPosition, i64), ApiEr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
 
     fn taxonomy() -> Taxonomy {
         Taxonomy::new(crate::seed::taxonomy())
@@ -435,21 +387,6 @@ mod tests {
             }
             other => panic!("expected invalid parameters, got {other:?}"),
         }
-    }
-
-    #[test]
-    fn cursors_round_trip() {
-        let published_at = DateTime::from_timestamp_micros(1_603_749_600_123_456).unwrap();
-        let id = Uuid::new_v4();
-        for rank in [None, Some(0.1234567890123), Some(-3.5)] {
-            let position = Position {
-                rank,
-                published_at,
-                id,
-            };
-            assert_eq!(decode_cursor(&encode_cursor(position)), Some(position));
-        }
-        assert_eq!(decode_cursor("not-a-cursor"), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::audit::{self, AuditEntry};
 use super::revisions::{self, Revision};
 use super::{idempotency, notices, tokens, write, DbConnection, StoreError};
-use crate::domain::input::snapshot;
+use crate::domain::document::snapshot;
 use crate::domain::token::SecretHash;
 use crate::domain::{Actor, Notice, Token};
 

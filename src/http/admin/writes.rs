@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::auth::Caller;
-use crate::domain::input::{self, changed_fields, editable, NoticeInput};
+use crate::domain::document::{self, changed_fields, editable};
+use crate::domain::input::{self, NoticeInput};
 use crate::domain::time::{now, whole_seconds};
 use crate::domain::{Actor, Notice, State};
 use crate::http::problem::ApiError;
@@ -211,7 +212,7 @@ pub async fn withdraw_notice(
             return Ok(before);
         }
         let now = whole_seconds(now());
-        let after = input::withdrawn(&before, now);
+        let after = document::withdrawn(&before, now);
         match save(
             state,
             caller,

@@ -70,7 +70,7 @@ impl NoticeForm {
 
     /// The form for an existing notice.
     pub fn of(notice: &Notice) -> Self {
-        let doc = crate::domain::input::editable(notice);
+        let doc = crate::domain::document::editable(notice);
         let mut form = Self::default();
         let text = |v: &Value| match v {
             Value::String(s) => s.clone(),

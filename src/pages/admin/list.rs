@@ -10,7 +10,8 @@ use super::{see_other, who};
 use crate::domain::time::{norwegian_date_time, now};
 use crate::domain::{Notice, State, Status};
 use crate::http::admin::writes::editor_areas;
-use crate::http::params::{admin_list_query, encode_cursor};
+use crate::http::cursor::encode_cursor;
+use crate::http::params::admin_list_query;
 use crate::http::AppState;
 use crate::store::listing;
 
