@@ -275,11 +275,16 @@ pub fn insert(conn: &mut DbConnection, notice: &Notice) -> StoreResult<()> {
 
 fn insert_areas(conn: &mut DbConnection, notice: &Notice) -> StoreResult<()> {
     // One row at a time: batch inserts are not portable across backends in diesel.
+    // Each link repeats the notice's kind, state and instant, so that a list by
+    // area is one index range in the public order.
     for area in &notice.areas {
         diesel::insert_into(notice_areas::table)
             .values((
                 notice_areas::notice_id.eq(notice.id.to_string()),
                 notice_areas::area_slug.eq(area.as_str()),
+                notice_areas::kind.eq(notice.kind().as_str()),
+                notice_areas::state.eq(notice.state.as_str()),
+                notice_areas::published_at.eq(notice.published_at.naive_utc()),
             ))
             .execute(conn)?;
     }

@@ -45,6 +45,9 @@ diesel::table! {
     notice_areas (notice_id, area_slug) {
         notice_id -> Text,
         area_slug -> Text,
+        kind -> Text,
+        state -> Text,
+        published_at -> Timestamp,
     }
 }
 

@@ -1,0 +1,13 @@
+DROP INDEX notices_going_live;
+DROP INDEX notices_by_update;
+DROP INDEX notices_by_end;
+DROP INDEX notices_by_start;
+DROP INDEX notices_by_deadline;
+DROP INDEX notices_by_kind_in_order;
+DROP INDEX notices_in_order;
+DROP INDEX notice_areas_by_kind_in_order;
+DROP INDEX notice_areas_in_order;
+CREATE INDEX notice_areas_by_area ON notice_areas (area_slug, notice_id);
+ALTER TABLE notice_areas DROP COLUMN published_at;
+ALTER TABLE notice_areas DROP COLUMN state;
+ALTER TABLE notice_areas DROP COLUMN kind;
