@@ -73,6 +73,10 @@ impl Application {
         watch.observe(version::current(&mut *store.conn()?)?);
         // Stops by itself once the server, the watch's only other owner, is gone.
         tokio::spawn(version::poll(store.clone(), Arc::downgrade(&watch)));
+        tokio::spawn(store::checkpoint_periodically(
+            store.clone(),
+            Arc::downgrade(&watch),
+        ));
         let state = web::Data::new(AppState {
             store,
             taxonomy: Arc::new(taxonomy),

@@ -139,7 +139,7 @@ pub fn load(conn: &mut DbConnection) -> StoreResult<usize> {
         // Instances starting together on one PostgreSQL seed it once.
         lock_for_transaction(conn, SEED_LOCK)?;
         areas::sync(conn, &taxonomy())?;
-        if notices::count(conn)? > 0 {
+        if notices::any(conn)? {
             return Ok(0);
         }
         let seeds = notices();

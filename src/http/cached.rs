@@ -282,12 +282,13 @@ pub type Rendered = (Vec<u8>, &'static str);
 
 /// Serves the request's representation from memory while it is current; else
 /// renders it with `render` (on the blocking pool, with a connection) and keeps it.
-/// `kinds` and `areas` bound which notices can change it.
+/// `kinds` bound which notices can change it (`_areas` too, though the
+/// validity is taken over every area, which is safe and needs no scan).
 pub async fn serve<F>(
     state: &crate::http::AppState,
     request: &HttpRequest,
     kinds: Vec<crate::domain::Kind>,
-    areas: Vec<String>,
+    _areas: Vec<String>,
     render: F,
 ) -> Result<HttpResponse, crate::http::problem::ApiError>
 where
@@ -310,7 +311,7 @@ where
         .store
         .run(move |conn| {
             let rendered = render(conn, now)?;
-            let timeline = crate::store::listing::timeline(conn, &kinds, &areas, now)?;
+            let timeline = crate::store::listing::timeline(conn, &kinds, now)?;
             Ok((rendered, timeline))
         })
         .await?;

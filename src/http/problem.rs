@@ -76,6 +76,14 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %cause, "no database connection");
                 ApiError::Unavailable("the database does not answer; try again shortly".into())
             }
+            // Another write held the database longer than a writer waits: the
+            // client's request was fine and nothing of it was kept.
+            StoreError::Query(diesel::result::Error::DatabaseError(_, info))
+                if info.message().contains("database is locked") =>
+            {
+                tracing::warn!("a write waited too long for another to finish");
+                ApiError::Unavailable("the database is busy; try again shortly".into())
+            }
             other => ApiError::Internal(other),
         }
     }

@@ -2,7 +2,6 @@
 //! of the writes (and go-lives) that changed them.
 
 use chrono::{DateTime, Utc};
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -20,8 +19,8 @@ pub fn record_gone_live(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreRes
             .filter(notices::pending_go_live.eq(true))
             .filter(notices::published_at.le(now.naive_utc()))
     };
-    let waiting: i64 = due().select(count_star()).first(conn)?;
-    if waiting == 0 {
+    let waiting: Option<String> = due().select(notices::id).first(conn).optional()?;
+    if waiting.is_none() {
         return Ok(0);
     }
     super::write(conn, |conn, seq| {
@@ -43,11 +42,12 @@ pub fn changed_since(
 ) -> StoreResult<Vec<(Notice, i64)>> {
     let (seq, id) = after;
     let rows: Vec<(NoticeRow, i64)> = notices::table
-        .filter(notices::change_seq.gt(0))
+        // The first term alone bounds a range of the (change_seq, id) index.
+        .filter(notices::change_seq.ge(seq.max(1)))
         .filter(
-            notices::change_seq.gt(seq).or(notices::change_seq
-                .eq(seq)
-                .and(notices::id.gt(id.to_string()))),
+            notices::change_seq
+                .gt(seq)
+                .or(notices::id.gt(id.to_string())),
         )
         .order((notices::change_seq, notices::id))
         .limit(limit)

@@ -125,7 +125,7 @@ pub fn create_notice(
                 });
             }
         }
-        notice.slug = notices::free_slug(conn, &notice.slug)?;
+        notice.slug = notices::free_slug(conn, &notice.slug, notice.id)?;
         notices::save_new(conn, &notice, seq, now)?;
         record_revision(conn, seq, &notice, "notice.create", actor, None, now)?;
         let body = respond(&notice);

@@ -1,7 +1,10 @@
 //! Lists of notices: the public list and feeds, the editors' lists, searches,
 //! and the timeline that tells caches when a list changes by itself.
 
+use std::cmp::Ordering;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::dsl::{exists, not};
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
@@ -118,7 +121,117 @@ pub fn list(
 }
 
 /// As `list`, keeping each notice's relevance for the next page's cursor.
+///
+/// Every public list is read as ranges of an index in the list's order, so its
+/// cost depends on the page, not on the store: a list by area walks
+/// `notice_areas` (which repeats kind, state and instant), one range per area
+/// and kind, merged here; a list of several kinds is one range per kind; the
+/// sparse statuses (open grants, upcoming webinars) start from the notices
+/// whose deadline or time is still ahead.
 pub fn list_ranked(
+    conn: &mut DbConnection,
+    query: &NoticeQuery,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Listed>> {
+    let public = matches!(query.scope, Scope::Public);
+    if public && !query.areas.is_empty() && query.text.is_none() && query.statuses.is_empty() {
+        return by_area(conn, query, now);
+    }
+    if public && query.kinds.len() > 1 {
+        let mut merged = Vec::new();
+        for kind in &query.kinds {
+            let one = NoticeQuery {
+                kinds: vec![*kind],
+                ..query.clone()
+            };
+            merged.extend(scan(conn, &one, now)?);
+        }
+        merged.sort_by(|a, b| list_order(&a.position(), &b.position()));
+        merged.truncate(query.limit.max(0) as usize);
+        return Ok(merged);
+    }
+    scan(conn, query, now)
+}
+
+/// The list order: relevance first (when searching), then newest, then id,
+/// each descending, as the queries' `ORDER BY`.
+fn list_order(a: &Position, b: &Position) -> Ordering {
+    let rank = b.rank.partial_cmp(&a.rank).unwrap_or(Ordering::Equal);
+    rank.then_with(|| b.published_at.cmp(&a.published_at))
+        .then_with(|| b.id.to_string().cmp(&a.id.to_string()))
+}
+
+/// Most candidates a sparse status is looked up by; past it the status is
+/// common enough that walking the list in order finds a page sooner.
+const MAX_CANDIDATES: i64 = 2000;
+
+/// The ids of notices that may have one of `statuses` at `now`, when every one
+/// of them is rare (open grants, upcoming webinars: their instant is ahead),
+/// found through the deadline and time indexes. `None`: walk the list instead.
+fn sparse_candidates(
+    conn: &mut DbConnection,
+    statuses: &[Status],
+    now: NaiveDateTime,
+) -> StoreResult<Option<Vec<String>>> {
+    use notices::dsl as n;
+    if statuses.is_empty()
+        || !statuses
+            .iter()
+            .all(|s| matches!(s, Status::Open | Status::Upcoming))
+    {
+        return Ok(None);
+    }
+    let mut ids: Vec<String> = Vec::new();
+    for status in statuses {
+        let found: Vec<String> = match status {
+            Status::Open => {
+                let mut ids: Vec<String> = notices::table
+                    .filter(n::kind.eq(Kind::Grant.as_str()))
+                    .filter(n::deadline.gt(now))
+                    .select(n::id)
+                    .limit(MAX_CANDIDATES + 1)
+                    .load(conn)?;
+                ids.extend(
+                    notices::table
+                        .filter(n::kind.eq(Kind::Grant.as_str()))
+                        .filter(n::deadline.is_null())
+                        .select(n::id)
+                        .limit(MAX_CANDIDATES + 1)
+                        .load::<String>(conn)?,
+                );
+                ids
+            }
+            // A webinar still ahead has its start or (if it has none) its end ahead.
+            _ => {
+                let mut ids: Vec<String> = notices::table
+                    .filter(n::kind.eq(Kind::Webinar.as_str()))
+                    .filter(n::starts_at.gt(now))
+                    .select(n::id)
+                    .limit(MAX_CANDIDATES + 1)
+                    .load(conn)?;
+                ids.extend(
+                    notices::table
+                        .filter(n::kind.eq(Kind::Webinar.as_str()))
+                        .filter(n::ends_at.gt(now))
+                        .select(n::id)
+                        .limit(MAX_CANDIDATES + 1)
+                        .load::<String>(conn)?,
+                );
+                ids
+            }
+        };
+        ids.extend(found);
+        if ids.len() as i64 > MAX_CANDIDATES {
+            return Ok(None);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Some(ids))
+}
+
+/// One query over `notices`, in list order.
+fn scan(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
@@ -132,6 +245,11 @@ pub fn list_ranked(
             select = select
                 .filter(n::state.eq(State::Published.as_str()))
                 .filter(n::published_at.le(now));
+            if search.is_none() {
+                if let Some(ids) = sparse_candidates(conn, &query.statuses, now)? {
+                    select = select.filter(n::id.eq_any(ids));
+                }
+            }
         }
         Scope::Admin { states, within } => {
             if !states.is_empty() {
@@ -139,20 +257,23 @@ pub fn list_ranked(
             }
             if let Some(within) = within {
                 let outside = notice_areas::table
-                    .filter(notice_areas::area_slug.ne_all(within.clone()))
-                    .select(notice_areas::notice_id);
-                select = select.filter(n::id.ne_all(outside));
+                    .filter(notice_areas::notice_id.eq(n::id))
+                    .filter(notice_areas::area_slug.ne_all(within.clone()));
+                select = select.filter(not(exists(outside)));
             }
         }
     }
-    if !query.kinds.is_empty() {
-        select = select.filter(n::kind.eq_any(query.kinds.iter().map(|k| k.as_str())));
+    // One kind as an equality, which an index gives in order; `= ANY(…)` it cannot.
+    match query.kinds.as_slice() {
+        [] => {}
+        [kind] => select = select.filter(n::kind.eq(kind.as_str())),
+        kinds => select = select.filter(n::kind.eq_any(kinds.iter().map(|k| k.as_str()))),
     }
     if !query.areas.is_empty() {
         let tagged = notice_areas::table
-            .filter(notice_areas::area_slug.eq_any(query.areas.clone()))
-            .select(notice_areas::notice_id);
-        select = select.filter(n::id.eq_any(tagged));
+            .filter(notice_areas::notice_id.eq(n::id))
+            .filter(notice_areas::area_slug.eq_any(query.areas.clone()));
+        select = select.filter(exists(tagged));
     }
     if let Some(search) = &search {
         if !search.has_words(conn)? {
@@ -174,12 +295,21 @@ pub fn list_ranked(
     }
     if let Some(after) = query.after {
         let at = after.published_at.naive_utc();
+        // The first term alone bounds an index range; the second settles ties.
         let older = n::published_at
-            .lt(at)
-            .or(n::published_at.eq(at).and(n::id.lt(after.id.to_string())));
+            .le(at)
+            .and(n::published_at.lt(at).or(n::id.lt(after.id.to_string())));
         select = match (&search, after.rank) {
             (Some(search), Some(rank)) => {
-                select.filter(search.rank().lt(rank).or(search.rank().eq(rank).and(older)))
+                let at_or_after = n::published_at
+                    .lt(at)
+                    .or(n::published_at.eq(at).and(n::id.lt(after.id.to_string())));
+                select.filter(
+                    search
+                        .rank()
+                        .lt(rank)
+                        .or(search.rank().eq(rank).and(at_or_after)),
+                )
             }
             _ => select.filter(older),
         };
@@ -212,6 +342,72 @@ pub fn list_ranked(
         .collect())
 }
 
+/// A public list by area (and kind, dates, cursor): one range of a
+/// `notice_areas` index per area and kind, newest first, merged. The first
+/// `limit` of each range hold the first `limit` of the whole.
+fn by_area(
+    conn: &mut DbConnection,
+    query: &NoticeQuery,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Listed>> {
+    use notice_areas::dsl as na;
+    let now = now.naive_utc();
+    let kinds: Vec<Option<Kind>> = if query.kinds.is_empty() {
+        vec![None]
+    } else {
+        query.kinds.iter().copied().map(Some).collect()
+    };
+    let mut found: Vec<(NaiveDateTime, String)> = Vec::new();
+    for area in &query.areas {
+        for kind in &kinds {
+            let mut select = notice_areas::table
+                .into_boxed::<MultiBackend>()
+                .filter(na::area_slug.eq(area))
+                .filter(na::state.eq(State::Published.as_str()))
+                .filter(na::published_at.le(now));
+            if let Some(kind) = kind {
+                select = select.filter(na::kind.eq(kind.as_str()));
+            }
+            if let Some(from) = query.from {
+                select = select.filter(na::published_at.ge(from.naive_utc()));
+            }
+            if let Some(until) = query.until {
+                select = select.filter(na::published_at.lt(until.naive_utc()));
+            }
+            if let Some(after) = query.after {
+                let at = after.published_at.naive_utc();
+                select = select.filter(
+                    na::published_at.le(at).and(
+                        na::published_at
+                            .lt(at)
+                            .or(na::notice_id.lt(after.id.to_string())),
+                    ),
+                );
+            }
+            found.extend(
+                select
+                    .order_by((na::published_at.desc(), na::notice_id.desc()))
+                    .limit(query.limit)
+                    .select((na::published_at, na::notice_id))
+                    .load::<(NaiveDateTime, String)>(conn)?,
+            );
+        }
+    }
+    found.sort_unstable_by(|a, b| b.cmp(a));
+    found.dedup_by(|a, b| a.1 == b.1);
+    found.truncate(query.limit.max(0) as usize);
+    let ids: Vec<String> = found.into_iter().map(|(_, id)| id).collect();
+    let mut rows: Vec<NoticeRow> = notices::table
+        .filter(notices::id.eq_any(&ids))
+        .select(NoticeRow::as_select())
+        .load(conn)?;
+    rows.sort_by_key(|row| ids.iter().position(|id| id == row.id()));
+    Ok(with_areas(conn, rows)?
+        .into_iter()
+        .map(|notice| Listed { notice, rank: None })
+        .collect())
+}
+
 /// How the notices of a scope (kinds and areas, every state) stand in time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Timeline {
@@ -223,66 +419,70 @@ pub struct Timeline {
     pub next_change: Option<DateTime<Utc>>,
 }
 
-/// The timeline of notices of `kinds` (any, if empty) tagged with any of
-/// `areas` (any, if empty), at `now`.
+/// The timeline of notices of `kinds` (any, if empty) at `now`.
+///
+/// Each instant is one seek in an index (the latest before `now`, the first
+/// after it), never an aggregate over the store. The instants are taken over
+/// every area, so they bound a filtered list's from outside: a Last-Modified
+/// that is never too early and a validity that never runs too long.
 pub fn timeline(
     conn: &mut DbConnection,
     kinds: &[Kind],
-    areas: &[String],
     now: DateTime<Utc>,
 ) -> StoreResult<Timeline> {
+    use notices::dsl as n;
     let now = now.naive_utc();
-    let scope = || {
-        let mut select = notices::table.into_boxed::<MultiBackend>();
-        if !kinds.is_empty() {
-            select = select.filter(notices::kind.eq_any(kinds.iter().map(|k| k.as_str())));
-        }
-        if !areas.is_empty() {
-            let tagged = notice_areas::table
-                .filter(notice_areas::area_slug.eq_any(areas.to_vec()))
-                .select(notice_areas::notice_id);
-            select = select.filter(notices::id.eq_any(tagged));
-        }
-        select
-    };
-    use diesel::dsl::{max, min};
-    let published = notices::state.eq(State::Published.as_str());
-    let mut past: Vec<Option<NaiveDateTime>> = vec![
-        // Any write anywhere: a notice moved out of the scope changed it too,
-        // and its new areas no longer say so.
-        notices::table
-            .select(max(notices::updated_at))
-            .first(conn)?,
-        scope()
-            .filter(published)
-            .filter(notices::published_at.le(now))
-            .select(max(notices::published_at))
-            .first(conn)?,
-    ];
-    let mut future: Vec<Option<NaiveDateTime>> = vec![scope()
-        .filter(published)
-        .filter(notices::published_at.gt(now))
-        .select(min(notices::published_at))
-        .first(conn)?];
+    let has = |kind| kinds.is_empty() || kinds.contains(&kind);
+    // Any write anywhere: a notice moved out of the scope changed it too, and
+    // its new kind and areas no longer say so.
+    let mut past: Vec<Option<NaiveDateTime>> = vec![notices::table
+        .select(n::updated_at)
+        .order_by(n::updated_at.desc())
+        .first(conn)
+        .optional()?];
+    let published = || notices::table.filter(n::state.eq(State::Published.as_str()));
+    past.push(
+        published()
+            .filter(n::published_at.le(now))
+            .select(n::published_at)
+            .order_by(n::published_at.desc())
+            .first(conn)
+            .optional()?,
+    );
+    let mut future: Vec<Option<NaiveDateTime>> = vec![published()
+        .filter(n::published_at.gt(now))
+        .select(n::published_at)
+        .order_by(n::published_at.asc())
+        .first(conn)
+        .optional()?];
     macro_rules! instants_of {
-        ($column:expr) => {
-            past.push(
-                scope()
-                    .filter($column.le(now))
-                    .select(max($column))
-                    .first(conn)?,
-            );
-            future.push(
-                scope()
-                    .filter($column.gt(now))
-                    .select(min($column))
-                    .first(conn)?,
-            );
+        ($kind:expr, $column:expr) => {
+            if has($kind) {
+                let of_kind = || notices::table.filter(n::kind.eq($kind.as_str()));
+                past.push(
+                    of_kind()
+                        .filter($column.le(now))
+                        .select($column)
+                        .order_by($column.desc())
+                        .first::<Option<NaiveDateTime>>(conn)
+                        .optional()?
+                        .flatten(),
+                );
+                future.push(
+                    of_kind()
+                        .filter($column.gt(now))
+                        .select($column)
+                        .order_by($column.asc())
+                        .first::<Option<NaiveDateTime>>(conn)
+                        .optional()?
+                        .flatten(),
+                );
+            }
         };
     }
-    instants_of!(notices::deadline);
-    instants_of!(notices::starts_at);
-    instants_of!(notices::ends_at);
+    instants_of!(Kind::Grant, n::deadline);
+    instants_of!(Kind::Webinar, n::starts_at);
+    instants_of!(Kind::Webinar, n::ends_at);
     Ok(Timeline {
         last_change: past.into_iter().flatten().max().map(utc),
         next_change: future.into_iter().flatten().min().map(utc),

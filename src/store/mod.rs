@@ -154,10 +154,17 @@ impl ManageConnection for Manager {
         };
         let settings = match &conn {
             // WAL with synchronous=FULL: a committed write survives a crash of the process
-            // and of the machine. busy_timeout first, so the rest wait for a busy file too.
-            DbConnection::Sqlite(_) => "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                 PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-                .to_owned(),
+            // and of the machine. busy_timeout first, so the rest wait for a busy file too;
+            // it is far longer than any write transaction (they render nothing and touch a
+            // few rows), so a writer queues behind another instead of failing.
+            // journal_size_limit truncates the WAL after each checkpoint that empties it.
+            DbConnection::Sqlite(_) => format!(
+                "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+                 PRAGMA journal_size_limit = {};",
+                SQLITE_BUSY_TIMEOUT.as_millis(),
+                WAL_SIZE_LIMIT
+            ),
             DbConnection::Pg(_) => format!(
                 "SET statement_timeout = {}; SET TIME ZONE 'UTC';",
                 self.statement_timeout.as_millis()
@@ -176,6 +183,11 @@ impl ManageConnection for Manager {
         false
     }
 }
+
+/// How long a SQLite writer waits for another write to finish.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Bytes of WAL kept on disk after a checkpoint.
+const WAL_SIZE_LIMIT: u64 = 16 * 1024 * 1024;
 
 pub type DbPool = Pool<Manager>;
 
@@ -300,6 +312,42 @@ where
         let seq = version::bump(conn)?;
         work(conn, seq)
     })
+}
+
+/// How often a SQLite database's WAL is checkpointed and truncated.
+pub const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(30);
+
+/// Copies a SQLite database's WAL into the database file and truncates it.
+/// SQLite's own checkpoints after a write cannot empty the WAL while readers
+/// keep arriving, so under constant reads it would grow without end; this one
+/// waits for the readers of older snapshots (short, as every read is) to finish.
+pub fn checkpoint(conn: &mut DbConnection) -> StoreResult<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")?;
+    }
+    Ok(())
+}
+
+/// Checkpoints a SQLite database every `CHECKPOINT_INTERVAL` until `owner` is gone.
+pub async fn checkpoint_periodically<T: Send + Sync + 'static>(
+    store: Store,
+    owner: std::sync::Weak<T>,
+) {
+    if !matches!(store.backend(), Backend::Sqlite(_)) {
+        return;
+    }
+    let mut ticks = tokio::time::interval(CHECKPOINT_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        if owner.strong_count() == 0 {
+            return;
+        }
+        if let Err(e) = store.run(checkpoint).await {
+            tracing::warn!(error = %e, "the WAL checkpoint failed; it is tried again");
+        }
+    }
 }
 
 /// Advisory lock keys, so instances on one PostgreSQL do not race.

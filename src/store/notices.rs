@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -43,6 +42,10 @@ pub(super) fn utc(naive: NaiveDateTime) -> DateTime<Utc> {
 }
 
 impl NoticeRow {
+    pub(super) fn id(&self) -> &str {
+        &self.id
+    }
+
     fn from_notice(n: &Notice) -> Self {
         let none = (None, None, None, None);
         let (deadline, amount_nok, applicants, apply_url) = match &n.details {
@@ -137,6 +140,9 @@ pub(super) fn with_areas(
     conn: &mut DbConnection,
     rows: Vec<NoticeRow>,
 ) -> StoreResult<Vec<Notice>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let links: Vec<(String, String)> = notice_areas::table
         .inner_join(areas::table)
@@ -170,27 +176,45 @@ pub fn find(conn: &mut DbConnection, id_or_slug: &str) -> StoreResult<Option<Not
     Ok(with_areas(conn, row.into_iter().collect())?.pop())
 }
 
-pub fn count(conn: &mut DbConnection) -> StoreResult<i64> {
-    Ok(notices::table.select(count_star()).first(conn)?)
+/// Whether any notice is stored: one row looked at, however many there are.
+pub fn any(conn: &mut DbConnection) -> StoreResult<bool> {
+    Ok(notices::table
+        .select(notices::id)
+        .first::<String>(conn)
+        .optional()?
+        .is_some())
 }
 
-/// A slug not yet taken: the wanted one, or it with `-2`, `-3`, … added.
-pub fn free_slug(conn: &mut DbConnection, wanted: &str) -> StoreResult<String> {
-    let taken: Vec<String> = notices::table
-        .filter(
-            notices::slug
-                .like(format!("{}%", wanted.replace('_', "\\_")))
-                .escape('\\'),
-        )
-        .select(notices::slug)
-        .load(conn)?;
-    let mut candidate = wanted.to_owned();
-    let mut n = 2;
-    while taken.contains(&candidate) {
-        candidate = format!("{wanted}-{n}");
-        n += 1;
+/// How many notices are stored, for tools and tests: it reads every row, so
+/// nothing a request or a start runs calls it.
+pub fn count(conn: &mut DbConnection) -> StoreResult<i64> {
+    Ok(notices::table
+        .select(diesel::dsl::count_star())
+        .first(conn)?)
+}
+
+/// A slug not yet taken: the wanted one, or it with `-2`, `-3`, … added, or,
+/// when those are taken too, with a part of `id`. Each try is one lookup in
+/// the slug index, so a common title costs no more than a rare one.
+pub fn free_slug(conn: &mut DbConnection, wanted: &str, id: Uuid) -> StoreResult<String> {
+    let id = id.simple().to_string();
+    let candidates = std::iter::once(wanted.to_owned())
+        .chain((2..=9).map(|n| format!("{wanted}-{n}")))
+        .chain([format!("{wanted}-{}", &id[..8]), format!("{wanted}-{id}")]);
+    for candidate in candidates {
+        let taken = notices::table
+            .filter(notices::slug.eq(&candidate))
+            .select(notices::id)
+            .first::<String>(conn)
+            .optional()?
+            .is_some();
+        if !taken {
+            return Ok(candidate);
+        }
     }
-    Ok(candidate)
+    Err(StoreError::Corrupt(format!(
+        "the slug {wanted:?} with this notice's id is taken"
+    )))
 }
 
 /// Stores a new notice as one write of its own (seeds, tests, tools).

@@ -4,7 +4,6 @@ DROP INDEX notices_by_end;
 DROP INDEX notices_by_start;
 DROP INDEX notices_by_deadline;
 DROP INDEX notices_by_kind_in_order;
-DROP INDEX notices_in_order;
 DROP INDEX notice_areas_by_kind_in_order;
 DROP INDEX notice_areas_in_order;
 CREATE INDEX notice_areas_by_area ON notice_areas (area_slug, notice_id);

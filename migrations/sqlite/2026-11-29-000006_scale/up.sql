@@ -15,10 +15,9 @@ DROP INDEX notice_areas_by_area;
 CREATE INDEX notice_areas_in_order ON notice_areas (area_slug, state, published_at DESC, notice_id DESC);
 CREATE INDEX notice_areas_by_kind_in_order ON notice_areas (area_slug, kind, state, published_at DESC, notice_id DESC);
 
--- The public list (state first, so drafts and withdrawn notices are never
--- walked past), and the same per kind.
-CREATE INDEX notices_in_order ON notices (state, published_at DESC, id DESC);
-CREATE INDEX notices_by_kind_in_order ON notices (state, kind, published_at DESC, id DESC);
+-- The public list of one kind. (The list of every kind walks
+-- notices_newest_first: nearly every notice is published.)
+CREATE INDEX notices_by_kind_in_order ON notices (kind, state, published_at DESC, id DESC);
 
 -- The instants at which a notice changes by itself, for caches' validity and
 -- Last-Modified, and for the sparse statuses (open grants, upcoming webinars).
