@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// (`Cache-Control: max-age`); conditional GET makes checking cheap.
     #[arg(long, env = "TAVLA_CACHE_MAX_AGE", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=86_400))]
     pub cache_max_age: u64,
+    /// Bytes of rendered feeds and public JSON answers (with their gzip and
+    /// brotli forms) kept in memory; `0` keeps none, so every request renders.
+    #[arg(long, env = "TAVLA_CACHE_BYTES", default_value = "64MiB")]
+    pub cache_bytes: String,
     /// Addresses of the load balancers or proxies in front of Tavla, comma
     /// separated: their `X-Forwarded-For` names the client (for the limit on
     /// failed sign-ins).
@@ -76,6 +80,8 @@ pub struct Settings {
     pub seed: bool,
     pub websub_hub: Option<String>,
     pub cache_max_age: u64,
+    /// Bound of the in-memory representations; `0`: none are kept.
+    pub cache_bytes: u64,
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
@@ -142,8 +148,11 @@ impl Settings {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let cache_bytes =
+            parse_bytes(&args.cache_bytes).map_err(|m| invalid("TAVLA_CACHE_BYTES", m))?;
         Ok(Self {
             trusted_proxies,
+            cache_bytes,
             websub_hub,
             cache_max_age: args.cache_max_age,
             backend,
@@ -153,6 +162,30 @@ impl Settings {
             seed: true,
         })
     }
+}
+
+/// A size in bytes: a whole number, optionally followed by `KiB`, `MiB` or `GiB`.
+pub fn parse_bytes(raw: &str) -> Result<u64, String> {
+    let text = raw.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let not_a_size = || {
+        format!("{raw:?} is not a size: a whole number of bytes, optionally with KiB, MiB or GiB")
+    };
+    let unit_size: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "KiB" => 1024,
+        "MiB" => 1024 * 1024,
+        "GiB" => 1024 * 1024 * 1024,
+        _ => return Err(not_a_size()),
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit_size))
+        .ok_or_else(not_a_size)
 }
 
 /// An absolute http(s) URL without query or fragment; kept without its trailing slash.
@@ -203,6 +236,7 @@ mod tests {
             base_url: base_url.map(Into::into),
             websub_hub: None,
             cache_max_age: 60,
+            cache_bytes: "64MiB".into(),
             trusted_proxies: Vec::new(),
         }
     }
@@ -212,6 +246,29 @@ mod tests {
         let s = Settings::from_args(&args("127.0.0.1:8080", None, "tavla.db")).unwrap();
         assert_eq!(s.backend, Backend::Sqlite("tavla.db".into()));
         assert_eq!(base_url_for(s.bind), "http://127.0.0.1:8080");
+        assert_eq!(s.cache_bytes, 64 * 1024 * 1024);
+    }
+
+    #[test]
+    fn cache_bytes_take_units_and_zero_turns_the_cache_off() {
+        assert_eq!(parse_bytes("0"), Ok(0));
+        assert_eq!(parse_bytes("1048576"), Ok(1024 * 1024));
+        assert_eq!(parse_bytes("512KiB"), Ok(512 * 1024));
+        assert_eq!(parse_bytes(" 2 GiB "), Ok(2 * 1024 * 1024 * 1024));
+        for bad in [
+            "",
+            "-1",
+            "64MB",
+            "1.5MiB",
+            "lots",
+            "99999999999999999999",
+            "20000000000GiB",
+        ] {
+            let mut a = args("127.0.0.1:0", None, "tavla.db");
+            a.cache_bytes = bad.into();
+            let e = Settings::from_args(&a).unwrap_err();
+            assert_eq!(e.name, "TAVLA_CACHE_BYTES", "{bad:?}");
+        }
     }
 
     #[test]

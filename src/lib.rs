@@ -82,7 +82,7 @@ impl Application {
             taxonomy: Arc::new(taxonomy),
             base_url: base_url.clone(),
             version: watch,
-            representations: Default::default(),
+            representations: http::cached::RepresentationCache::new(settings.cache_bytes),
             cache_max_age: settings.cache_max_age,
             auth_throttle: Default::default(),
             trusted_proxies: settings.trusted_proxies.clone(),

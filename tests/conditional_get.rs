@@ -168,6 +168,37 @@ on_every_backend! {
         assert_eq!(canonical.status(), 200);
     }
 
+    async fn with_the_cache_off_every_answer_is_rendered_and_still_conditional(app: TestApp) {
+        let off = TestApp::spawn_configured(app.db, |s| s.cache_bytes = 0).await;
+        for path in PUBLIC {
+            let first = off.get(path).await;
+            assert_eq!(first.status(), 200, "{path}");
+            let tag = first.headers()["etag"].to_str().unwrap().to_owned();
+            let last_modified = first.headers()["last-modified"].to_str().unwrap().to_owned();
+            let plain = first.bytes().await.unwrap();
+            assert_eq!(etag(&off, path).await, tag, "{path}: the same answer rendered again");
+            assert_eq!(get_with(&off, path, &[("if-none-match", &tag)]).await.status(), 304, "{path}");
+            assert_eq!(get_with(&off, path, &[("if-modified-since", &last_modified)]).await.status(), 304, "{path}");
+
+            let brotli = get_with(&off, path, &[("accept-encoding", "br")]).await;
+            assert_eq!(brotli.headers()["content-encoding"], "br", "{path}");
+            let brotli_etag = brotli.headers()["etag"].to_str().unwrap().to_owned();
+            let mut decoded = Vec::new();
+            brotli::BrotliDecompress(&mut &brotli.bytes().await.unwrap()[..], &mut decoded).unwrap();
+            assert_eq!(decoded, plain, "{path}");
+            let gzip = get_with(&off, path, &[("accept-encoding", "gzip")]).await;
+            let mut unzipped = Vec::new();
+            flate2::read::GzDecoder::new(&gzip.bytes().await.unwrap()[..]).read_to_end(&mut unzipped).unwrap();
+            assert_eq!(unzipped, plain, "{path}");
+            let revalidated = get_with(&off, path, &[("accept-encoding", "br"), ("if-none-match", &brotli_etag)]).await;
+            assert_eq!(revalidated.status(), 304, "{path}");
+        }
+        let before = etag(&off, "/feed.rss").await;
+        let created = off.create_notice(&off.admin(), &grant_doc("Tilskudd uten mellomlager")).await;
+        assert_ne!(etag(&off, "/feed.rss").await, before);
+        assert!(off.text("/feed.rss").await.contains(created["id"].as_str().unwrap()));
+    }
+
     async fn head_answers_like_get_without_a_body(app: TestApp) {
         let get = app.get("/feed.rss").await;
         let head = app.client.head(app.url("/feed.rss")).send().await.unwrap();

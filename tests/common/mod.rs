@@ -94,6 +94,7 @@ pub fn settings(backend: &Backend) -> Settings {
         seed: true,
         websub_hub: None,
         cache_max_age: 60,
+        cache_bytes: tavla::http::cached::DEFAULT_CACHE_BYTES,
         trusted_proxies: Vec::new(),
     }
 }
