@@ -47,6 +47,11 @@ pub fn prepare_store(settings: &Settings) -> anyhow::Result<(Store, Taxonomy)> {
         tracing::info!(applied, "applied migrations");
     }
     let mut conn = store.conn()?;
+    let rendered = store::bodies::render_missing(&mut conn)
+        .context("cannot render the bodies stored without their HTML")?;
+    if rendered > 0 {
+        tracing::info!(rendered, "rendered the bodies stored without their HTML");
+    }
     if settings.seed {
         let loaded = seed::load(&mut conn).context("cannot load the seed data")?;
         if loaded > 0 {

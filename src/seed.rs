@@ -10,7 +10,7 @@ use crate::domain::time::{now, start_of_oslo_day, whole_seconds};
 use diesel::Connection;
 
 use crate::domain::Actor;
-use crate::domain::{Area, Details, GrantDetails, Notice, State, WebinarDetails};
+use crate::domain::{Area, Body, Details, GrantDetails, Notice, State, WebinarDetails};
 use crate::store::editing::{self, EditError};
 use crate::store::{
     areas, lock_for_transaction, notices, DbConnection, StoreError, StoreResult, SEED_LOCK,
@@ -118,7 +118,9 @@ pub fn notices() -> Vec<Notice> {
                 slug: slugify(&entry.title),
                 state: State::Published,
                 summary,
-                body: (!rest.is_empty()).then(|| rest.join("\n\n")),
+                body: (!rest.is_empty()).then(|| {
+                    Body::render(rest.join("\n\n")).expect("the seed bodies are plain paragraphs")
+                }),
                 source_url: Some(SOURCE_URL.to_owned()),
                 published_at: start_of_oslo_day(entry.date),
                 revision: 1,
@@ -135,6 +137,8 @@ pub fn notices() -> Vec<Notice> {
 /// Brings the areas up to date and, on an empty database, loads the seed
 /// notices, each with its first revision. Returns how many notices it loaded.
 pub fn load(conn: &mut DbConnection) -> StoreResult<usize> {
+    // Made (their bodies rendered) before the transaction, which holds the write lock.
+    let seeds = notices();
     conn.transaction(|conn| {
         // Instances starting together on one PostgreSQL seed it once.
         lock_for_transaction(conn, SEED_LOCK)?;
@@ -142,7 +146,6 @@ pub fn load(conn: &mut DbConnection) -> StoreResult<usize> {
         if notices::any(conn)? {
             return Ok(0);
         }
-        let seeds = notices();
         let now = whole_seconds(now());
         let count = seeds.len();
         for notice in seeds {

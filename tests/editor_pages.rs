@@ -121,6 +121,37 @@ on_every_backend! {
         assert_eq!(after.status(), 303, "the session is gone on the server, not only in the browser");
     }
 
+    async fn a_body_nested_too_deep_is_refused_in_norwegian_beside_its_field(app: TestApp) {
+        let editor = app.editor(&["helsetjenester"]);
+        let (cookie, csrf) = sign_in(&app, &editor).await;
+        let body = "> ".repeat(100) + "x";
+        for action in ["preview", "save"] {
+            let response = no_redirects()
+                .post(app.url("/admin/ny"))
+                .header("cookie", &cookie)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("kind", "news"),
+                    ("title", "Kunngjøring for dypt nøstet"),
+                    ("summary", "Tekst"),
+                    ("body", body.as_str()),
+                    ("areas", "helsetjenester"),
+                    ("state", "published"),
+                    ("action", action),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 422, "{action}");
+            let page = response.text().await.unwrap();
+            assert!(
+                page.contains("har sitater og lister inni hverandre i mer enn 16 nivåer; bruk færre nivåer"),
+                "{action}: {page}"
+            );
+        }
+        assert!(app.all_notices("&q=dypt", 100).await.is_empty());
+    }
+
     async fn withdrawing_from_the_page_makes_the_notice_gone(app: TestApp) {
         let admin = app.admin();
         let created = app.create_notice(&admin, &grant_doc("Tilskudd som trekkes fra siden")).await;

@@ -15,7 +15,7 @@ pub fn editable(notice: &Notice) -> Value {
         "kind": notice.kind(),
         "title": notice.title,
         "summary": notice.summary,
-        "body": notice.body,
+        "body": notice.body.as_ref().map(|b| b.markdown()),
         "source_url": notice.source_url,
         "published_at": rfc3339_oslo(notice.published_at),
         "state": notice.state,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use super::validation::{self as check, Errors, FieldError};
-use super::{Details, GrantDetails, Kind, Notice, State, Taxonomy, WebinarDetails};
+use super::{Body, Details, GrantDetails, Kind, Notice, State, Taxonomy, WebinarDetails};
 
 pub const TITLE_MAX: usize = 200;
 pub const SUMMARY_MAX: usize = 2000;
@@ -57,7 +57,8 @@ const WEBINAR_FIELDS: &[&str] = &[
 pub struct NoticeInput {
     pub title: String,
     pub summary: String,
-    pub body: Option<String>,
+    /// Rendered here, so that a body too costly to render is refused with the rest.
+    pub body: Option<Body>,
     pub source_url: Option<String>,
     /// `None`: now.
     pub published_at: Option<DateTime<Utc>>,
@@ -130,7 +131,14 @@ pub fn parse(
     };
     let title = required_text("title", TITLE_MAX, false);
     let summary = required_text("summary", SUMMARY_MAX, true);
-    let body = errors.check("body", check::optional_text(get("body"), BODY_MAX, true));
+    let body = errors.check(
+        "body",
+        check::optional_text(get("body"), BODY_MAX, true).and_then(|markdown| {
+            markdown
+                .map(|m| Body::render(m).map_err(|costly| costly.to_string()))
+                .transpose()
+        }),
+    );
     let source_url = errors.check("source_url", check::optional_url(get("source_url")));
     let published_at = match get("published_at") {
         None => Some(None),

@@ -13,6 +13,7 @@ pub mod token;
 pub mod validation;
 
 pub use area::{Area, Taxonomy};
+pub use markdown::Body;
 pub use notice::{Details, GrantDetails, Kind, Notice, State, Status, WebinarDetails};
 pub use token::{Actor, Role, Token};
 pub use validation::FieldError;

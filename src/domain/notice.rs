@@ -143,8 +143,8 @@ pub struct Notice {
     pub state: State,
     pub title: String,
     pub summary: String,
-    /// Markdown.
-    pub body: Option<String>,
+    /// Markdown, with the HTML it renders to.
+    pub body: Option<super::Body>,
     pub source_url: Option<String>,
     pub published_at: DateTime<Utc>,
     pub revision: i32,

@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::markdown::to_safe_html;
 use crate::domain::time::rfc3339_oslo;
 use crate::domain::{Area, Details, Kind, Notice, Status};
 
@@ -42,7 +41,7 @@ pub struct NoticeView {
     pub summary: String,
     /// Markdown, as written.
     pub body: Option<String>,
-    /// The body rendered to sanitised HTML.
+    /// The body rendered to sanitised HTML when it was written.
     pub body_html: Option<String>,
     #[schema(example = "2020-10-27T00:00:00+01:00")]
     pub published_at: String,
@@ -97,8 +96,8 @@ impl NoticeView {
             kind: notice.kind(),
             title: notice.title.clone(),
             summary: notice.summary.clone(),
-            body: notice.body.clone(),
-            body_html: notice.body.as_deref().map(to_safe_html),
+            body: notice.body.as_ref().map(|b| b.markdown().to_owned()),
+            body_html: notice.body.as_ref().map(|b| b.html().to_owned()),
             published_at: rfc3339_oslo(notice.published_at),
             updated_at: rfc3339_oslo(notice.updated_at),
             status: notice.status(now),

@@ -44,10 +44,7 @@ impl NoticePage {
     pub fn new(notice: &Notice, taxonomy: &Taxonomy, now: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             feed_query: String::new(),
-            body_html: notice
-                .body
-                .as_deref()
-                .map(crate::domain::markdown::to_safe_html),
+            body_html: notice.body.as_ref().map(|b| b.html().to_owned()),
             source_url: notice.source_url.clone(),
             tags: notice
                 .areas

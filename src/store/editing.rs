@@ -105,8 +105,11 @@ fn record_revision(
     Ok(())
 }
 
-/// Stores a new notice (revision 1), its slug made unique. `respond` renders
-/// the response body, which a key keeps for retries; a retry creates nothing.
+/// Stores a new notice (revision 1), its slug made unique. `respond` makes
+/// the response body from the notice as stored, which a key keeps for
+/// retries in the same transaction; a retry creates nothing. It runs while
+/// the write lock is held, so it should only serialise: the notice comes with
+/// its body already rendered.
 pub fn create_notice(
     conn: &mut DbConnection,
     mut notice: Notice,

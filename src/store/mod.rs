@@ -3,6 +3,7 @@
 
 pub mod areas;
 pub mod audit;
+pub mod bodies;
 pub mod changes;
 pub mod editing;
 pub mod idempotency;

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::schema::{areas, notice_areas, notices};
 use super::{DbConnection, StoreError, StoreResult};
-use crate::domain::{Details, GrantDetails, Kind, Notice, State, WebinarDetails};
+use crate::domain::{Body, Details, GrantDetails, Kind, Notice, State, WebinarDetails};
 
 /// A row as stored: instants in UTC, kind details in nullable columns.
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -21,6 +21,8 @@ pub(super) struct NoticeRow {
     title: String,
     summary: String,
     body: Option<String>,
+    /// `body` rendered when written; `None` in rows stored before it was kept.
+    body_html: Option<String>,
     source_url: Option<String>,
     published_at: NaiveDateTime,
     revision: i32,
@@ -75,7 +77,8 @@ impl NoticeRow {
             state: n.state.as_str().to_owned(),
             title: n.title.clone(),
             summary: n.summary.clone(),
-            body: n.body.clone(),
+            body: n.body.as_ref().map(|b| b.markdown().to_owned()),
+            body_html: n.body.as_ref().map(|b| b.html().to_owned()),
             source_url: n.source_url.clone(),
             published_at: n.published_at.naive_utc(),
             revision: n.revision,
@@ -123,7 +126,13 @@ impl NoticeRow {
             state,
             title: self.title,
             summary: self.summary,
-            body: self.body,
+            body: match (self.body, self.body_html) {
+                (Some(markdown), Some(html)) => Some(Body::stored(markdown, html)),
+                // Not yet rendered at start (`bodies::render_missing`): an older
+                // instance wrote it since. Bounded, as for any unchecked body.
+                (Some(markdown), None) => Some(Body::render_or_escape(markdown)),
+                (None, _) => None,
+            },
             source_url: self.source_url,
             published_at: utc(self.published_at),
             revision: self.revision,

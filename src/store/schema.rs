@@ -38,6 +38,7 @@ diesel::table! {
         updated_at -> Timestamp,
         change_seq -> BigInt,
         pending_go_live -> Bool,
+        body_html -> Nullable<Text>,
     }
 }
 

@@ -15,7 +15,9 @@ pub struct NoticeDocument {
     title: String,
     /// Plain text, 1–2000 characters; line breaks allowed.
     summary: String,
-    /// Markdown, up to 50 000 characters; rendered and sanitised where shown.
+    /// Markdown, up to 50 000 characters, with block quotes and lists, emphasis
+    /// and links, and HTML elements each nested at most 16 levels deep;
+    /// rendered and sanitised once when written.
     body: Option<String>,
     /// An absolute http(s) URL.
     source_url: Option<String>,

@@ -14,7 +14,7 @@ use crate::http::problem::ApiError;
 use crate::http::views::AdminNoticeView;
 use crate::http::AppState;
 use crate::store::editing::{self, IdempotencyKey};
-use crate::store::{notices, version};
+use crate::store::{notices, version, StoreError};
 
 /// The areas an editor may touch, parent packages widened to their children;
 /// `None` for an admin, who may touch all.
@@ -57,6 +57,21 @@ pub async fn find_for(state: &AppState, caller: &Caller, id: &str) -> Result<Not
     Ok(notice)
 }
 
+/// Validates a document; `existing` is the notice a PATCH changes. On the
+/// blocking pool: validating renders the body, which for a long one takes
+/// longer than a request thread should be held.
+pub async fn validate(
+    state: &AppState,
+    doc: &serde_json::Value,
+    existing: Option<&Notice>,
+) -> Result<NoticeInput, ApiError> {
+    let (taxonomy, doc, existing) = (state.taxonomy.clone(), doc.clone(), existing.cloned());
+    tokio::task::spawn_blocking(move || input::parse(&doc, &taxonomy, existing.as_ref()))
+        .await
+        .map_err(|e| ApiError::Internal(StoreError::Task(e.to_string())))?
+        .map_err(ApiError::InvalidFields)
+}
+
 fn check_areas(state: &AppState, caller: &Caller, input: &NoticeInput) -> Result<(), ApiError> {
     if caller.0.may_write(&input.areas, &state.taxonomy) {
         Ok(())
@@ -87,7 +102,7 @@ pub async fn create_notice(
             return Ok(editing::Created { notice_id, body });
         }
     }
-    let input = input::parse(doc, &state.taxonomy, None).map_err(ApiError::InvalidFields)?;
+    let input = validate(state, doc, None).await?;
     check_areas(state, caller, &input)?;
     let notice = input.into_new(now);
     let actor = Actor::from(&caller.0);
@@ -96,6 +111,7 @@ pub async fn create_notice(
     let (outcome, version) = state
         .store
         .run(move |conn| {
+            // Only serialises: the body's HTML was rendered with the input.
             let respond = |n: &Notice| {
                 serde_json::to_string(&view(&render_state, n, now)).expect("views serialise")
             };
@@ -144,8 +160,7 @@ pub async fn update_notice(
     doc: &serde_json::Value,
     time_named: bool,
 ) -> Result<Notice, ApiError> {
-    let input =
-        input::parse(doc, &state.taxonomy, Some(before)).map_err(ApiError::InvalidFields)?;
+    let input = validate(state, doc, Some(before)).await?;
     check_areas(state, caller, &input)?;
     let now = whole_seconds(now());
     let after = input.revise(before, time_named, now);

@@ -10,9 +10,9 @@ use super::html;
 use super::session::EditorSession;
 use super::{field, forbidden_form, pairs, see_other, who, MAX_FORM_BYTES};
 use crate::domain::time::now;
-use crate::domain::{input, Kind, Notice, State};
+use crate::domain::{Kind, Notice, State};
 use crate::http::admin::writes::{
-    create_notice, editor_areas, find_for, update_notice, withdraw_notice,
+    create_notice, editor_areas, find_for, update_notice, validate, withdraw_notice,
 };
 use crate::http::problem::ApiError;
 use crate::http::AppState;
@@ -161,13 +161,13 @@ struct NoticeBody {
 }
 
 /// The notice as the public would see it, without saving it.
-fn preview(
+async fn preview(
     state: &AppState,
     doc: &Value,
     existing: Option<&Notice>,
     time_named: bool,
 ) -> Result<String, ApiError> {
-    let input = input::parse(doc, &state.taxonomy, existing).map_err(ApiError::InvalidFields)?;
+    let input = validate(state, doc, existing).await?;
     let now = now();
     let notice = match existing {
         Some(before) => input.revise(before, time_named, now),
@@ -226,7 +226,7 @@ pub async fn create(
         return page.failed(ApiError::InvalidFields(form_errors));
     }
     if field(&pairs, "action") == Some("preview") {
-        return page.previewed(preview(&state, &doc, None, true));
+        return page.previewed(preview(&state, &doc, None, true).await);
     }
     match create_notice(&state, &session.caller, &doc, None).await {
         Ok(created) => see_other(&format!(
@@ -306,7 +306,7 @@ pub async fn update(
         return page.failed(ApiError::PreconditionFailed("stale form".into()));
     }
     if field(&pairs, "action") == Some("preview") {
-        return page.previewed(preview(&state, &doc, Some(&before), time_named));
+        return page.previewed(preview(&state, &doc, Some(&before), time_named).await);
     }
     match update_notice(&state, &session.caller, &before, &doc, time_named).await {
         Ok(after) => see_other(&format!("/admin/kunngjoringer/{}?ferdig=lagret", after.id)),

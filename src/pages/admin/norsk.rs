@@ -67,6 +67,32 @@ pub fn message(english: &str) -> String {
         return format!("har et kontrolltegn som ikke er tillatt ({at})")
             .replace(" at character ", " i tegn nr. ");
     }
+    if let Some(rest) = english.strip_prefix("nests ") {
+        let nested = [
+            ("block quotes and lists", "sitater og lister"),
+            ("emphasis and links", "uthevinger og lenker"),
+            ("HTML elements", "HTML-elementer"),
+        ];
+        if let Some((what, norsk)) = nested.iter().find(|(what, _)| rest.starts_with(what)) {
+            let levels = rest[what.len()..]
+                .trim_start()
+                .strip_prefix("more than ")
+                .and_then(|r| r.split(' ').next())
+                .unwrap_or_default();
+            return format!(
+                "har {norsk} inni hverandre i mer enn {levels} nivåer; bruk færre nivåer"
+            );
+        }
+    }
+    if let Some(rest) = english.strip_prefix("renders to ") {
+        let size = rest.split(" of HTML").next().unwrap_or_default();
+        let max = rest
+            .split("at most ")
+            .nth(1)
+            .and_then(|r| r.split(" are allowed").next())
+            .unwrap_or_default();
+        return format!("blir til {size} HTML; høyst {max} er tillatt, så gjør teksten kortere");
+    }
     if english.starts_with("is not an absolute URL") {
         return "er ikke en fullstendig adresse (https://…)".into();
     }
@@ -88,6 +114,7 @@ pub fn message(english: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::message;
+    use crate::domain::markdown::TooCostly;
 
     #[test]
     fn the_common_messages_read_in_norwegian() {
@@ -105,6 +132,18 @@ mod tests {
                 "contains a control character, which is not allowed here (U+0007 at character 4)"
             ),
             "har et kontrolltegn som ikke er tillatt (U+0007 i tegn nr. 4)"
+        );
+        assert_eq!(
+            message(&TooCostly::NestedBlocks.to_string()),
+            "har sitater og lister inni hverandre i mer enn 16 nivåer; bruk færre nivåer"
+        );
+        assert_eq!(
+            message(&TooCostly::NestedHtml.to_string()),
+            "har HTML-elementer inni hverandre i mer enn 16 nivåer; bruk færre nivåer"
+        );
+        assert_eq!(
+            message(&TooCostly::TooMuchHtml(1_102_500).to_string()),
+            "blir til 1103 kB HTML; høyst 250 kB er tillatt, så gjør teksten kortere"
         );
         assert_eq!(message("something new"), "something new");
     }

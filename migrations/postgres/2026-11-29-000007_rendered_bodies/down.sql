@@ -1,0 +1,2 @@
+DROP INDEX notices_body_unrendered;
+ALTER TABLE notices DROP COLUMN body_html;
