@@ -33,8 +33,9 @@ import tempfile
 import time
 
 # Words that must be findable, at a Zipf rank that fixes how often they occur.
-# At rank r a word is about 1/(r * 10.7) of all words; a notice has ~60 words,
-# so rank 1 000 ("demens") lands in about 0.5 % of notices, rank 6 000 in 0.1 %.
+# At rank r a word is about 1/(r * 10.7) of all words; a notice has some 60-80
+# words, so rank 1 000 ("demens") lands in about 0.6 % of notices, rank 6 000
+# in about 0.1 %.
 RANKED_WORDS = {
     # Function words first, as in real Norwegian text (and PostgreSQL's stop words).
     "og": 1, "i": 2, "til": 3, "for": 4, "som": 5, "på": 6, "av": 7, "med": 8,
@@ -73,8 +74,8 @@ def make_vocabulary(rng):
         word = "".join(rng.choice(ONSETS) + rng.choice(VOWELS) + rng.choice(CODAS)
                        for _ in range(rng.choice((1, 2, 2, 3))))
         word += rng.choice(SUFFIXES)
-        # Generated words must never contain a ranked word's prefix match at the
-        # start (SQLite matches "demens" as a prefix), nor be too short to read.
+        # None may begin with a real word searched for (SQLite matches each word
+        # of a query as a prefix), and none is too short to read as a word.
         if len(word) < 3 or word in taken or any(word.startswith(w) for w in RANKED_WORDS if len(w) > 4):
             continue
         taken.add(word)
