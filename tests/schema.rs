@@ -20,7 +20,8 @@ struct Column {
 }
 
 /// Every table but each backend's own machinery: diesel's migration table,
-/// SQLite's FTS5 index tables and PostgreSQL's generated `search` column,
+/// SQLite's FTS5 index tables and the notices' rowid in them, and PostgreSQL's
+/// generated `search` column,
 /// which are the two halves of full-text search.
 fn columns(backend: Backend) -> BTreeMap<(String, String), bool> {
     tavla::prepare_store(&settings(&backend)).unwrap();
@@ -32,7 +33,8 @@ fn columns(backend: Backend) -> BTreeMap<(String, String), bool> {
              (p.\"notnull\" = 0 AND p.pk = 0) AS nullable \
              FROM sqlite_master m, pragma_table_info(m.name) p \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
-             AND m.name NOT LIKE 'notices_fts%' AND m.name <> '__diesel_schema_migrations'",
+             AND m.name NOT LIKE 'notices_fts%' AND m.name <> '__diesel_schema_migrations' \
+             AND NOT (m.name = 'notices' AND p.name = 'search_rowid')",
         )
         .load(c)
         .unwrap(),

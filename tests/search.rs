@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{assert_problem, TestApp, TestDb};
+use common::{assert_problem, grant_doc, TestApp, TestDb};
+use serde_json::json;
 use serde_json::Value;
 
 fn titles(items: &[Value]) -> Vec<&str> {
@@ -42,6 +43,36 @@ on_every_backend! {
         assert!(none.is_empty());
         let none = app.all_notices("&q=finnesikkenoesteds", 100).await;
         assert!(none.is_empty());
+    }
+
+    async fn a_correction_is_searched_as_it_now_reads(app: TestApp) {
+        let admin = app.admin();
+        let created = app.create_notice(&admin, &grant_doc("Tilskudd til demensomsorg")).await;
+        let id = created["id"].as_str().unwrap();
+        assert_eq!(app.all_notices("&q=demensomsorg", 100).await.len(), 1);
+        let patch = json!({"title": "Tilskudd til rusomsorg", "published_at": "2021-03-04T00:00:00+01:00"});
+        let patched = app.patch_notice(&admin, id, "\"rev-1\"", &patch).await;
+        assert_eq!(patched.status(), 200);
+        assert!(app.all_notices("&q=demensomsorg", 100).await.is_empty(), "the old title is gone");
+        let found = app.all_notices("&q=rusomsorg&from=2021-03-04&to=2021-03-04", 100).await;
+        assert_eq!(titles(&found), ["Tilskudd til rusomsorg"], "found under its new title and date");
+        assert!(app.all_notices("&q=rusomsorg&kind=news", 100).await.is_empty());
+        assert_eq!(app.all_notices("&q=rusomsorg&kind=grant&area=helsetjenester", 100).await.len(), 1);
+    }
+
+    async fn a_page_of_a_search_is_filled_past_matches_other_filters_leave_out(app: TestApp) {
+        let admin = app.admin();
+        let mut published = grant_doc("Publisert om sjeldenord");
+        published["published_at"] = json!("2024-01-02T00:00:00+01:00");
+        app.create_notice(&admin, &published).await;
+        // Newer, so they come first in the search's order: more than a batch of them.
+        for i in 0..150 {
+            let mut doc = grant_doc(&format!("Kladd om sjeldenord {i}"));
+            doc["state"] = json!("draft");
+            app.create_notice(&admin, &doc).await;
+        }
+        let found = app.all_notices("&q=sjeldenord", 2).await;
+        assert_eq!(titles(&found), ["Publisert om sjeldenord"], "drafts are matched but never shown");
     }
 
     async fn a_query_without_words_is_a_400(app: TestApp) {

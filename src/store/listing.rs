@@ -2,6 +2,7 @@
 //! and the timeline that tells caches when a list changes by itself.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{exists, not};
@@ -12,7 +13,7 @@ use uuid::Uuid;
 
 use super::notices::{utc, with_areas, NoticeRow};
 use super::schema::{notice_areas, notices};
-use super::search::Search;
+use super::search::{self, PgSearch, Search};
 use super::{DbConnection, MultiBackend, StoreError, StoreResult};
 use crate::domain::{Kind, Notice, State, Status};
 
@@ -134,6 +135,11 @@ pub fn list_ranked(
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<Listed>> {
     let public = matches!(query.scope, Scope::Public);
+    if let Some(text) = &query.text {
+        if let Search::Sqlite(words) = Search::new(conn, text) {
+            return sqlite_search(conn, query, now, &words);
+        }
+    }
     if public && !query.areas.is_empty() && query.text.is_none() && query.statuses.is_empty() {
         return by_area(conn, query, now);
     }
@@ -144,14 +150,78 @@ pub fn list_ranked(
                 kinds: vec![*kind],
                 ..query.clone()
             };
-            merged.extend(scan(conn, &one, now)?);
+            merged.extend(scan(conn, &one, now, None)?);
         }
         merged.sort_by(|a, b| list_order(&a.position(), &b.position()));
         merged.truncate(query.limit.max(0) as usize);
         return Ok(merged);
     }
-    scan(conn, query, now)
+    scan(conn, query, now, None)
 }
+
+/// A search on SQLite: matches in list order from the FTS index, a batch at a
+/// time, each batch's notices read by id and kept if the other filters hold,
+/// until the page is full. A page costs its matches' ranking and the notices
+/// it reads, not the store.
+fn sqlite_search(
+    conn: &mut DbConnection,
+    query: &NoticeQuery,
+    now: DateTime<Utc>,
+    words: &[String],
+) -> StoreResult<Vec<Listed>> {
+    if words.is_empty() {
+        return Err(StoreError::NothingToSearch);
+    }
+    let public = matches!(query.scope, Scope::Public);
+    let upper = match upper_bound(query, public.then_some(now.naive_utc())) {
+        Some(Upper::Through(at)) => Some((at, true)),
+        Some(Upper::Before(at)) => Some((at, false)),
+        None => None,
+    };
+    let mut after = query.after.map(|p| {
+        (
+            p.rank.unwrap_or(f64::MAX),
+            p.published_at.naive_utc(),
+            p.id.to_string(),
+        )
+    });
+    let from = query.from.map(|f| f.naive_utc());
+    let want = query.limit.max(0) as usize;
+    let batch = (query.limit * 4).max(100);
+    let rest = NoticeQuery {
+        text: None,
+        after: None,
+        limit: batch,
+        ..query.clone()
+    };
+    let mut found: Vec<Listed> = Vec::new();
+    while found.len() < want {
+        let matches = search::sqlite_matches(conn, words, after.clone(), from, upper, batch)?;
+        let Some(last) = matches.last() else {
+            break;
+        };
+        after = Some((last.rank, last.published_at, last.notice_id.clone()));
+        let ids: Vec<String> = matches.iter().map(|m| m.notice_id.clone()).collect();
+        let mut kept: HashMap<String, Notice> = scan(conn, &rest, now, Some(ids))?
+            .into_iter()
+            .map(|listed| (listed.notice.id.to_string(), listed.notice))
+            .collect();
+        for found_match in &matches {
+            if let Some(notice) = kept.remove(&found_match.notice_id) {
+                found.push(Listed {
+                    notice,
+                    rank: Some(found_match.rank),
+                });
+            }
+        }
+        if (matches.len() as i64) < batch {
+            break;
+        }
+    }
+    found.truncate(want);
+    Ok(found)
+}
+
 
 /// The list order: relevance first (when searching), then newest, then id,
 /// each descending, as the queries' `ORDER BY`.
@@ -230,21 +300,56 @@ fn sparse_candidates(
     Ok(Some(ids))
 }
 
+/// The latest instant a list reaches: up to and including it, or up to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Upper {
+    Through(NaiveDateTime),
+    Before(NaiveDateTime),
+}
+
+/// The one upper bound on `published_at` of a list: the earliest of `now`
+/// (for public lists), `until`, and the cursor's instant (in date order).
+/// SQLite bounds an index range by one of several such terms, and would walk
+/// from the others to it; the rest follow from this one.
+fn upper_bound(query: &NoticeQuery, now: Option<NaiveDateTime>) -> Option<Upper> {
+    let cursor = query
+        .after
+        .filter(|after| after.rank.is_none())
+        .map(|after| Upper::Through(after.published_at.naive_utc()));
+    let key = |bound: &Upper| match *bound {
+        // At the same instant, "before" is the narrower.
+        Upper::Before(at) => (at, 0),
+        Upper::Through(at) => (at, 1),
+    };
+    [
+        now.map(Upper::Through),
+        query.until.map(|until| Upper::Before(until.naive_utc())),
+        cursor,
+    ]
+    .into_iter()
+    .flatten()
+    .min_by_key(key)
+}
+
 /// One query over `notices`, in list order.
+///
+/// `only`: of these ids alone. A search here is PostgreSQL's.
 fn scan(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
+    only: Option<Vec<String>>,
 ) -> StoreResult<Vec<Listed>> {
     use notices::dsl as n;
     let now = now.naive_utc();
-    let search = query.text.as_deref().map(|q| Search::new(conn, q));
+    let search = query.text.as_deref().map(PgSearch::new);
     let mut select = notices::table.into_boxed::<MultiBackend>();
+    if let Some(ids) = only {
+        select = select.filter(n::id.eq_any(ids));
+    }
     match &query.scope {
         Scope::Public => {
-            select = select
-                .filter(n::state.eq(State::Published.as_str()))
-                .filter(n::published_at.le(now));
+            select = select.filter(n::state.eq(State::Published.as_str()));
             if search.is_none() {
                 if let Some(ids) = sparse_candidates(conn, &query.statuses, now)? {
                     select = select.filter(n::id.eq_any(ids));
@@ -284,8 +389,11 @@ fn scan(
     if let Some(from) = query.from {
         select = select.filter(n::published_at.ge(from.naive_utc()));
     }
-    if let Some(until) = query.until {
-        select = select.filter(n::published_at.lt(until.naive_utc()));
+    let public = matches!(query.scope, Scope::Public);
+    match upper_bound(query, public.then_some(now)) {
+        Some(Upper::Through(at)) => select = select.filter(n::published_at.le(at)),
+        Some(Upper::Before(at)) => select = select.filter(n::published_at.lt(at)),
+        None => {}
     }
     if let Some((first, rest)) = query.statuses.split_first() {
         let any = rest.iter().fold(status_predicate(*first, now), |acc, s| {
@@ -295,10 +403,8 @@ fn scan(
     }
     if let Some(after) = query.after {
         let at = after.published_at.naive_utc();
-        // The first term alone bounds an index range; the second settles ties.
-        let older = n::published_at
-            .le(at)
-            .and(n::published_at.lt(at).or(n::id.lt(after.id.to_string())));
+        // The range's bound is `upper_bound`; this settles ties at its instant.
+        let older = n::published_at.lt(at).or(n::id.lt(after.id.to_string()));
         select = match (&search, after.rank) {
             (Some(search), Some(rank)) => {
                 let at_or_after = n::published_at
@@ -363,25 +469,24 @@ fn by_area(
             let mut select = notice_areas::table
                 .into_boxed::<MultiBackend>()
                 .filter(na::area_slug.eq(area))
-                .filter(na::state.eq(State::Published.as_str()))
-                .filter(na::published_at.le(now));
+                .filter(na::state.eq(State::Published.as_str()));
             if let Some(kind) = kind {
                 select = select.filter(na::kind.eq(kind.as_str()));
             }
             if let Some(from) = query.from {
                 select = select.filter(na::published_at.ge(from.naive_utc()));
             }
-            if let Some(until) = query.until {
-                select = select.filter(na::published_at.lt(until.naive_utc()));
+            match upper_bound(query, Some(now)) {
+                Some(Upper::Through(at)) => select = select.filter(na::published_at.le(at)),
+                Some(Upper::Before(at)) => select = select.filter(na::published_at.lt(at)),
+                None => {}
             }
             if let Some(after) = query.after {
                 let at = after.published_at.naive_utc();
                 select = select.filter(
-                    na::published_at.le(at).and(
-                        na::published_at
-                            .lt(at)
-                            .or(na::notice_id.lt(after.id.to_string())),
-                    ),
+                    na::published_at
+                        .lt(at)
+                        .or(na::notice_id.lt(after.id.to_string())),
                 );
             }
             found.extend(
@@ -487,4 +592,44 @@ pub fn timeline(
         last_change: past.into_iter().flatten().max().map(utc),
         next_change: future.into_iter().flatten().min().map(utc),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(hours: i64) -> DateTime<Utc> {
+        DateTime::UNIX_EPOCH + chrono::Duration::hours(hours)
+    }
+
+    #[test]
+    fn a_list_has_one_upper_bound_the_earliest() {
+        let now = at(100).naive_utc();
+        let mut query = NoticeQuery::default();
+        assert_eq!(upper_bound(&query, Some(now)), Some(Upper::Through(now)));
+        assert_eq!(upper_bound(&query, None), None, "editors see the future too");
+        query.until = Some(at(50));
+        assert_eq!(
+            upper_bound(&query, Some(now)),
+            Some(Upper::Before(at(50).naive_utc())),
+            "a window in the past is walked from its end, not from now"
+        );
+        query.after = Some(Position {
+            rank: None,
+            published_at: at(40),
+            id: Uuid::nil(),
+        });
+        assert_eq!(
+            upper_bound(&query, Some(now)),
+            Some(Upper::Through(at(40).naive_utc()))
+        );
+        query.until = Some(at(40));
+        assert_eq!(
+            upper_bound(&query, Some(now)),
+            Some(Upper::Before(at(40).naive_utc())),
+            "at one instant, before is narrower than through"
+        );
+        query.until = Some(at(200));
+        assert_eq!(upper_bound(&query, Some(now)), Some(Upper::Through(at(40).naive_utc())));
+    }
 }
