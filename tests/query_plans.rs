@@ -117,6 +117,9 @@ fn check(conn: &DbConnection, scenario: &str, sql: &str, lines: &[String]) -> Ve
             || l.contains("Index Cond: (notice_id = ")
     });
     let search = sql.contains("MATCH") || sql.contains("@@");
+    // A query of a few known ids must look them up, not walk an index past
+    // every other notice filtering for them.
+    let of_ids = sql.contains("`notices`.`id` IN (") || sql.contains("\"notices\".\"id\" = ANY(");
     for line in lines {
         let line = line.trim();
         match conn {
@@ -132,6 +135,9 @@ fn check(conn: &DbConnection, scenario: &str, sql: &str, lines: &[String]) -> Ve
                         problems.push(format!("a full walk of {table}:\n{}", shown()));
                     }
                 }
+                if of_ids && line.starts_with("SEARCH notices ") && !line.contains("(id=?)") {
+                    problems.push(format!("ids not looked up:\n{}", shown()));
+                }
                 if line.contains("USE TEMP B-TREE FOR") && !(by_id || search) {
                     problems.push(format!("a sort of every match:\n{}", shown()));
                 }
@@ -140,6 +146,13 @@ fn check(conn: &DbConnection, scenario: &str, sql: &str, lines: &[String]) -> Ve
                 if line.contains("Seq Scan on notices") || line.contains("Seq Scan on notice_areas")
                 {
                     problems.push(format!("a sequential scan:\n{}", shown()));
+                }
+                if of_ids
+                    && line.contains(" on notices ")
+                    && line.contains("Scan using")
+                    && !line.contains("notices_pkey")
+                {
+                    problems.push(format!("ids not looked up:\n{}", shown()));
                 }
                 if line.contains("Sort") && !line.contains("Sort Key") && !(by_id || search) {
                     problems.push(format!("a sort of every match:\n{}", shown()));

@@ -81,29 +81,28 @@ impl Listed {
 type Predicate = Box<dyn BoxableExpression<notices::table, MultiBackend, SqlType = Nullable<Bool>>>;
 
 /// Where a status holds at `now`, as SQL, so filters and pagination agree.
-fn status_predicate(status: Status, now: NaiveDateTime) -> Predicate {
+/// `kind_is` compares the kind, as the query wants it compared.
+fn status_predicate(
+    status: Status,
+    now: NaiveDateTime,
+    kind_is: &dyn Fn(Kind) -> Predicate,
+) -> Predicate {
     use super::schema::notices::dsl::*;
     let webinar_end_passed = ends_at.le(now).or(ends_at
         .is_null()
         .and(starts_at.is_null().or(starts_at.le(now))));
     match status {
-        Status::Open => Box::new(
-            kind.eq("grant")
-                .nullable()
-                .and(deadline.is_null().or(deadline.gt(now))),
-        ),
-        Status::Closed => Box::new(kind.eq("grant").nullable().and(deadline.le(now))),
-        Status::Cancelled => Box::new(kind.eq("webinar").and(cancelled).nullable()),
+        Status::Open => Box::new(kind_is(Kind::Grant).and(deadline.is_null().or(deadline.gt(now)))),
+        Status::Closed => Box::new(kind_is(Kind::Grant).and(deadline.le(now))),
+        Status::Cancelled => Box::new(kind_is(Kind::Webinar).and(cancelled)),
         Status::Past => Box::new(
-            kind.eq("webinar")
+            kind_is(Kind::Webinar)
                 .and(cancelled.eq(false))
-                .nullable()
                 .and(webinar_end_passed),
         ),
         Status::Upcoming => Box::new(
-            kind.eq("webinar")
+            kind_is(Kind::Webinar)
                 .and(cancelled.eq(false))
-                .nullable()
                 .and(ends_at.gt(now).or(ends_at.is_null().and(starts_at.gt(now)))),
         ),
     }
@@ -222,7 +221,6 @@ fn sqlite_search(
     Ok(found)
 }
 
-
 /// The list order: relevance first (when searching), then newest, then id,
 /// each descending, as the queries' `ORDER BY`.
 fn list_order(a: &Position, b: &Position) -> Ordering {
@@ -300,6 +298,19 @@ fn sparse_candidates(
     Ok(Some(ids))
 }
 
+/// The rows of `ids`, in that order.
+fn rows_in_order(conn: &mut DbConnection, ids: &[String]) -> StoreResult<Vec<NoticeRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rows: Vec<NoticeRow> = notices::table
+        .filter(notices::id.eq_any(ids))
+        .select(NoticeRow::as_select())
+        .load(conn)?;
+    rows.sort_by_key(|row| ids.iter().position(|id| id == row.id()));
+    Ok(rows)
+}
+
 /// The latest instant a list reaches: up to and including it, or up to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Upper {
@@ -344,17 +355,29 @@ fn scan(
     let now = now.naive_utc();
     let search = query.text.as_deref().map(PgSearch::new);
     let mut select = notices::table.into_boxed::<MultiBackend>();
-    if let Some(ids) = only {
+    let candidates = match (&query.scope, &search) {
+        (Scope::Public, None) => sparse_candidates(conn, &query.statuses, now)?,
+        _ => None,
+    };
+    // Whether the list is of a few known ids, which then lead the query: the
+    // other columns are then compared as text (`kind || ''`), which no index
+    // serves, so that no planner walks an index past every other notice.
+    let by_ids = only.is_some() || candidates.is_some();
+    for ids in [only, candidates].into_iter().flatten() {
         select = select.filter(n::id.eq_any(ids));
     }
+    let kind_is = |kind: Kind| -> Predicate {
+        match by_ids {
+            true => Box::new(n::kind.concat("").eq(kind.as_str()).nullable()),
+            false => Box::new(n::kind.eq(kind.as_str()).nullable()),
+        }
+    };
     match &query.scope {
+        Scope::Public if by_ids => {
+            select = select.filter(n::state.concat("").eq(State::Published.as_str()));
+        }
         Scope::Public => {
             select = select.filter(n::state.eq(State::Published.as_str()));
-            if search.is_none() {
-                if let Some(ids) = sparse_candidates(conn, &query.statuses, now)? {
-                    select = select.filter(n::id.eq_any(ids));
-                }
-            }
         }
         Scope::Admin { states, within } => {
             if !states.is_empty() {
@@ -371,7 +394,7 @@ fn scan(
     // One kind as an equality, which an index gives in order; `= ANY(…)` it cannot.
     match query.kinds.as_slice() {
         [] => {}
-        [kind] => select = select.filter(n::kind.eq(kind.as_str())),
+        [kind] => select = select.filter(kind_is(*kind)),
         kinds => select = select.filter(n::kind.eq_any(kinds.iter().map(|k| k.as_str()))),
     }
     if !query.areas.is_empty() {
@@ -396,9 +419,11 @@ fn scan(
         None => {}
     }
     if let Some((first, rest)) = query.statuses.split_first() {
-        let any = rest.iter().fold(status_predicate(*first, now), |acc, s| {
-            Box::new(acc.or(status_predicate(*s, now)))
-        });
+        let any = rest
+            .iter()
+            .fold(status_predicate(*first, now, &kind_is), |acc, s| {
+                Box::new(acc.or(status_predicate(*s, now, &kind_is)))
+            });
         select = select.filter(any);
     }
     if let Some(after) = query.after {
@@ -419,6 +444,21 @@ fn scan(
             }
             _ => select.filter(older),
         };
+    }
+    if by_ids && search.is_none() {
+        // Without an order to keep, nothing tempts the planner to walk an
+        // index in list order past every other notice instead of looking up
+        // the few ids; the page is put in order here.
+        let mut keys: Vec<(NaiveDateTime, String)> =
+            select.select((n::published_at, n::id)).load(conn)?;
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        keys.truncate(query.limit.max(0) as usize);
+        let ids: Vec<String> = keys.into_iter().map(|(_, id)| id).collect();
+        let rows = rows_in_order(conn, &ids)?;
+        return Ok(with_areas(conn, rows)?
+            .into_iter()
+            .map(|notice| Listed { notice, rank: None })
+            .collect());
     }
     if let Some(search) = &search {
         select = select.order_by(search.rank().desc());
@@ -502,11 +542,7 @@ fn by_area(
     found.dedup_by(|a, b| a.1 == b.1);
     found.truncate(query.limit.max(0) as usize);
     let ids: Vec<String> = found.into_iter().map(|(_, id)| id).collect();
-    let mut rows: Vec<NoticeRow> = notices::table
-        .filter(notices::id.eq_any(&ids))
-        .select(NoticeRow::as_select())
-        .load(conn)?;
-    rows.sort_by_key(|row| ids.iter().position(|id| id == row.id()));
+    let rows = rows_in_order(conn, &ids)?;
     Ok(with_areas(conn, rows)?
         .into_iter()
         .map(|notice| Listed { notice, rank: None })
@@ -607,7 +643,11 @@ mod tests {
         let now = at(100).naive_utc();
         let mut query = NoticeQuery::default();
         assert_eq!(upper_bound(&query, Some(now)), Some(Upper::Through(now)));
-        assert_eq!(upper_bound(&query, None), None, "editors see the future too");
+        assert_eq!(
+            upper_bound(&query, None),
+            None,
+            "editors see the future too"
+        );
         query.until = Some(at(50));
         assert_eq!(
             upper_bound(&query, Some(now)),
@@ -630,6 +670,9 @@ mod tests {
             "at one instant, before is narrower than through"
         );
         query.until = Some(at(200));
-        assert_eq!(upper_bound(&query, Some(now)), Some(Upper::Through(at(40).naive_utc())));
+        assert_eq!(
+            upper_bound(&query, Some(now)),
+            Some(Upper::Through(at(40).naive_utc()))
+        );
     }
 }
