@@ -231,7 +231,7 @@ fn list_order(a: &Position, b: &Position) -> Ordering {
 
 /// Most candidates a sparse status is looked up by; past it the status is
 /// common enough that walking the list in order finds a page sooner.
-const MAX_CANDIDATES: i64 = 2000;
+const MAX_CANDIDATES: i64 = 200;
 
 /// The ids of notices that may have one of `statuses` at `now`, when every one
 /// of them is rare (open grants, upcoming webinars: their instant is ahead),
