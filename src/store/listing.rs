@@ -251,46 +251,34 @@ fn sparse_candidates(
     }
     let mut ids: Vec<String> = Vec::new();
     for status in statuses {
-        let found: Vec<String> = match status {
-            Status::Open => {
-                let mut ids: Vec<String> = notices::table
-                    .filter(n::kind.eq(Kind::Grant.as_str()))
-                    .filter(n::deadline.gt(now))
-                    .select(n::id)
-                    .limit(MAX_CANDIDATES + 1)
-                    .load(conn)?;
-                ids.extend(
-                    notices::table
-                        .filter(n::kind.eq(Kind::Grant.as_str()))
-                        .filter(n::deadline.is_null())
-                        .select(n::id)
-                        .limit(MAX_CANDIDATES + 1)
-                        .load::<String>(conn)?,
-                );
-                ids
-            }
-            // A webinar still ahead has its start or (if it has none) its end ahead.
-            _ => {
-                let mut ids: Vec<String> = notices::table
-                    .filter(n::kind.eq(Kind::Webinar.as_str()))
-                    .filter(n::starts_at.gt(now))
-                    .select(n::id)
-                    .limit(MAX_CANDIDATES + 1)
-                    .load(conn)?;
-                ids.extend(
-                    notices::table
-                        .filter(n::kind.eq(Kind::Webinar.as_str()))
-                        .filter(n::ends_at.gt(now))
-                        .select(n::id)
-                        .limit(MAX_CANDIDATES + 1)
-                        .load::<String>(conn)?,
-                );
-                ids
-            }
+        // A grant is open with its deadline ahead or none; a webinar is still
+        // ahead with its start or (if it has none) its end ahead.
+        let (kind, ways): (Kind, [Predicate; 2]) = match status {
+            Status::Open => (
+                Kind::Grant,
+                [
+                    Box::new(n::deadline.gt(now)),
+                    Box::new(n::deadline.is_null().nullable()),
+                ],
+            ),
+            _ => (
+                Kind::Webinar,
+                [Box::new(n::starts_at.gt(now)), Box::new(n::ends_at.gt(now))],
+            ),
         };
-        ids.extend(found);
-        if ids.len() as i64 > MAX_CANDIDATES {
-            return Ok(None);
+        for way in ways {
+            ids.extend(
+                notices::table
+                    .into_boxed::<MultiBackend>()
+                    .filter(n::kind.eq(kind.as_str()))
+                    .filter(way)
+                    .select(n::id)
+                    .limit(MAX_CANDIDATES + 1)
+                    .load::<String>(conn)?,
+            );
+            if ids.len() as i64 > MAX_CANDIDATES {
+                return Ok(None);
+            }
         }
     }
     ids.sort_unstable();
