@@ -355,6 +355,20 @@ impl TestApp {
 }
 
 /// A valid grant document for the admin API.
+/// `hour:minute` in Oslo, `days` from today, as the API writes instants
+/// (RFC 3339 with Oslo's offset): a test never names a date that will pass.
+pub fn oslo_days_ahead(days: i64, hour: u32, minute: u32) -> String {
+    use chrono::TimeZone;
+    let oslo = chrono_tz::Europe::Oslo;
+    let date =
+        (chrono::Utc::now().with_timezone(&oslo) + chrono::Duration::days(days)).date_naive();
+    let local = date.and_hms_opt(hour, minute, 0).unwrap();
+    oslo.from_local_datetime(&local)
+        .earliest()
+        .unwrap()
+        .to_rfc3339()
+}
+
 pub fn grant_doc(title: &str) -> Value {
     serde_json::json!({
         "kind": "grant",
@@ -362,7 +376,7 @@ pub fn grant_doc(title: &str) -> Value {
         "summary": "Kommunene kan søke om midler.",
         "areas": ["helsetjenester"],
         "grant": {
-            "deadline": "2030-12-01T12:00:00+01:00",
+            "deadline": oslo_days_ahead(365, 12, 0),
             "amount_nok": 1500000,
             "applicants": ["kommuner", "fylkeskommuner"],
             "apply_url": "https://www.helsedirektoratet.no/tilskudd/test"
@@ -378,8 +392,8 @@ pub fn webinar_doc(title: &str) -> Value {
         "summary": "Et webinar for kommunene.",
         "areas": ["kommuneoverlege"],
         "webinar": {
-            "starts_at": "2030-03-01T10:00:00+01:00",
-            "ends_at": "2030-03-01T11:30:00+01:00",
+            "starts_at": oslo_days_ahead(300, 10, 0),
+            "ends_at": oslo_days_ahead(300, 11, 30),
             "registration_url": "https://www.helsedirektoratet.no/webinar"
         }
     })
