@@ -1,0 +1,241 @@
+//! Lists of notices: the public list and feeds, the editors' lists, searches,
+//! and the timeline that tells caches when a list changes by itself.
+
+mod by_area;
+mod scan;
+mod sqlite_search;
+mod timeline;
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::dsl::{exists, not};
+use diesel::expression::BoxableExpression;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable};
+use uuid::Uuid;
+
+use super::notices::{utc, with_areas, NoticeRow};
+use super::schema::{notice_areas, notices};
+use super::search::{self, PgSearch, Search};
+use super::{DbConnection, MultiBackend, StoreError, StoreResult};
+use crate::domain::{Kind, Notice, State, Status};
+
+use by_area::by_area;
+use scan::scan;
+use sqlite_search::sqlite_search;
+pub use timeline::{timeline, Timeline};
+
+/// Whose list it is.
+#[derive(Debug, Clone, Default)]
+pub enum Scope {
+    /// Published notices whose instant has come.
+    #[default]
+    Public,
+    /// Editors: notices in these states (every state if empty), and, for an
+    /// editor, only those whose areas are all within `within`.
+    Admin {
+        states: Vec<State>,
+        within: Option<Vec<String>>,
+    },
+}
+
+/// What a list asks for. Every list is newest first, ties broken by id
+/// (after relevance, when searching).
+#[derive(Debug, Clone, Default)]
+pub struct NoticeQuery {
+    pub scope: Scope,
+    /// Any of these kinds; empty means every kind.
+    pub kinds: Vec<Kind>,
+    /// Tagged with any of these areas; empty means every area.
+    pub areas: Vec<String>,
+    /// Full-text search; results are then ordered by relevance, then date.
+    pub text: Option<String>,
+    /// Published at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Published before.
+    pub until: Option<DateTime<Utc>>,
+    /// Any of these statuses, as they are at the query's instant.
+    pub statuses: Vec<Status>,
+    /// Only notices after this position in the list's order.
+    pub after: Option<Position>,
+    pub limit: i64,
+}
+
+/// Where a notice stands in a list: its relevance (when searching), date and id.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Position {
+    pub rank: Option<f64>,
+    pub published_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+/// A notice in a list, with its relevance when the list is a search.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub notice: Notice,
+    pub rank: Option<f64>,
+}
+
+impl Listed {
+    pub fn position(&self) -> Position {
+        Position {
+            rank: self.rank,
+            published_at: self.notice.published_at,
+            id: self.notice.id,
+        }
+    }
+}
+
+/// Notices that match `query` at `now`, in list order.
+pub fn list(
+    conn: &mut DbConnection,
+    query: &NoticeQuery,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Notice>> {
+    Ok(list_ranked(conn, query, now)?
+        .into_iter()
+        .map(|listed| listed.notice)
+        .collect())
+}
+
+/// As `list`, keeping each notice's relevance for the next page's cursor.
+///
+/// Every public list is read as ranges of an index in the list's order, so its
+/// cost depends on the page, not on the store: a list by area walks
+/// `notice_areas` (which repeats kind, state and instant), one range per area
+/// and kind, merged here; a list of several kinds is one range per kind; the
+/// sparse statuses (open grants, upcoming webinars) start from the notices
+/// whose deadline or time is still ahead.
+pub fn list_ranked(
+    conn: &mut DbConnection,
+    query: &NoticeQuery,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Listed>> {
+    let public = matches!(query.scope, Scope::Public);
+    if let Some(text) = &query.text {
+        if let Search::Sqlite(words) = Search::new(conn, text) {
+            return sqlite_search(conn, query, now, &words);
+        }
+    }
+    if public && !query.areas.is_empty() && query.text.is_none() && query.statuses.is_empty() {
+        return by_area(conn, query, now);
+    }
+    if public && query.kinds.len() > 1 {
+        let mut merged = Vec::new();
+        for kind in &query.kinds {
+            let one = NoticeQuery {
+                kinds: vec![*kind],
+                ..query.clone()
+            };
+            merged.extend(scan(conn, &one, now, None)?);
+        }
+        merged.sort_by(|a, b| list_order(&a.position(), &b.position()));
+        merged.truncate(query.limit.max(0) as usize);
+        return Ok(merged);
+    }
+    scan(conn, query, now, None)
+}
+
+/// The list order: relevance first (when searching), then newest, then id,
+/// each descending, as the queries' `ORDER BY`.
+pub(super) fn list_order(a: &Position, b: &Position) -> Ordering {
+    let rank = b.rank.partial_cmp(&a.rank).unwrap_or(Ordering::Equal);
+    rank.then_with(|| b.published_at.cmp(&a.published_at))
+        .then_with(|| b.id.to_string().cmp(&a.id.to_string()))
+}
+
+/// The rows of `ids`, in that order.
+pub(super) fn rows_in_order(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> StoreResult<Vec<NoticeRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rows: Vec<NoticeRow> = notices::table
+        .filter(notices::id.eq_any(ids))
+        .select(NoticeRow::as_select())
+        .load(conn)?;
+    rows.sort_by_key(|row| ids.iter().position(|id| id == row.id()));
+    Ok(rows)
+}
+
+/// The latest instant a list reaches: up to and including it, or up to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Upper {
+    Through(NaiveDateTime),
+    Before(NaiveDateTime),
+}
+
+/// The one upper bound on `published_at` of a list: the earliest of `now`
+/// (for public lists), `until`, and the cursor's instant (in date order).
+/// SQLite bounds an index range by one of several such terms, and would walk
+/// from the others to it; the rest follow from this one.
+pub(super) fn upper_bound(query: &NoticeQuery, now: Option<NaiveDateTime>) -> Option<Upper> {
+    let cursor = query
+        .after
+        .filter(|after| after.rank.is_none())
+        .map(|after| Upper::Through(after.published_at.naive_utc()));
+    let key = |bound: &Upper| match *bound {
+        // At the same instant, "before" is the narrower.
+        Upper::Before(at) => (at, 0),
+        Upper::Through(at) => (at, 1),
+    };
+    [
+        now.map(Upper::Through),
+        query.until.map(|until| Upper::Before(until.naive_utc())),
+        cursor,
+    ]
+    .into_iter()
+    .flatten()
+    .min_by_key(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(hours: i64) -> DateTime<Utc> {
+        DateTime::UNIX_EPOCH + chrono::Duration::hours(hours)
+    }
+
+    #[test]
+    fn a_list_has_one_upper_bound_the_earliest() {
+        let now = at(100).naive_utc();
+        let mut query = NoticeQuery::default();
+        assert_eq!(upper_bound(&query, Some(now)), Some(Upper::Through(now)));
+        assert_eq!(
+            upper_bound(&query, None),
+            None,
+            "editors see the future too"
+        );
+        query.until = Some(at(50));
+        assert_eq!(
+            upper_bound(&query, Some(now)),
+            Some(Upper::Before(at(50).naive_utc())),
+            "a window in the past is walked from its end, not from now"
+        );
+        query.after = Some(Position {
+            rank: None,
+            published_at: at(40),
+            id: Uuid::nil(),
+        });
+        assert_eq!(
+            upper_bound(&query, Some(now)),
+            Some(Upper::Through(at(40).naive_utc()))
+        );
+        query.until = Some(at(40));
+        assert_eq!(
+            upper_bound(&query, Some(now)),
+            Some(Upper::Before(at(40).naive_utc())),
+            "at one instant, before is narrower than through"
+        );
+        query.until = Some(at(200));
+        assert_eq!(
+            upper_bound(&query, Some(now)),
+            Some(Upper::Through(at(40).naive_utc()))
+        );
+    }
+}

@@ -1,0 +1,237 @@
+//! One query over `notices` in list order, and the statuses as SQL.
+
+use super::*;
+
+pub(super) type Predicate =
+    Box<dyn BoxableExpression<notices::table, MultiBackend, SqlType = Nullable<Bool>>>;
+
+/// Where a status holds at `now`, as SQL, so filters and pagination agree.
+/// `kind_is` compares the kind, as the query wants it compared.
+fn status_predicate(
+    status: Status,
+    now: NaiveDateTime,
+    kind_is: &dyn Fn(Kind) -> Predicate,
+) -> Predicate {
+    use crate::store::schema::notices::dsl::*;
+    let webinar_end_passed = ends_at.le(now).or(ends_at
+        .is_null()
+        .and(starts_at.is_null().or(starts_at.le(now))));
+    match status {
+        Status::Open => Box::new(kind_is(Kind::Grant).and(deadline.is_null().or(deadline.gt(now)))),
+        Status::Closed => Box::new(kind_is(Kind::Grant).and(deadline.le(now))),
+        Status::Cancelled => Box::new(kind_is(Kind::Webinar).and(cancelled)),
+        Status::Past => Box::new(
+            kind_is(Kind::Webinar)
+                .and(cancelled.eq(false))
+                .and(webinar_end_passed),
+        ),
+        Status::Upcoming => Box::new(
+            kind_is(Kind::Webinar)
+                .and(cancelled.eq(false))
+                .and(ends_at.gt(now).or(ends_at.is_null().and(starts_at.gt(now)))),
+        ),
+    }
+}
+
+/// Most candidates a sparse status is looked up by; past it the status is
+/// common enough that walking the list in order finds a page sooner.
+const MAX_CANDIDATES: i64 = 200;
+
+/// The ids of notices that may have one of `statuses` at `now`, when every one
+/// of them is rare (open grants, upcoming webinars: their instant is ahead),
+/// found through the deadline and time indexes. `None`: walk the list instead.
+fn sparse_candidates(
+    conn: &mut DbConnection,
+    statuses: &[Status],
+    now: NaiveDateTime,
+) -> StoreResult<Option<Vec<String>>> {
+    use notices::dsl as n;
+    if statuses.is_empty()
+        || !statuses
+            .iter()
+            .all(|s| matches!(s, Status::Open | Status::Upcoming))
+    {
+        return Ok(None);
+    }
+    let mut ids: Vec<String> = Vec::new();
+    for status in statuses {
+        // A grant is open with its deadline ahead or none; a webinar is still
+        // ahead with its start or (if it has none) its end ahead.
+        let (kind, ways): (Kind, [Predicate; 2]) = match status {
+            Status::Open => (
+                Kind::Grant,
+                [
+                    Box::new(n::deadline.gt(now)),
+                    Box::new(n::deadline.is_null().nullable()),
+                ],
+            ),
+            _ => (
+                Kind::Webinar,
+                [Box::new(n::starts_at.gt(now)), Box::new(n::ends_at.gt(now))],
+            ),
+        };
+        for way in ways {
+            ids.extend(
+                notices::table
+                    .into_boxed::<MultiBackend>()
+                    .filter(n::kind.eq(kind.as_str()))
+                    .filter(way)
+                    .select(n::id)
+                    .limit(MAX_CANDIDATES + 1)
+                    .load::<String>(conn)?,
+            );
+            if ids.len() as i64 > MAX_CANDIDATES {
+                return Ok(None);
+            }
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Some(ids))
+}
+
+/// One query over `notices`, in list order.
+///
+/// `only`: of these ids alone. A search here is PostgreSQL's.
+pub(super) fn scan(
+    conn: &mut DbConnection,
+    query: &NoticeQuery,
+    now: DateTime<Utc>,
+    only: Option<Vec<String>>,
+) -> StoreResult<Vec<Listed>> {
+    use notices::dsl as n;
+    let now = now.naive_utc();
+    let search = query.text.as_deref().map(PgSearch::new);
+    let mut select = notices::table.into_boxed::<MultiBackend>();
+    let candidates = match (&query.scope, &search) {
+        (Scope::Public, None) => sparse_candidates(conn, &query.statuses, now)?,
+        _ => None,
+    };
+    // Whether the list is of a few known ids, which then lead the query: the
+    // other columns are then compared as text (`kind || ''`), which no index
+    // serves, so that no planner walks an index past every other notice.
+    let by_ids = only.is_some() || candidates.is_some();
+    for ids in [only, candidates].into_iter().flatten() {
+        select = select.filter(n::id.eq_any(ids));
+    }
+    let kind_is = |kind: Kind| -> Predicate {
+        match by_ids {
+            true => Box::new(n::kind.concat("").eq(kind.as_str()).nullable()),
+            false => Box::new(n::kind.eq(kind.as_str()).nullable()),
+        }
+    };
+    match &query.scope {
+        Scope::Public if by_ids => {
+            select = select.filter(n::state.concat("").eq(State::Published.as_str()));
+        }
+        Scope::Public => {
+            select = select.filter(n::state.eq(State::Published.as_str()));
+        }
+        Scope::Admin { states, within } => {
+            if !states.is_empty() {
+                select = select.filter(n::state.eq_any(states.iter().map(|s| s.as_str())));
+            }
+            if let Some(within) = within {
+                let outside = notice_areas::table
+                    .filter(notice_areas::notice_id.eq(n::id))
+                    .filter(notice_areas::area_slug.ne_all(within.clone()));
+                select = select.filter(not(exists(outside)));
+            }
+        }
+    }
+    // One kind as an equality, which an index gives in order; `= ANY(…)` it cannot.
+    match query.kinds.as_slice() {
+        [] => {}
+        [kind] => select = select.filter(kind_is(*kind)),
+        kinds => select = select.filter(n::kind.eq_any(kinds.iter().map(|k| k.as_str()))),
+    }
+    if !query.areas.is_empty() {
+        let tagged = notice_areas::table
+            .filter(notice_areas::notice_id.eq(n::id))
+            .filter(notice_areas::area_slug.eq_any(query.areas.clone()));
+        select = select.filter(exists(tagged));
+    }
+    if let Some(search) = &search {
+        if !search.has_words(conn)? {
+            return Err(StoreError::NothingToSearch);
+        }
+        select = select.filter(search.matches());
+    }
+    if let Some(from) = query.from {
+        select = select.filter(n::published_at.ge(from.naive_utc()));
+    }
+    let public = matches!(query.scope, Scope::Public);
+    match upper_bound(query, public.then_some(now)) {
+        Some(Upper::Through(at)) => select = select.filter(n::published_at.le(at)),
+        Some(Upper::Before(at)) => select = select.filter(n::published_at.lt(at)),
+        None => {}
+    }
+    if let Some((first, rest)) = query.statuses.split_first() {
+        let any = rest
+            .iter()
+            .fold(status_predicate(*first, now, &kind_is), |acc, s| {
+                Box::new(acc.or(status_predicate(*s, now, &kind_is)))
+            });
+        select = select.filter(any);
+    }
+    if let Some(after) = query.after {
+        let at = after.published_at.naive_utc();
+        // The range's bound is `upper_bound`; this settles ties at its instant.
+        let older = n::published_at.lt(at).or(n::id.lt(after.id.to_string()));
+        select = match (&search, after.rank) {
+            (Some(search), Some(rank)) => {
+                let at_or_after = n::published_at
+                    .lt(at)
+                    .or(n::published_at.eq(at).and(n::id.lt(after.id.to_string())));
+                select.filter(
+                    search
+                        .rank()
+                        .lt(rank)
+                        .or(search.rank().eq(rank).and(at_or_after)),
+                )
+            }
+            _ => select.filter(older),
+        };
+    }
+    if by_ids && search.is_none() {
+        // Without an order to keep, nothing tempts the planner to walk an
+        // index in list order past every other notice instead of looking up
+        // the few ids; the page is put in order here.
+        let mut keys: Vec<(NaiveDateTime, String)> =
+            select.select((n::published_at, n::id)).load(conn)?;
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        keys.truncate(query.limit.max(0) as usize);
+        let ids: Vec<String> = keys.into_iter().map(|(_, id)| id).collect();
+        let rows = rows_in_order(conn, &ids)?;
+        return Ok(with_areas(conn, rows)?
+            .into_iter()
+            .map(|notice| Listed { notice, rank: None })
+            .collect());
+    }
+    if let Some(search) = &search {
+        select = select.order_by(search.rank().desc());
+    }
+    let select = select
+        .then_order_by(n::published_at.desc())
+        .then_order_by(n::id.desc())
+        .limit(query.limit);
+    let (rows, ranks): (Vec<NoticeRow>, Vec<Option<f64>>) = match &search {
+        Some(search) => select
+            .select((NoticeRow::as_select(), search.rank()))
+            .load::<(NoticeRow, f64)>(conn)?
+            .into_iter()
+            .map(|(row, rank)| (row, Some(rank)))
+            .unzip(),
+        None => select
+            .select(NoticeRow::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|row| (row, None))
+            .unzip(),
+    };
+    Ok(with_areas(conn, rows)?
+        .into_iter()
+        .zip(ranks)
+        .map(|(notice, rank)| Listed { notice, rank })
+        .collect())
+}
