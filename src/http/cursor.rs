@@ -10,14 +10,11 @@ use crate::store::listing::Position;
 
 /// An opaque token for the position after a notice in list order.
 pub fn encode_cursor(position: Position) -> String {
-    let mut raw = format!(
+    let raw = format!(
         "{}.{}",
         position.published_at.timestamp_micros(),
         position.id
     );
-    if let Some(rank) = position.rank {
-        raw.push_str(&format!(".{:x}", rank.to_bits()));
-    }
     URL_SAFE_NO_PAD.encode(raw)
 }
 
@@ -26,19 +23,15 @@ pub fn decode_cursor(cursor: &str) -> Option<Position> {
     let mut parts = raw.split('.');
     let published_at = DateTime::from_timestamp_micros(parts.next()?.parse().ok()?)?;
     let id = Uuid::parse_str(parts.next()?).ok()?;
-    let rank = match parts.next() {
-        Some(bits) => Some(f64::from_bits(u64::from_str_radix(bits, 16).ok()?)),
-        None => None,
-    };
-    let bad_rank = rank.is_some_and(|r| !r.is_finite());
-    if parts.next().is_some() || bad_rank || !crate::domain::time::in_range(published_at) {
+    // Searches were once ordered by relevance, and their cursors carried it
+    // (hex digits): such a cursor goes on from its instant and id.
+    if let Some(rank) = parts.next() {
+        u64::from_str_radix(rank, 16).ok()?;
+    }
+    if parts.next().is_some() || !crate::domain::time::in_range(published_at) {
         return None;
     }
-    Some(Position {
-        rank,
-        published_at,
-        id,
-    })
+    Some(Position { published_at, id })
 }
 
 /// Where a dashboard's sync stands: after this change sequence and notice id.
@@ -65,15 +58,23 @@ mod tests {
     fn cursors_round_trip() {
         let published_at = DateTime::from_timestamp_micros(1_603_749_600_123_456).unwrap();
         let id = Uuid::new_v4();
-        for rank in [None, Some(0.1234567890123), Some(-3.5)] {
-            let position = Position {
-                rank,
-                published_at,
-                id,
-            };
-            assert_eq!(decode_cursor(&encode_cursor(position)), Some(position));
-        }
+        let position = Position { published_at, id };
+        assert_eq!(decode_cursor(&encode_cursor(position)), Some(position));
         assert_eq!(decode_cursor("not-a-cursor"), None);
+    }
+
+    #[test]
+    fn a_search_cursor_with_a_relevance_goes_on_from_its_instant() {
+        let published_at = DateTime::from_timestamp_micros(1_603_749_600_123_456).unwrap();
+        let id = Uuid::new_v4();
+        let old = URL_SAFE_NO_PAD.encode(format!(
+            "{}.{id}.{:x}",
+            published_at.timestamp_micros(),
+            0.25f64.to_bits()
+        ));
+        assert_eq!(decode_cursor(&old), Some(Position { published_at, id }));
+        let bad = URL_SAFE_NO_PAD.encode(format!("{}.{id}.xyz", published_at.timestamp_micros()));
+        assert_eq!(decode_cursor(&bad), None);
     }
 
     #[test]

@@ -11,7 +11,8 @@ use super::problem::ApiError;
 use super::views::{NoticePage, NoticeView};
 use super::AppState;
 use crate::domain::{Notice, State};
-use crate::store::{listing, notices};
+use crate::store::listing::{self, Position};
+use crate::store::notices;
 
 /// The query parameters of the notice list, for the API description.
 #[derive(utoipa::IntoParams)]
@@ -65,17 +66,19 @@ pub async fn list(
     let (kinds, areas) = (query.kinds.clone(), query.areas.clone());
     let base_url = state.base_url.clone();
     cached::serve(&state, &request, kinds, areas, move |conn, now| {
-        let mut found = listing::list_ranked(conn, &query, now)?;
+        let mut found = listing::list(conn, &query, now)?;
         let next_cursor = if found.len() as i64 > page_size {
             found.truncate(page_size as usize);
-            found.last().map(|listed| encode_cursor(listed.position()))
+            found
+                .last()
+                .map(|notice| encode_cursor(Position::of(notice)))
         } else {
             None
         };
         let page = NoticePage {
             items: found
                 .iter()
-                .map(|listed| NoticeView::new(&listed.notice, now, &base_url))
+                .map(|notice| NoticeView::new(notice, now, &base_url))
                 .collect(),
             next_cursor,
         };

@@ -242,13 +242,6 @@ fn notice_query(
     let after = pairs
         .single("cursor")
         .and_then(|c| match decode_cursor(&c) {
-            Some(position) if position.rank.is_some() != text.is_some() => {
-                pairs.fail(
-                    "cursor",
-                    "belongs to another search; start again without it",
-                );
-                None
-            }
             Some(position) => Some(position),
             None => {
                 pairs.fail(

@@ -13,7 +13,7 @@ use crate::http::feeds::canonical_query;
 use crate::http::params::list_query;
 use crate::http::problem::ApiError;
 use crate::http::AppState;
-use crate::store::listing::{self, NoticeQuery};
+use crate::store::listing::{self, NoticeQuery, Position};
 use crate::store::notices;
 
 #[derive(Template)]
@@ -151,7 +151,7 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
     query.limit += 1;
     let found = match state
         .store
-        .run(move |c| listing::list_ranked(c, &query, now))
+        .run(move |c| listing::list(c, &query, now))
         .await
     {
         Ok(found) => found,
@@ -168,13 +168,13 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
         if let Some(last) = found.last() {
             let mut next: Vec<(String, String)> =
                 pairs.into_iter().filter(|(k, _)| k != "cursor").collect();
-            next.push(("cursor".into(), encode_cursor(last.position())));
+            next.push(("cursor".into(), encode_cursor(Position::of(last))));
             page.next_page = Some(format!("/?{}", encode(&next)));
         }
     }
     page.notices = found
         .iter()
-        .map(|l| NoticeCard::new(&l.notice, now))
+        .map(|notice| NoticeCard::new(notice, now))
         .collect();
     html(StatusCode::OK, &page)
 }

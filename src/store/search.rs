@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Double, Integer, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Integer, Text};
 
 use super::schema::notices;
 use super::{DbConnection, MultiBackend, StoreResult};
@@ -22,13 +22,10 @@ pub fn words(query: &str) -> Vec<&str> {
 
 /// A search for every word of the user's query. Both backends match notices
 /// containing every word; operators are not interpreted. PostgreSQL also stems
-/// words and ignores stop words; SQLite matches each word as a prefix.
-///
-/// Relevance, higher first, is 4 for a word in the title, 2 in the summary
-/// and 1 in the body, added on SQLite (`sqlite_matches`); PostgreSQL's
-/// `ts_rank_cd` weighs the same columns A, B and C. Either depends on the
-/// notice alone, never on the others, so cursors over a search stay valid
-/// while notices are added.
+/// words and ignores stop words; SQLite matches each word as a prefix. A
+/// search is a filter like the others: its matches come in the list's order,
+/// newest first, which an index gives on both backends, so a page costs the
+/// same however many notices match.
 pub enum Search {
     /// The query as typed, for `plainto_tsquery('norwegian', …)`.
     Postgres(String),
@@ -82,89 +79,68 @@ impl PgSearch {
                 .sql(")"),
         )
     }
-
-    /// Relevance, higher first; title counts most, then summary, then body.
-    pub fn rank(&self) -> Expr<Double> {
-        Box::new(
-            sql::<Double>("ts_rank_cd(notices.search, plainto_tsquery('norwegian', ")
-                .bind::<Text, _>(self.0.clone())
-                .sql("))::float8"),
-        )
-    }
 }
 
-/// A notice that matches a SQLite search, with what orders it in the list.
-#[derive(Debug, Clone, QueryableByName)]
-pub struct Match {
-    #[diesel(sql_type = Text)]
-    pub notice_id: String,
-    #[diesel(sql_type = Timestamp)]
-    pub published_at: NaiveDateTime,
-    #[diesel(sql_type = Double)]
-    pub rank: f64,
+/// SQLite: a notice's row in `notices_fts` has the rowid kept in
+/// `notices.search_rowid`, which follows publication order: the second of its
+/// `published_at` (Unix time, rounded down) shifted left by this many bits,
+/// plus a slot within that second (see the migration `search_in_order`).
+pub const SLOT_BITS: u32 = 20;
+
+/// The second of `published_at` that an FTS rowid stands for.
+pub fn second_of(search_rowid: i64) -> i64 {
+    search_rowid >> SLOT_BITS
 }
 
-/// SQLite: the matches of `words` in list order (relevance, then newest, then
-/// id), after `after` and within `from..upper`, `limit` of them, from the FTS
-/// index alone. Relevance is 4 for a word in the title, 2 in the summary and
-/// 1 in the body, added: a column's `bm25` weighted by that column alone is
-/// below zero exactly when one of the words is in it. It depends on the
-/// notice alone, so cursors stay valid while notices are added.
+/// The first FTS rowid of the second of `at`.
+pub fn first_rowid_at(at: NaiveDateTime) -> i64 {
+    at.and_utc().timestamp() << SLOT_BITS
+}
+
+/// The last FTS rowid of the second of `at`.
+pub fn last_rowid_at(at: NaiveDateTime) -> i64 {
+    ((at.and_utc().timestamp() + 1) << SLOT_BITS) - 1
+}
+
+/// SQLite: the FTS rowids of notices containing every one of `words`, newest
+/// first, within `low..=high`, at most `limit` of them. FTS5 reads the words'
+/// matches in rowid order and stops after `limit`; no match is ranked.
 pub fn sqlite_matches(
     conn: &mut DbConnection,
     words: &[String],
-    after: Option<(f64, NaiveDateTime, String)>,
-    from: Option<NaiveDateTime>,
-    upper: Option<(NaiveDateTime, bool)>,
+    low: Option<i64>,
+    high: Option<i64>,
     limit: i64,
-) -> StoreResult<Vec<Match>> {
-    let mut sql = String::from(
-        "SELECT notice_id, published_at, rank FROM (\
-           SELECT notice_id, published_at, \
-             (CASE WHEN bm25(notices_fts, 0, 0, 1, 0, 0) < 0 THEN 4.0 ELSE 0.0 END \
-            + CASE WHEN bm25(notices_fts, 0, 0, 0, 1, 0) < 0 THEN 2.0 ELSE 0.0 END \
-            + CASE WHEN bm25(notices_fts, 0, 0, 0, 0, 1) < 0 THEN 1.0 ELSE 0.0 END) AS rank \
-           FROM notices_fts WHERE notices_fts MATCH ?) WHERE 1 = 1",
-    );
-    if after.is_some() {
-        sql.push_str(
-            " AND (rank < ? OR (rank = ? AND (published_at < ? \
-               OR (published_at = ? AND notice_id < ?))))",
-        );
+) -> StoreResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = BigInt)]
+        rowid: i64,
     }
-    if from.is_some() {
-        sql.push_str(" AND published_at >= ?");
+    let mut sql = String::from("SELECT rowid FROM notices_fts WHERE notices_fts MATCH ?");
+    if low.is_some() {
+        sql.push_str(" AND rowid >= ?");
     }
-    match upper {
-        Some((_, true)) => sql.push_str(" AND published_at <= ?"),
-        Some((_, false)) => sql.push_str(" AND published_at < ?"),
-        None => {}
+    if high.is_some() {
+        sql.push_str(" AND rowid <= ?");
     }
-    sql.push_str(" ORDER BY rank DESC, published_at DESC, notice_id DESC LIMIT ?");
+    sql.push_str(" ORDER BY rowid DESC LIMIT ?");
     let mut query = diesel::sql_query(sql)
         .into_boxed::<diesel::sqlite::Sqlite>()
         .bind::<Text, _>(words.join(" AND "));
-    if let Some((rank, at, id)) = after {
-        query = query
-            .bind::<Double, _>(rank)
-            .bind::<Double, _>(rank)
-            .bind::<Timestamp, _>(at)
-            .bind::<Timestamp, _>(at)
-            .bind::<Text, _>(id);
-    }
-    if let Some(from) = from {
-        query = query.bind::<Timestamp, _>(from);
-    }
-    if let Some((upper, _)) = upper {
-        query = query.bind::<Timestamp, _>(upper);
+    for bound in [low, high].into_iter().flatten() {
+        query = query.bind::<BigInt, _>(bound);
     }
     let query = query.bind::<BigInt, _>(limit);
-    match conn {
-        DbConnection::Sqlite(c) => Ok(query.load(c)?),
-        DbConnection::Pg(_) => Err(super::StoreError::Corrupt(
-            "an FTS5 search asked of PostgreSQL".into(),
-        )),
-    }
+    let found: Vec<Found> = match conn {
+        DbConnection::Sqlite(c) => query.load(c)?,
+        DbConnection::Pg(_) => return Err(not_here()),
+    };
+    Ok(found.into_iter().map(|f| f.rowid).collect())
+}
+
+fn not_here() -> super::StoreError {
+    super::StoreError::Corrupt("an FTS5 search asked of PostgreSQL".into())
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use crate::http::problem::{ApiError, Problem};
 use crate::http::views::{AdminNoticePage, AdminNoticeView};
 use crate::http::AppState;
 use crate::store::editing::IdempotencyKey;
-use crate::store::listing::{self, Scope};
+use crate::store::listing::{self, Position, Scope};
 use crate::store::revisions as stored_revisions;
 
 /// The strong ETag of a notice's admin representation.
@@ -132,16 +132,16 @@ pub async fn list(
     let now = now();
     let mut found = state
         .store
-        .run(move |conn| listing::list_ranked(conn, &query, now))
+        .run(move |conn| listing::list(conn, &query, now))
         .await?;
     let next_cursor = if found.len() as i64 > page_size {
         found.truncate(page_size as usize);
-        found.last().map(|l| encode_cursor(l.position()))
+        found.last().map(|n| encode_cursor(Position::of(n)))
     } else {
         None
     };
     let page = AdminNoticePage {
-        items: found.iter().map(|l| view(&state, &l.notice, now)).collect(),
+        items: found.iter().map(|n| view(&state, n, now)).collect(),
         next_cursor,
     };
     Ok(HttpResponse::Ok()

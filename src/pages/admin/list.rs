@@ -13,7 +13,7 @@ use crate::http::admin::writes::editor_areas;
 use crate::http::cursor::encode_cursor;
 use crate::http::params::admin_list_query;
 use crate::http::AppState;
-use crate::store::listing;
+use crate::store::listing::{self, Position};
 
 struct Row {
     id: String,
@@ -85,7 +85,7 @@ pub async fn list(
     let now = now();
     let mut found = match state
         .store
-        .run(move |c| listing::list_ranked(c, &query, now))
+        .run(move |c| listing::list(c, &query, now))
         .await
     {
         Ok(found) => found,
@@ -96,7 +96,7 @@ pub async fn list(
         found.truncate(limit as usize);
         let cursor = found
             .last()
-            .map(|l| encode_cursor(l.position()))
+            .map(|n| encode_cursor(Position::of(n)))
             .unwrap_or_default();
         let mut next = form_urlencoded::Serializer::new(String::new());
         if let Some(s) = &wanted_state {
@@ -107,17 +107,14 @@ pub async fn list(
     }
     let rows = found
         .iter()
-        .map(|l| {
-            let n = &l.notice;
-            Row {
-                id: n.id.to_string(),
-                title: n.title.clone(),
-                kind: n.kind().label(),
-                state: state_label(n, now),
-                status: n.status(now).map(|s| s.label()),
-                cancelled: n.status(now) == Some(Status::Cancelled),
-                published: norwegian_date_time(n.published_at),
-            }
+        .map(|n| Row {
+            id: n.id.to_string(),
+            title: n.title.clone(),
+            kind: n.kind().label(),
+            state: state_label(n, now),
+            status: n.status(now).map(|s| s.label()),
+            cancelled: n.status(now) == Some(Status::Cancelled),
+            published: norwegian_date_time(n.published_at),
         })
         .collect();
     let filters = [

@@ -9,7 +9,7 @@ pub(super) fn by_area(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
-) -> StoreResult<Vec<Listed>> {
+) -> StoreResult<Vec<Notice>> {
     use notice_areas::dsl as na;
     let now = now.naive_utc();
     let kinds: Vec<Option<Kind>> = if query.kinds.is_empty() {
@@ -57,8 +57,5 @@ pub(super) fn by_area(
     found.truncate(query.limit.max(0) as usize);
     let ids: Vec<String> = found.into_iter().map(|(_, id)| id).collect();
     let rows = rows_in_order(conn, &ids)?;
-    Ok(with_areas(conn, rows)?
-        .into_iter()
-        .map(|notice| Listed { notice, rank: None })
-        .collect())
+    with_areas(conn, rows)
 }

@@ -2,12 +2,12 @@
 //! and the timeline that tells caches when a list changes by itself.
 
 mod by_area;
+mod pg_search;
 mod scan;
 mod sqlite_search;
 mod timeline;
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{exists, not};
@@ -23,6 +23,7 @@ use super::{DbConnection, MultiBackend, StoreError, StoreResult};
 use crate::domain::{Kind, Notice, State, Status};
 
 use by_area::by_area;
+use pg_search::pg_search;
 use scan::scan;
 use sqlite_search::sqlite_search;
 pub use timeline::{timeline, Timeline};
@@ -41,8 +42,7 @@ pub enum Scope {
     },
 }
 
-/// What a list asks for. Every list is newest first, ties broken by id
-/// (after relevance, when searching).
+/// What a list asks for. Every list is newest first, ties broken by id.
 #[derive(Debug, Clone, Default)]
 pub struct NoticeQuery {
     pub scope: Scope,
@@ -50,7 +50,7 @@ pub struct NoticeQuery {
     pub kinds: Vec<Kind>,
     /// Tagged with any of these areas; empty means every area.
     pub areas: Vec<String>,
-    /// Full-text search; results are then ordered by relevance, then date.
+    /// Full-text search: notices containing every word.
     pub text: Option<String>,
     /// Published at or after.
     pub from: Option<DateTime<Utc>>,
@@ -63,61 +63,42 @@ pub struct NoticeQuery {
     pub limit: i64,
 }
 
-/// Where a notice stands in a list: its relevance (when searching), date and id.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Where a notice stands in a list: its date and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
-    pub rank: Option<f64>,
     pub published_at: DateTime<Utc>,
     pub id: Uuid,
 }
 
-/// A notice in a list, with its relevance when the list is a search.
-#[derive(Debug, Clone)]
-pub struct Listed {
-    pub notice: Notice,
-    pub rank: Option<f64>,
-}
-
-impl Listed {
-    pub fn position(&self) -> Position {
-        Position {
-            rank: self.rank,
-            published_at: self.notice.published_at,
-            id: self.notice.id,
+impl Position {
+    pub fn of(notice: &Notice) -> Self {
+        Self {
+            published_at: notice.published_at,
+            id: notice.id,
         }
     }
 }
 
 /// Notices that match `query` at `now`, in list order.
-pub fn list(
-    conn: &mut DbConnection,
-    query: &NoticeQuery,
-    now: DateTime<Utc>,
-) -> StoreResult<Vec<Notice>> {
-    Ok(list_ranked(conn, query, now)?
-        .into_iter()
-        .map(|listed| listed.notice)
-        .collect())
-}
-
-/// As `list`, keeping each notice's relevance for the next page's cursor.
 ///
 /// Every public list is read as ranges of an index in the list's order, so its
 /// cost depends on the page, not on the store: a list by area walks
 /// `notice_areas` (which repeats kind, state and instant), one range per area
 /// and kind, merged here; a list of several kinds is one range per kind; the
 /// sparse statuses (open grants, upcoming webinars) start from the notices
-/// whose deadline or time is still ahead.
-pub fn list_ranked(
+/// whose deadline or time is still ahead; a search reads its matches in
+/// order from the full-text index on SQLite, and through it on PostgreSQL.
+pub fn list(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
-) -> StoreResult<Vec<Listed>> {
+) -> StoreResult<Vec<Notice>> {
     let public = matches!(query.scope, Scope::Public);
     if let Some(text) = &query.text {
-        if let Search::Sqlite(words) = Search::new(conn, text) {
-            return sqlite_search(conn, query, now, &words);
-        }
+        return match Search::new(conn, text) {
+            Search::Sqlite(words) => sqlite_search(conn, query, now, &words),
+            Search::Postgres(_) => pg_search(conn, query, now),
+        };
     }
     if public && !query.areas.is_empty() && query.text.is_none() && query.statuses.is_empty() {
         return by_area(conn, query, now);
@@ -131,18 +112,18 @@ pub fn list_ranked(
             };
             merged.extend(scan(conn, &one, now, None)?);
         }
-        merged.sort_by(|a, b| list_order(&a.position(), &b.position()));
+        merged.sort_by(list_order);
         merged.truncate(query.limit.max(0) as usize);
         return Ok(merged);
     }
     scan(conn, query, now, None)
 }
 
-/// The list order: relevance first (when searching), then newest, then id,
-/// each descending, as the queries' `ORDER BY`.
-pub(super) fn list_order(a: &Position, b: &Position) -> Ordering {
-    let rank = b.rank.partial_cmp(&a.rank).unwrap_or(Ordering::Equal);
-    rank.then_with(|| b.published_at.cmp(&a.published_at))
+/// The list order: newest first, then by id descending, as the queries'
+/// `ORDER BY` (ids compare as their text).
+pub(super) fn list_order(a: &Notice, b: &Notice) -> Ordering {
+    b.published_at
+        .cmp(&a.published_at)
         .then_with(|| b.id.to_string().cmp(&a.id.to_string()))
 }
 
@@ -176,7 +157,6 @@ pub(super) enum Upper {
 pub(super) fn upper_bound(query: &NoticeQuery, now: Option<NaiveDateTime>) -> Option<Upper> {
     let cursor = query
         .after
-        .filter(|after| after.rank.is_none())
         .map(|after| Upper::Through(after.published_at.naive_utc()));
     let key = |bound: &Upper| match *bound {
         // At the same instant, "before" is the narrower.
@@ -218,7 +198,6 @@ mod tests {
             "a window in the past is walked from its end, not from now"
         );
         query.after = Some(Position {
-            rank: None,
             published_at: at(40),
             id: Uuid::nil(),
         });

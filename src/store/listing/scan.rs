@@ -1,5 +1,7 @@
 //! One query over `notices` in list order, and the statuses as SQL.
 
+use diesel::dsl::sql;
+
 use super::*;
 
 pub(super) type Predicate =
@@ -53,37 +55,46 @@ fn sparse_candidates(
     {
         return Ok(None);
     }
-    let mut ids: Vec<String> = Vec::new();
-    for status in statuses {
-        // A grant is open with its deadline ahead or none; a webinar is still
-        // ahead with its start or (if it has none) its end ahead.
-        let (kind, ways): (Kind, [Predicate; 2]) = match status {
-            Status::Open => (
-                Kind::Grant,
-                [
-                    Box::new(n::deadline.gt(now)),
-                    Box::new(n::deadline.is_null().nullable()),
-                ],
-            ),
-            _ => (
-                Kind::Webinar,
-                [Box::new(n::starts_at.gt(now)), Box::new(n::ends_at.gt(now))],
-            ),
-        };
-        for way in ways {
-            ids.extend(
-                notices::table
-                    .into_boxed::<MultiBackend>()
-                    .filter(n::kind.eq(kind.as_str()))
-                    .filter(way)
-                    .select(n::id)
-                    .limit(MAX_CANDIDATES + 1)
-                    .load::<String>(conn)?,
-            );
-            if ids.len() as i64 > MAX_CANDIDATES {
-                return Ok(None);
-            }
+    // A grant is open with its deadline ahead or none; a webinar is still
+    // ahead with its start or (if it has none) its end ahead.
+    let ways = |status: &Status| -> [(Kind, Predicate); 2] {
+        match status {
+            Status::Open => [
+                (Kind::Grant, Box::new(n::deadline.gt(now).nullable())),
+                (Kind::Grant, Box::new(n::deadline.is_null().nullable())),
+            ],
+            _ => [
+                (Kind::Webinar, Box::new(n::starts_at.gt(now).nullable())),
+                (Kind::Webinar, Box::new(n::ends_at.gt(now).nullable())),
+            ],
         }
+    };
+    // First counted from the indexes alone (kind and the instant are all
+    // they hold), then, when few, looked up.
+    let mut counted = 0;
+    for (kind, way) in statuses.iter().flat_map(ways) {
+        counted += notices::table
+            .into_boxed::<MultiBackend>()
+            .filter(n::kind.eq(kind.as_str()))
+            .filter(way)
+            .select(n::kind)
+            .limit(MAX_CANDIDATES + 1 - counted)
+            .load::<String>(conn)?
+            .len() as i64;
+        if counted > MAX_CANDIDATES {
+            return Ok(None);
+        }
+    }
+    let mut ids: Vec<String> = Vec::new();
+    for (kind, way) in statuses.iter().flat_map(ways) {
+        ids.extend(
+            notices::table
+                .into_boxed::<MultiBackend>()
+                .filter(n::kind.eq(kind.as_str()))
+                .filter(way)
+                .select(n::id)
+                .load::<String>(conn)?,
+        );
     }
     ids.sort_unstable();
     ids.dedup();
@@ -92,13 +103,15 @@ fn sparse_candidates(
 
 /// One query over `notices`, in list order.
 ///
-/// `only`: of these ids alone. A search here is PostgreSQL's.
+/// `search_rowids`: of the notices whose SQLite FTS rows these are alone (a
+/// batch of a search's matches). A search in `query` is PostgreSQL's, one
+/// window of `pg_search`, which has checked that it has words.
 pub(super) fn scan(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
-    only: Option<Vec<String>>,
-) -> StoreResult<Vec<Listed>> {
+    search_rowids: Option<Vec<i64>>,
+) -> StoreResult<Vec<Notice>> {
     use notices::dsl as n;
     let now = now.naive_utc();
     let search = query.text.as_deref().map(PgSearch::new);
@@ -110,9 +123,18 @@ pub(super) fn scan(
     // Whether the list is of a few known ids, which then lead the query: the
     // other columns are then compared as text (`kind || ''`), which no index
     // serves, so that no planner walks an index past every other notice.
-    let by_ids = only.is_some() || candidates.is_some();
-    for ids in [only, candidates].into_iter().flatten() {
+    let by_ids = search_rowids.is_some() || candidates.is_some();
+    if let Some(ids) = candidates {
         select = select.filter(n::id.eq_any(ids));
+    }
+    if let Some(rowids) = search_rowids {
+        // SQLite's own column, which the schema shared with PostgreSQL leaves
+        // out; the numbers come from the FTS index, not from a client.
+        let listed: Vec<String> = rowids.iter().map(i64::to_string).collect();
+        select = select.filter(sql::<Bool>(&format!(
+            "notices.search_rowid IN ({})",
+            listed.join(", ")
+        )));
     }
     let kind_is = |kind: Kind| -> Predicate {
         match by_ids {
@@ -152,9 +174,6 @@ pub(super) fn scan(
         select = select.filter(exists(tagged));
     }
     if let Some(search) = &search {
-        if !search.has_words(conn)? {
-            return Err(StoreError::NothingToSearch);
-        }
         select = select.filter(search.matches());
     }
     if let Some(from) = query.from {
@@ -177,21 +196,7 @@ pub(super) fn scan(
     if let Some(after) = query.after {
         let at = after.published_at.naive_utc();
         // The range's bound is `upper_bound`; this settles ties at its instant.
-        let older = n::published_at.lt(at).or(n::id.lt(after.id.to_string()));
-        select = match (&search, after.rank) {
-            (Some(search), Some(rank)) => {
-                let at_or_after = n::published_at
-                    .lt(at)
-                    .or(n::published_at.eq(at).and(n::id.lt(after.id.to_string())));
-                select.filter(
-                    search
-                        .rank()
-                        .lt(rank)
-                        .or(search.rank().eq(rank).and(at_or_after)),
-                )
-            }
-            _ => select.filter(older),
-        };
+        select = select.filter(n::published_at.lt(at).or(n::id.lt(after.id.to_string())));
     }
     if by_ids && search.is_none() {
         // Without an order to keep, nothing tempts the planner to walk an
@@ -203,35 +208,19 @@ pub(super) fn scan(
         keys.truncate(query.limit.max(0) as usize);
         let ids: Vec<String> = keys.into_iter().map(|(_, id)| id).collect();
         let rows = rows_in_order(conn, &ids)?;
-        return Ok(with_areas(conn, rows)?
-            .into_iter()
-            .map(|notice| Listed { notice, rank: None })
-            .collect());
-    }
-    if let Some(search) = &search {
-        select = select.order_by(search.rank().desc());
+        return with_areas(conn, rows);
     }
     let select = select
-        .then_order_by(n::published_at.desc())
+        .order_by(n::published_at.desc())
         .then_order_by(n::id.desc())
         .limit(query.limit);
-    let (rows, ranks): (Vec<NoticeRow>, Vec<Option<f64>>) = match &search {
-        Some(search) => select
-            .select((NoticeRow::as_select(), search.rank()))
-            .load::<(NoticeRow, f64)>(conn)?
-            .into_iter()
-            .map(|(row, rank)| (row, Some(rank)))
-            .unzip(),
-        None => select
-            .select(NoticeRow::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(|row| (row, None))
-            .unzip(),
-    };
-    Ok(with_areas(conn, rows)?
-        .into_iter()
-        .zip(ranks)
-        .map(|(notice, rank)| Listed { notice, rank })
-        .collect())
+    if !query.statuses.is_empty() && search.is_none() {
+        // A walk that tests each notice's status, from the index that holds
+        // what a status depends on; then the page's rows.
+        let ids: Vec<String> = select.select(n::id).load(conn)?;
+        let rows = rows_in_order(conn, &ids)?;
+        return with_areas(conn, rows);
+    }
+    let rows = select.select(NoticeRow::as_select()).load(conn)?;
+    with_areas(conn, rows)
 }

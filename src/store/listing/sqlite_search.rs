@@ -1,66 +1,66 @@
-//! Searches on SQLite, ranked from the FTS index.
+//! Searches on SQLite, newest first from the FTS index.
 
 use super::*;
+use crate::store::search::{first_rowid_at, last_rowid_at, second_of};
 
-/// A search on SQLite: matches in list order from the FTS index, a batch at a
+/// The most FTS rowids read at once.
+const MAX_BATCH: i64 = 1_000;
+
+/// A search on SQLite: the matches' FTS rowids, newest first and a batch at a
 /// time, each batch's notices read by id and kept if the other filters hold,
-/// until the page is full. A page costs its matches' ranking and the notices
-/// it reads, not the store.
+/// until the page is full. A page costs the notices it reads, not the store
+/// nor the number of matches.
+///
+/// FTS rowids order matches by the second they were published in; within a
+/// second, the exact order (instant, then id) is settled here, so reading
+/// goes on until it has passed the second of the page's last notice.
 pub(super) fn sqlite_search(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
     words: &[String],
-) -> StoreResult<Vec<Listed>> {
+) -> StoreResult<Vec<Notice>> {
     if words.is_empty() {
         return Err(StoreError::NothingToSearch);
     }
     let public = matches!(query.scope, Scope::Public);
-    let upper = match upper_bound(query, public.then_some(now.naive_utc())) {
-        Some(Upper::Through(at)) => Some((at, true)),
-        Some(Upper::Before(at)) => Some((at, false)),
-        None => None,
-    };
-    let mut after = query.after.map(|p| {
-        (
-            p.rank.unwrap_or(f64::MAX),
-            p.published_at.naive_utc(),
-            p.id.to_string(),
-        )
+    let mut high = upper_bound(query, public.then_some(now.naive_utc())).map(|upper| match upper {
+        Upper::Through(at) | Upper::Before(at) => last_rowid_at(at),
     });
-    let from = query.from.map(|f| f.naive_utc());
+    let low = query.from.map(|from| first_rowid_at(from.naive_utc()));
     let want = query.limit.max(0) as usize;
-    let batch = (query.limit * 4).max(100);
+    if want == 0 {
+        return Ok(Vec::new());
+    }
+    // The first batch is a page and one more, which is most often of an
+    // older second and so settles the page; when the other filters leave
+    // matches out, each next batch is larger.
+    let mut batch = query.limit + 1;
+    // The other filters, the cursor and the bounds, as exact conditions on
+    // the notices a batch finds; only the best `limit` of a batch can be on
+    // the page, as every later batch is older.
     let rest = NoticeQuery {
         text: None,
-        after: None,
-        limit: batch,
         ..query.clone()
     };
-    let mut found: Vec<Listed> = Vec::new();
-    while found.len() < want {
-        let matches = search::sqlite_matches(conn, words, after.clone(), from, upper, batch)?;
-        let Some(last) = matches.last() else {
+    let mut found: Vec<Notice> = Vec::new();
+    loop {
+        let rowids = search::sqlite_matches(conn, words, low, high, batch)?;
+        let Some(&last) = rowids.last() else {
             break;
         };
-        after = Some((last.rank, last.published_at, last.notice_id.clone()));
-        let ids: Vec<String> = matches.iter().map(|m| m.notice_id.clone()).collect();
-        let mut kept: HashMap<String, Notice> = scan(conn, &rest, now, Some(ids))?
-            .into_iter()
-            .map(|listed| (listed.notice.id.to_string(), listed.notice))
-            .collect();
-        for found_match in &matches {
-            if let Some(notice) = kept.remove(&found_match.notice_id) {
-                found.push(Listed {
-                    notice,
-                    rank: Some(found_match.rank),
-                });
-            }
-        }
-        if (matches.len() as i64) < batch {
+        let read = rowids.len() as i64;
+        found.extend(scan(conn, &rest, now, Some(rowids))?);
+        found.sort_by(list_order);
+        found.truncate(want);
+        let page_done = found
+            .get(want.saturating_sub(1))
+            .is_some_and(|notice| notice.published_at.timestamp() > second_of(last));
+        if page_done || read < batch {
             break;
         }
+        high = Some(last - 1);
+        batch = (batch * 4).min(MAX_BATCH);
     }
-    found.truncate(want);
     Ok(found)
 }
