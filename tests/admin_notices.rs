@@ -163,6 +163,26 @@ on_every_backend! {
         assert_eq!(retry.headers()["location"], location);
         let retry: Value = retry.json().await.unwrap();
         assert_eq!(retry, first, "the first response, again");
+        // The same document written another way (spacing, key order).
+        let mut fields: Vec<(String, Value)> = doc.as_object().unwrap().clone().into_iter().collect();
+        fields.reverse();
+        let respelled = format!(
+            "{{\n  {}\n}}",
+            fields.iter().map(|(k, v)| format!("{}: {}", json!(k), v)).collect::<Vec<_>>().join(",\n  ")
+        );
+        assert_ne!(respelled, doc.to_string());
+        let again = app
+            .client
+            .post(app.url("/api/v1/admin/notices"))
+            .bearer_auth(&admin)
+            .header("content-type", "application/json")
+            .header("idempotency-key", "a6f0d4b2-retry-1")
+            .body(respelled)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 201, "the same document, spelled otherwise, is a retry");
+        assert_eq!(again.headers()["location"], location);
         let found = app.all_notices("&q=ganger", 100).await;
         assert_eq!(found.len(), 1);
         let other_body = app

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{grant_doc, TestApp, TestDb};
+use diesel::RunQueryDsl;
 use reqwest::header::{LOCATION, SET_COOKIE};
 
 fn no_redirects() -> reqwest::Client {
@@ -119,6 +120,42 @@ on_every_backend! {
         assert_eq!(signed_out.status(), 303);
         let after = no_redirects().get(app.url("/admin")).header("cookie", &cookie).send().await.unwrap();
         assert_eq!(after.status(), 303, "the session is gone on the server, not only in the browser");
+    }
+
+    async fn a_sign_out_that_cannot_end_the_session_says_so(app: TestApp) {
+        let editor = app.editor(&["helsetjenester"]);
+        let (cookie, csrf) = sign_in(&app, &editor).await;
+        // The database refuses to delete sessions, as a fault would.
+        let refuse = match app.db {
+            TestDb::Sqlite => vec![
+                "CREATE TRIGGER sessions_kept BEFORE DELETE ON sessions \
+                 BEGIN SELECT RAISE(ABORT, 'kept'); END",
+            ],
+            TestDb::Postgres => vec![
+                "CREATE FUNCTION keep_sessions() RETURNS trigger LANGUAGE plpgsql \
+                 AS $$ BEGIN RAISE EXCEPTION 'kept'; END $$",
+                "CREATE TRIGGER sessions_kept BEFORE DELETE ON sessions \
+                 FOR EACH ROW EXECUTE FUNCTION keep_sessions()",
+            ],
+        };
+        let store = app.store();
+        let mut conn = store.conn().unwrap();
+        for sql in refuse {
+            diesel::sql_query(sql).execute(&mut *conn).unwrap();
+        }
+        let signed_out = no_redirects()
+            .post(app.url("/admin/logg-ut"))
+            .header("cookie", &cookie)
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed_out.status(), 503, "not a sign-out that did not happen");
+        assert!(signed_out.headers().get("set-cookie").is_none(), "the cookie is kept to try again");
+        let page = signed_out.text().await.unwrap();
+        assert!(page.contains("Du er ikke logget ut"), "{page}");
+        let still = no_redirects().get(app.url("/admin")).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(still.status(), 200, "the session still opens the pages");
     }
 
     async fn a_body_nested_too_deep_is_refused_in_norwegian_beside_its_field(app: TestApp) {

@@ -1,11 +1,9 @@
 //! `Authorization: Bearer <token>`: an extractor, so no admin handler can run
 //! without a valid token, and a brake on repeated failures from one address.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use actix_web::http::header;
@@ -83,7 +81,7 @@ pub async fn check(
     presented: Option<Result<&str, ApiError>>,
 ) -> Result<Token, ApiError> {
     let client = client_address(request, &state.trusted_proxies);
-    let blocked = client.and_then(|ip| state.auth_throttle.blocked_for(ip));
+    let blocked = client.and_then(|ip| state.auth_throttle.blocked_for(ip, Instant::now()));
     let result = match presented {
         None => {
             return Err(match blocked {
@@ -102,7 +100,7 @@ pub async fn check(
         // who share an address with someone guessing.
         (Ok(token), _) => Ok(token),
         (Err(e @ ApiError::Unauthorized { .. }), Some(ip)) => {
-            state.auth_throttle.failed(ip);
+            state.auth_throttle.failed(ip, Instant::now());
             Err(blocked.map(too_many).unwrap_or(e))
         }
         (Err(e), _) => Err(e),
@@ -153,13 +151,24 @@ async fn verify(state: &AppState, presented: &str) -> Result<Token, ApiError> {
     Ok(token)
 }
 
-/// Counts failed authentications per client address in a fixed window; past
-/// the limit, that address is refused until the window ends.
-#[derive(Debug)]
+/// Counts failed authentications per client in a fixed window; past the
+/// limit, that client is refused until the window ends. An IPv6 client counts
+/// by its /64, which one client can hold whole. At most `MAX_CLIENTS` are
+/// remembered, the least used forgotten first, and each is forgotten when its
+/// window ends, so a flood of addresses cannot grow the process.
 pub struct AuthThrottle {
     limit: u32,
     window: Duration,
-    failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+    failures: moka::sync::Cache<IpAddr, Failures>,
+}
+
+/// Most clients whose failures are counted at once.
+const MAX_CLIENTS: u64 = 100_000;
+
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    since: Instant,
 }
 
 impl Default for AuthThrottle {
@@ -173,29 +182,59 @@ impl AuthThrottle {
         Self {
             limit,
             window,
-            failures: Mutex::new(HashMap::new()),
+            failures: moka::sync::Cache::builder()
+                .max_capacity(MAX_CLIENTS)
+                .time_to_live(window)
+                .build(),
         }
     }
 
-    /// How long `ip` must still wait, if it is over the limit.
-    pub fn blocked_for(&self, ip: IpAddr) -> Option<Duration> {
-        let failures = self.failures.lock().expect("throttle lock");
-        let (count, since) = failures.get(&ip)?;
-        let elapsed = since.elapsed();
-        (*count >= self.limit && elapsed < self.window).then(|| self.window - elapsed)
+    /// How long `ip` must still wait at `now`, if it is over the limit.
+    pub fn blocked_for(&self, ip: IpAddr, now: Instant) -> Option<Duration> {
+        let failures = self.failures.get(&client(ip))?;
+        let elapsed = now.saturating_duration_since(failures.since);
+        (failures.count >= self.limit && elapsed < self.window).then(|| self.window - elapsed)
     }
 
-    pub fn failed(&self, ip: IpAddr) {
-        let mut failures = self.failures.lock().expect("throttle lock");
-        if failures.len() > 10_000 {
-            let window = self.window;
-            failures.retain(|_, (_, since)| since.elapsed() < window);
-        }
-        let entry = failures.entry(ip).or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= self.window {
-            *entry = (0, Instant::now());
-        }
-        entry.0 += 1;
+    /// Counts a failure of `ip` at `now`.
+    pub fn failed(&self, ip: IpAddr, now: Instant) {
+        let window = self.window;
+        self.failures.entry(client(ip)).and_upsert_with(|old| {
+            match old.map(|entry| entry.into_value()) {
+                Some(old) if now.saturating_duration_since(old.since) < window => Failures {
+                    count: old.count.saturating_add(1),
+                    since: old.since,
+                },
+                _ => Failures {
+                    count: 1,
+                    since: now,
+                },
+            }
+        });
+    }
+}
+
+impl std::fmt::Debug for AuthThrottle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthThrottle")
+            .field("limit", &self.limit)
+            .field("window", &self.window)
+            .field("clients", &self.failures.entry_count())
+            .finish()
+    }
+}
+
+/// Whom failures are counted for: an IPv4 address, or an IPv6 address's /64
+/// (an IPv4 address written as IPv6 is that IPv4 address).
+fn client(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(
+                u128::from(v6) & !((1u128 << 64) - 1),
+            )),
+        },
     }
 }
 
@@ -229,17 +268,59 @@ mod tests {
 
     #[test]
     fn an_address_is_refused_after_the_limit_until_the_window_ends() {
-        let throttle = AuthThrottle::new(3, Duration::from_millis(200));
+        let window = Duration::from_secs(60);
+        let throttle = AuthThrottle::new(3, window);
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         let other: IpAddr = "192.0.2.2".parse().unwrap();
+        let start = Instant::now();
         for _ in 0..2 {
-            throttle.failed(ip);
+            throttle.failed(ip, start);
         }
-        assert!(throttle.blocked_for(ip).is_none());
-        throttle.failed(ip);
-        assert!(throttle.blocked_for(ip).unwrap() <= Duration::from_millis(200));
-        assert!(throttle.blocked_for(other).is_none());
-        std::thread::sleep(Duration::from_millis(210));
-        assert!(throttle.blocked_for(ip).is_none());
+        assert!(throttle.blocked_for(ip, start).is_none());
+        throttle.failed(ip, start + Duration::from_secs(1));
+        let later = start + Duration::from_secs(20);
+        assert_eq!(
+            throttle.blocked_for(ip, later),
+            Some(Duration::from_secs(40))
+        );
+        assert!(throttle.blocked_for(other, later).is_none());
+        assert!(throttle.blocked_for(ip, start + window).is_none());
+        // A new window starts afresh.
+        throttle.failed(ip, start + window);
+        assert!(throttle.blocked_for(ip, start + window).is_none());
+    }
+
+    #[test]
+    fn an_ipv6_client_counts_by_its_64() {
+        let throttle = AuthThrottle::new(2, Duration::from_secs(60));
+        let now = Instant::now();
+        throttle.failed("2001:db8:1:2::1".parse().unwrap(), now);
+        throttle.failed("2001:db8:1:2:ffff::7".parse().unwrap(), now);
+        assert!(throttle
+            .blocked_for("2001:db8:1:2::abcd".parse().unwrap(), now)
+            .is_some());
+        assert!(throttle
+            .blocked_for("2001:db8:1:3::1".parse().unwrap(), now)
+            .is_none());
+        throttle.failed("::ffff:192.0.2.9".parse().unwrap(), now);
+        throttle.failed("192.0.2.9".parse().unwrap(), now);
+        assert!(throttle
+            .blocked_for("192.0.2.9".parse().unwrap(), now)
+            .is_some());
+    }
+
+    #[test]
+    fn a_flood_of_addresses_is_bounded() {
+        let throttle = AuthThrottle::new(10, Duration::from_secs(60));
+        let now = Instant::now();
+        for n in 0..(MAX_CLIENTS as u32 + 50_000) {
+            throttle.failed(IpAddr::V4(n.into()), now);
+        }
+        throttle.failures.run_pending_tasks();
+        assert!(
+            throttle.failures.entry_count() <= MAX_CLIENTS,
+            "{} clients remembered",
+            throttle.failures.entry_count()
+        );
     }
 }

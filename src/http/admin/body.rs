@@ -1,7 +1,7 @@
 //! Request bodies: the content type checked, the size bounded, the JSON parsed.
 
 use actix_web::http::header;
-use actix_web::web::{self, Bytes, BytesMut};
+use actix_web::web::{self, BytesMut};
 use actix_web::HttpRequest;
 use futures_util::StreamExt;
 use serde_json::Value;
@@ -15,12 +15,12 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 pub const JSON: &str = "application/json";
 pub const MERGE_PATCH: &str = "application/merge-patch+json";
 
-/// The body as JSON, if its content type is one of `accepted`; also the raw bytes.
+/// The body as JSON, if its content type is one of `accepted`.
 pub async fn json(
     request: &HttpRequest,
     mut payload: web::Payload,
     accepted: &[&str],
-) -> Result<(Value, Bytes), ApiError> {
+) -> Result<Value, ApiError> {
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -58,8 +58,6 @@ pub async fn json(
         }
         bytes.extend_from_slice(&chunk);
     }
-    let bytes = bytes.freeze();
-    let value = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
-    Ok((value, bytes))
+    serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))
 }

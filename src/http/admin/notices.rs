@@ -81,11 +81,13 @@ pub async fn create(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let (doc, raw) = body::json(&request, payload, &[JSON]).await?;
+    let doc = body::json(&request, payload, &[JSON]).await?;
+    // The document as parsed (keys sorted, no spacing), so that a retry that
+    // writes the same JSON another way is the same request.
     let key = idempotency_key(&request)?.map(|key| IdempotencyKey {
         token_id: caller.0.id,
         key,
-        request_hash: format!("{:x}", Sha256::digest(&raw)),
+        request_hash: format!("{:x}", Sha256::digest(doc.to_string())),
     });
     let outcome = create_notice(&state, &caller, &doc, key).await?;
     Ok(created(outcome.notice_id, outcome.body))
@@ -228,7 +230,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let before = find_for(&state, &caller, &id).await?;
     expected_revision(&request, before.revision)?;
-    let (patch, _) = body::json(&request, payload, &[MERGE_PATCH, JSON]).await?;
+    let patch = body::json(&request, payload, &[MERGE_PATCH, JSON]).await?;
     if !patch.is_object() {
         return Err(ApiError::Unprocessable(
             "a merge patch must be a JSON object".into(),

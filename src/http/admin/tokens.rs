@@ -97,7 +97,7 @@ pub async fn create(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
-    let (doc, _) = body::json(&request, payload, &[JSON]).await?;
+    let doc = body::json(&request, payload, &[JSON]).await?;
     let Value::Object(fields) = &doc else {
         return Err(ApiError::Unprocessable(
             "the token must be a JSON object".into(),

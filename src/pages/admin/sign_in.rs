@@ -104,10 +104,20 @@ pub async fn sign_out(
         return forbidden_form();
     }
     let id_hash = session.id_hash().to_owned();
-    let _ = state
+    if let Err(e) = state
         .store
         .run(move |conn| sessions::delete(conn, &id_hash))
-        .await;
+        .await
+    {
+        // The session still opens the pages: say so, and keep the cookie so
+        // that the editor can try again.
+        tracing::error!(error = %e, "sign-out failed");
+        return crate::pages::message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Du er ikke logget ut",
+            "Utloggingen virker ikke akkurat nå. Prøv igjen om litt, eller lukk nettleseren.",
+        );
+    }
     let mut response = see_other("/admin/logg-inn");
     let _ = response.add_cookie(&session::removal(&request, &state));
     response

@@ -55,7 +55,5 @@ pub(super) fn by_area(
     found.sort_unstable_by(|a, b| b.cmp(a));
     found.dedup_by(|a, b| a.1 == b.1);
     found.truncate(query.limit.max(0) as usize);
-    let ids: Vec<String> = found.into_iter().map(|(_, id)| id).collect();
-    let rows = rows_in_order(conn, &ids)?;
-    with_areas(conn, rows)
+    notices_of(conn, found)
 }

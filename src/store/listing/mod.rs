@@ -24,7 +24,7 @@ use crate::domain::{Kind, Notice, State, Status};
 
 use by_area::by_area;
 use pg_search::pg_search;
-use scan::scan;
+use scan::{notices_of, scan, scan_keys};
 use sqlite_search::sqlite_search;
 pub use timeline::{timeline, Timeline};
 
@@ -104,17 +104,18 @@ pub fn list(
         return by_area(conn, query, now);
     }
     if public && query.kinds.len() > 1 {
+        // Each kind's keys from its index, merged; then the page's rows.
         let mut merged = Vec::new();
         for kind in &query.kinds {
             let one = NoticeQuery {
                 kinds: vec![*kind],
                 ..query.clone()
             };
-            merged.extend(scan(conn, &one, now, None)?);
+            merged.extend(scan_keys(conn, &one, now)?);
         }
-        merged.sort_by(list_order);
+        merged.sort_unstable_by(|a, b| b.cmp(a));
         merged.truncate(query.limit.max(0) as usize);
-        return Ok(merged);
+        return notices_of(conn, merged);
     }
     scan(conn, query, now, None)
 }

@@ -101,6 +101,15 @@ fn sparse_candidates(
     Ok(Some(ids))
 }
 
+/// A notice's place in list order: its instant and id.
+pub(super) type Key = (NaiveDateTime, String);
+
+/// What a scan reads: the page's notices, or only their keys.
+enum Scanned {
+    Notices(Vec<Notice>),
+    Keys(Vec<Key>),
+}
+
 /// One query over `notices`, in list order.
 ///
 /// `search_rowids`: of the notices whose SQLite FTS rows these are alone (a
@@ -112,6 +121,42 @@ pub(super) fn scan(
     now: DateTime<Utc>,
     search_rowids: Option<Vec<i64>>,
 ) -> StoreResult<Vec<Notice>> {
+    match scan_with(conn, query, now, search_rowids, false)? {
+        Scanned::Notices(notices) => Ok(notices),
+        Scanned::Keys(keys) => notices_of(conn, keys),
+    }
+}
+
+/// As `scan`, the keys alone, from the index: for lists merged from several
+/// scans, which read only the rows of the merged page.
+pub(super) fn scan_keys(
+    conn: &mut DbConnection,
+    query: &NoticeQuery,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Key>> {
+    match scan_with(conn, query, now, None, true)? {
+        Scanned::Keys(keys) => Ok(keys),
+        Scanned::Notices(notices) => Ok(notices
+            .into_iter()
+            .map(|n| (n.published_at.naive_utc(), n.id.to_string()))
+            .collect()),
+    }
+}
+
+/// The notices of `keys`, in that order, with their areas.
+pub(super) fn notices_of(conn: &mut DbConnection, keys: Vec<Key>) -> StoreResult<Vec<Notice>> {
+    let ids: Vec<String> = keys.into_iter().map(|(_, id)| id).collect();
+    let rows = rows_in_order(conn, &ids)?;
+    with_areas(conn, rows)
+}
+
+fn scan_with(
+    conn: &mut DbConnection,
+    query: &NoticeQuery,
+    now: DateTime<Utc>,
+    search_rowids: Option<Vec<i64>>,
+    keys_only: bool,
+) -> StoreResult<Scanned> {
     use notices::dsl as n;
     let now = now.naive_utc();
     let search = query.text.as_deref().map(PgSearch::new);
@@ -202,25 +247,22 @@ pub(super) fn scan(
         // Without an order to keep, nothing tempts the planner to walk an
         // index in list order past every other notice instead of looking up
         // the few ids; the page is put in order here.
-        let mut keys: Vec<(NaiveDateTime, String)> =
-            select.select((n::published_at, n::id)).load(conn)?;
+        let mut keys: Vec<Key> = select.select((n::published_at, n::id)).load(conn)?;
         keys.sort_unstable_by(|a, b| b.cmp(a));
         keys.truncate(query.limit.max(0) as usize);
-        let ids: Vec<String> = keys.into_iter().map(|(_, id)| id).collect();
-        let rows = rows_in_order(conn, &ids)?;
-        return with_areas(conn, rows);
+        return Ok(Scanned::Keys(keys));
     }
     let select = select
         .order_by(n::published_at.desc())
         .then_order_by(n::id.desc())
         .limit(query.limit);
-    if !query.statuses.is_empty() && search.is_none() {
-        // A walk that tests each notice's status, from the index that holds
-        // what a status depends on; then the page's rows.
-        let ids: Vec<String> = select.select(n::id).load(conn)?;
-        let rows = rows_in_order(conn, &ids)?;
-        return with_areas(conn, rows);
+    // A walk that tests each notice's status reads keys from the index that
+    // holds what a status depends on, then only the page's rows.
+    if keys_only || (!query.statuses.is_empty() && search.is_none()) {
+        return Ok(Scanned::Keys(
+            select.select((n::published_at, n::id)).load(conn)?,
+        ));
     }
     let rows = select.select(NoticeRow::as_select()).load(conn)?;
-    with_areas(conn, rows)
+    Ok(Scanned::Notices(with_areas(conn, rows)?))
 }
