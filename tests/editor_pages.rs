@@ -14,6 +14,17 @@ fn no_redirects() -> reqwest::Client {
         .unwrap()
 }
 
+/// Signs out through the form.
+async fn sign_out(app: &TestApp, cookie: &str, csrf: &str) -> reqwest::Response {
+    no_redirects()
+        .post(app.url("/admin/logg-ut"))
+        .header("cookie", cookie)
+        .form(&[("csrf", csrf)])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Signs in through the form; returns the session cookie and the page's CSRF token.
 async fn sign_in(app: &TestApp, secret: &str) -> (String, String) {
     let client = no_redirects();
@@ -110,13 +121,7 @@ on_every_backend! {
         assert_eq!(response.status(), 303);
         assert_eq!(app.all_notices("&q=skjema", 100).await.len(), 1);
 
-        let signed_out = no_redirects()
-            .post(app.url("/admin/logg-ut"))
-            .header("cookie", &cookie)
-            .form(&[("csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
+        let signed_out = sign_out(&app, &cookie, &csrf).await;
         assert_eq!(signed_out.status(), 303);
         let after = no_redirects().get(app.url("/admin")).header("cookie", &cookie).send().await.unwrap();
         assert_eq!(after.status(), 303, "the session is gone on the server, not only in the browser");
@@ -143,13 +148,7 @@ on_every_backend! {
         for sql in refuse {
             diesel::sql_query(sql).execute(&mut *conn).unwrap();
         }
-        let signed_out = no_redirects()
-            .post(app.url("/admin/logg-ut"))
-            .header("cookie", &cookie)
-            .form(&[("csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
+        let signed_out = sign_out(&app, &cookie, &csrf).await;
         assert_eq!(signed_out.status(), 503, "not a sign-out that did not happen");
         assert!(signed_out.headers().get("set-cookie").is_none(), "the cookie is kept to try again");
         let page = signed_out.text().await.unwrap();

@@ -140,7 +140,12 @@ pub(super) fn rows_in_order(
         .filter(notices::id.eq_any(ids))
         .select(NoticeRow::as_select())
         .load(conn)?;
-    rows.sort_by_key(|row| ids.iter().position(|id| id == row.id()));
+    let place: std::collections::HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    rows.sort_by_key(|row| place.get(row.id()).copied());
     Ok(rows)
 }
 
