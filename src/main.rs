@@ -105,12 +105,13 @@ fn migrate(args: &DatabaseArgs) -> anyhow::Result<()> {
     let store = Store::connect(&backend, &options)?;
     store.wait_until_reachable(options.startup_wait)?;
     let applied = store.migrate()?;
-    println!("applied {applied} migration(s)");
-    Ok(())
+    print_out(&format!("applied {applied} migration(s)\n"))
 }
 
 fn token(command: TokenCommand) -> anyhow::Result<()> {
+    use std::fmt::Write;
     use tavla::commands;
+    let mut out = String::new();
     let open = |db: &DatabaseArgs| -> anyhow::Result<_> {
         commands::open(&config::parse_backend(db)?, &db.pool_options())
     };
@@ -126,22 +127,27 @@ fn token(command: TokenCommand) -> anyhow::Result<()> {
             let role = role.parse().map_err(anyhow::Error::msg)?;
             let (token, secret) =
                 commands::create_token(&store, &taxonomy, &name, role, areas, expires_at)?;
-            println!(
+            writeln!(
+                out,
                 "Created {} token {} ({}).",
                 token.role, token.id, token.name
-            );
+            )?;
             if !token.areas.is_empty() {
-                println!("Areas: {}", token.areas.join(", "));
+                writeln!(out, "Areas: {}", token.areas.join(", "))?;
             }
-            println!("The secret is shown only now. Send it as: Authorization: Bearer <secret>");
-            println!("{secret}");
+            writeln!(
+                out,
+                "The secret is shown only now. Send it as: Authorization: Bearer <secret>"
+            )?;
+            writeln!(out, "{secret}")?;
         }
         TokenCommand::List { database } => {
             let (store, _) = open(&database)?;
-            println!(
+            writeln!(
+                out,
                 "{:<36}  {:<6}  {:<8}  {:<25}  NAME / AREAS",
                 "ID", "ROLE", "STATUS", "EXPIRES"
-            );
+            )?;
             for token in commands::list_tokens(&store)? {
                 let status = if token.revoked_at.is_some() {
                     "revoked"
@@ -158,24 +164,39 @@ fn token(command: TokenCommand) -> anyhow::Result<()> {
                 if !token.areas.is_empty() {
                     who.push_str(&format!(" [{}]", token.areas.join(", ")));
                 }
-                println!(
+                writeln!(
+                    out,
                     "{:<36}  {:<6}  {:<8}  {:<25}  {}",
                     token.id,
                     token.role.as_str(),
                     status,
                     expires,
                     who
-                );
+                )?;
             }
         }
         TokenCommand::Revoke { id, database } => {
             let (store, _) = open(&database)?;
             if commands::revoke_token(&store, &id)? {
-                println!("Revoked token {id}.");
+                writeln!(out, "Revoked token {id}.")?;
             } else {
-                println!("Token {id} was already revoked.");
+                writeln!(out, "Token {id} was already revoked.")?;
             }
         }
     }
-    Ok(())
+    print_out(&out)
+}
+
+/// Writes what a command says to standard output. A reader that has gone
+/// (`tavla token list | head`) ends the command quietly, not with a panic.
+fn print_out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }

@@ -112,3 +112,40 @@ on_every_backend! {
         assert_problem(expired, 401, None).await;
     }
 }
+
+/// `tavla token list | head`: the reader leaves early; the command ends
+/// quietly instead of panicking on the closed pipe.
+#[tokio::test]
+async fn a_token_list_into_a_closed_pipe_ends_quietly() {
+    let app = TestApp::spawn(TestDb::Sqlite).await;
+    for i in 0..3 {
+        let made = tavla(
+            &app,
+            &[
+                "token",
+                "create",
+                "--name",
+                &format!("Les {i}"),
+                "--role",
+                "admin",
+            ],
+        );
+        assert!(made.status.success());
+    }
+    let Backend::Sqlite(path) = &app.backend else {
+        unreachable!()
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tavla"))
+        .args(["token", "list"])
+        .env("TAVLA_DATABASE_URL", path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader is gone before the command has opened its database.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success(), "{:?}: {stderr}", output.status);
+}
