@@ -55,6 +55,35 @@ on_every_backend! {
         assert!(!unknown.status.success());
     }
 
+    async fn the_only_active_admin_token_cannot_revoke_itself(app: TestApp) {
+        let first = app.admin();
+        app.editor(&["helsetjenester"]);
+        let listed: Value = app.send(Method::GET, "/api/v1/admin/tokens", &first, None, &[]).await.json().await.unwrap();
+        let admins: Vec<&Value> = listed["items"].as_array().unwrap().iter().filter(|t| t["role"] == "admin").collect();
+        assert_eq!(admins.len(), 1);
+        let first_id = admins[0]["id"].as_str().unwrap().to_owned();
+        let revoke = |token: String, id: String| {
+            let app = &app;
+            async move { app.send(Method::DELETE, &format!("/api/v1/admin/tokens/{id}"), &token, None, &[]).await }
+        };
+        let alone = revoke(first.clone(), first_id.clone()).await;
+        let body = assert_problem(alone, 409, None).await;
+        assert!(body["detail"].as_str().unwrap().contains("only active admin"), "{body}");
+        assert_eq!(app.post_notice(&first, &grant_doc("Fortsatt gyldig")).await.status(), 201, "still valid");
+
+        let body = json!({"name": "Reserve", "role": "admin"});
+        let issued: Value = app
+            .send(Method::POST, "/api/v1/admin/tokens", &first, Some(&body), &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let second = issued["secret"].as_str().unwrap().to_owned();
+        let second_id = issued["token"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(revoke(first.clone(), first_id).await.status(), 204, "another admin token remains");
+        assert_problem(revoke(second.clone(), second_id).await, 409, None).await;
+    }
+
     async fn an_admin_issues_lists_and_revokes_tokens_over_http(app: TestApp) {
         let admin = app.admin();
         let body = json!({"name": "Webinarteamet", "role": "editor", "areas": ["kommuneoverlege"],

@@ -59,6 +59,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("gone: {0}")]
     Gone(String),
+    /// 409: the request conflicts with the state of what it names.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -98,6 +101,9 @@ impl From<crate::store::editing::EditError> for ApiError {
             ),
             EditError::KeyReused => ApiError::Unprocessable(
                 "this Idempotency-Key was already used with a different request body; use a new key for a new request".into(),
+            ),
+            EditError::LastAdmin => ApiError::Conflict(
+                "this is the only active admin token: create another admin token before revoking this one".into(),
             ),
             EditError::Store(e) => e.into(),
         }
@@ -164,6 +170,7 @@ impl ApiError {
             ),
             ApiError::NotFound(what) => ("not-found", "Not found", what.clone()),
             ApiError::Gone(what) => ("gone", "Gone", what.clone()),
+            ApiError::Conflict(what) => ("conflict", "Conflict", what.clone()),
             ApiError::Unavailable(what) => ("unavailable", "Service unavailable", what.clone()),
             ApiError::Internal(_) => (
                 "internal",
@@ -220,6 +227,7 @@ impl ResponseError for ApiError {
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Gone(_) => StatusCode::GONE,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

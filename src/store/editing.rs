@@ -19,6 +19,9 @@ pub enum EditError {
     /// The Idempotency-Key was first used with another request.
     #[error("the idempotency key was used for another request")]
     KeyReused,
+    /// An admin token revoking itself while no other admin token is active.
+    #[error("the last active admin token cannot revoke itself")]
+    LastAdmin,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -198,8 +201,13 @@ pub fn revoke_token(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<bool, EditError> {
-    // The audit entry is only kept if the revocation happened.
+    // The audit entry is only kept if the revocation happened. Writes queue
+    // behind one another (the content version), so two admins revoking
+    // themselves at once cannot both pass the check.
     let result = write(conn, |conn, seq| {
+        if actor.token_id == Some(id) && tokens::active_admins_besides(conn, id, now)? == 0 {
+            return Err(EditError::LastAdmin);
+        }
         if !tokens::revoke(conn, id, now)? {
             return Err(EditError::Stale);
         }

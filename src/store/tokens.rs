@@ -99,6 +99,22 @@ pub fn list(conn: &mut DbConnection) -> StoreResult<Vec<Token>> {
         .collect()
 }
 
+/// How many admin tokens other than `id` are active at `now`.
+pub fn active_admins_besides(
+    conn: &mut DbConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let now = now.naive_utc();
+    Ok(tokens::table
+        .filter(tokens::role.eq(Role::Admin.as_str()))
+        .filter(tokens::revoked_at.is_null())
+        .filter(tokens::expires_at.is_null().or(tokens::expires_at.gt(now)))
+        .filter(tokens::id.ne(id.to_string()))
+        .count()
+        .get_result(conn)?)
+}
+
 /// Marks the token revoked; false if it does not exist or already was.
 pub fn revoke(conn: &mut DbConnection, id: Uuid, at: DateTime<Utc>) -> StoreResult<bool> {
     let changed = diesel::update(

@@ -194,7 +194,9 @@ pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResp
         }))
 }
 
-/// Revokes a token at once. Admin only. Revoking a revoked token changes nothing.
+/// Revokes a token at once. Admin only. Revoking a revoked token changes
+/// nothing. An admin token cannot revoke itself while it is the only active
+/// admin token (409): no one could then create tokens but at the server.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -204,6 +206,7 @@ pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResp
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The only active admin token, revoking itself", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/api/v1/admin/tokens/{id}")]
