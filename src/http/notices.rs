@@ -24,7 +24,7 @@ struct ListParameters {
     /// An area slug; repeat for several (any of them). A parent package covers its sub-packages.
     area: Option<Vec<String>>,
     /// Full-text search (every word; Norwegian stemming on PostgreSQL, word prefixes on SQLite).
-    /// Results are then ordered by relevance, then date.
+    /// A filter like the others: matches come newest first, as every list.
     q: Option<String>,
     /// Published on or after: a date (`YYYY-MM-DD`, Oslo time) or an RFC 3339 instant.
     from: Option<String>,

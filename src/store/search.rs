@@ -27,8 +27,8 @@ pub fn words(query: &str) -> Vec<&str> {
 /// newest first, which an index gives on both backends, so a page costs the
 /// same however many notices match.
 pub enum Search {
-    /// The query as typed, for `plainto_tsquery('norwegian', …)`.
-    Postgres(String),
+    /// PostgreSQL's, through `PgSearch` on the query as typed.
+    Postgres,
     /// The words, each an FTS5 prefix phrase.
     Sqlite(Vec<String>),
 }
@@ -36,7 +36,7 @@ pub enum Search {
 impl Search {
     pub fn new(conn: &DbConnection, query: &str) -> Self {
         match conn {
-            DbConnection::Pg(_) => Search::Postgres(query.to_owned()),
+            DbConnection::Pg(_) => Search::Postgres,
             DbConnection::Sqlite(_) => Search::Sqlite(
                 words(query)
                     .iter()
@@ -47,8 +47,8 @@ impl Search {
     }
 }
 
-/// PostgreSQL's search as conditions of a query over `notices`, served by the
-/// GIN index; the matches are then ranked.
+/// PostgreSQL's search as a condition of a query over `notices`, served by
+/// the GIN index (with the date index, a window of time at a time).
 pub struct PgSearch(String);
 
 impl PgSearch {

@@ -97,10 +97,10 @@ pub fn list(
     if let Some(text) = &query.text {
         return match Search::new(conn, text) {
             Search::Sqlite(words) => sqlite_search(conn, query, now, &words),
-            Search::Postgres(_) => pg_search(conn, query, now),
+            Search::Postgres => pg_search(conn, query, now),
         };
     }
-    if public && !query.areas.is_empty() && query.text.is_none() && query.statuses.is_empty() {
+    if public && !query.areas.is_empty() && query.statuses.is_empty() {
         return by_area(conn, query, now);
     }
     if public && query.kinds.len() > 1 {

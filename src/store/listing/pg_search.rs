@@ -47,10 +47,7 @@ pub(super) fn pg_search(
         .unwrap_or(oldest)
         .max(oldest);
     let mut found: Vec<Notice> = Vec::new();
-    let mut window = NoticeQuery {
-        limit: query.limit,
-        ..query.clone()
-    };
+    let mut window = query.clone();
     let mut span = Duration::days(FIRST_WINDOW_DAYS);
     let mut high = newest;
     while found.len() < want {
