@@ -4,7 +4,8 @@ use anyhow::{bail, Context};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::domain::time::{now, whole_seconds};
+use crate::app::Clock;
+use crate::domain::time::whole_seconds;
 use crate::domain::token::{issue, Role};
 use crate::domain::{Actor, Taxonomy, Token};
 use crate::store::{areas, editing, tokens, Backend, PoolOptions, Store};
@@ -31,7 +32,7 @@ pub fn create_token(
     areas: Vec<String>,
     expires_at: Option<DateTime<Utc>>,
 ) -> anyhow::Result<(Token, String)> {
-    let now = whole_seconds(now());
+    let now = whole_seconds(Clock::system().now());
     let (token, secret, hash) = match issue(name, role, areas, expires_at, taxonomy, now) {
         Ok(issued) => issued,
         Err(errors) => {
@@ -75,6 +76,6 @@ pub fn revoke_token(store: &Store, id: &str) -> anyhow::Result<bool> {
         &mut conn,
         id,
         &Actor::command_line(),
-        now(),
+        Clock::system().now(),
     )?)
 }

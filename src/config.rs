@@ -83,6 +83,8 @@ pub struct Settings {
     /// Bound of the in-memory representations; `0`: none are kept.
     pub cache_bytes: u64,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where "now" comes from: the system clock, or a test's.
+    pub clock: crate::app::Clock,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -160,6 +162,7 @@ impl Settings {
             bind,
             base_url,
             seed: true,
+            clock: crate::app::Clock::system(),
         })
     }
 }

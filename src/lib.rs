@@ -1,5 +1,6 @@
 //! Tavla: Helsedirektoratet's dated notices as JSON, feeds and pages.
 
+pub mod app;
 pub mod commands;
 pub mod config;
 pub mod domain;
@@ -53,7 +54,8 @@ pub fn prepare_store(settings: &Settings) -> anyhow::Result<(Store, Taxonomy)> {
         tracing::info!(rendered, "rendered the bodies stored without their HTML");
     }
     if settings.seed {
-        let loaded = seed::load(&mut conn).context("cannot load the seed data")?;
+        let loaded =
+            seed::load(&mut conn, settings.clock.now()).context("cannot load the seed data")?;
         if loaded > 0 {
             tracing::info!(loaded, "loaded the seed notices into the empty database");
         }
@@ -96,11 +98,12 @@ impl Application {
                 .clone()
                 .map(|hub| Arc::new(websub::WebSub::new(hub, base_url.clone()))),
             websub_hub: settings.websub_hub.clone(),
+            clock: settings.clock.clone(),
         });
         if let Some(websub) = &state.websub {
             // Scheduled notices go live later; the hub hears of them then.
             let pending =
-                store::notices::scheduled_after(&mut *state.store.conn()?, domain::time::now())?;
+                store::notices::scheduled_after(&mut *state.store.conn()?, state.clock.now())?;
             for notice in &pending {
                 let topics = websub.topics(&[notice], &state.taxonomy, &[]);
                 websub.notify_at(Some(notice.published_at), topics);

@@ -151,7 +151,7 @@ fn token(command: TokenCommand) -> anyhow::Result<()> {
             for token in commands::list_tokens(&store)? {
                 let status = if token.revoked_at.is_some() {
                     "revoked"
-                } else if !token.is_active(chrono::Utc::now()) {
+                } else if !token.is_active(tavla::app::Clock::system().now()) {
                     "expired"
                 } else {
                     "active"

@@ -6,7 +6,8 @@ use uuid::Uuid;
 
 use crate::domain::area::parse_access_packages;
 use crate::domain::slug::slugify;
-use crate::domain::time::{now, start_of_oslo_day, whole_seconds};
+use crate::domain::time::{start_of_oslo_day, whole_seconds};
+use chrono::{DateTime, Utc};
 use diesel::Connection;
 
 use crate::domain::Actor;
@@ -104,8 +105,8 @@ fn classify(title: &str) -> (Details, &'static [&'static str]) {
 }
 
 /// The ten seed notices, published at 00:00 Europe/Oslo on their dates.
-pub fn notices() -> Vec<Notice> {
-    let created = whole_seconds(now());
+pub fn notices(now: DateTime<Utc>) -> Vec<Notice> {
+    let created = whole_seconds(now);
     parse_news_page(NEWS_PAGE)
         .into_iter()
         .map(|entry| {
@@ -136,9 +137,10 @@ pub fn notices() -> Vec<Notice> {
 
 /// Brings the areas up to date and, on an empty database, loads the seed
 /// notices, each with its first revision. Returns how many notices it loaded.
-pub fn load(conn: &mut DbConnection) -> StoreResult<usize> {
+pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResult<usize> {
+    let now = whole_seconds(now);
     // Made (their bodies rendered) before the transaction, which holds the write lock.
-    let seeds = notices();
+    let seeds = notices(now);
     conn.transaction(|conn| {
         // Instances starting together on one PostgreSQL seed it once.
         lock_for_transaction(conn, SEED_LOCK)?;
@@ -146,7 +148,6 @@ pub fn load(conn: &mut DbConnection) -> StoreResult<usize> {
         if notices::any(conn)? {
             return Ok(0);
         }
-        let now = whole_seconds(now());
         let count = seeds.len();
         for notice in seeds {
             editing::create_notice(conn, notice, &Actor::system(), None, |_| String::new(), now)
@@ -181,7 +182,7 @@ mod tests {
 
     #[test]
     fn kinds_follow_the_product_description() {
-        let seeds = notices();
+        let seeds = notices(chrono::Utc::now());
         let count = |kind| seeds.iter().filter(|n| n.kind() == kind).count();
         assert_eq!(
             (count(Kind::Grant), count(Kind::Webinar), count(Kind::News)),
@@ -194,7 +195,7 @@ mod tests {
     #[test]
     fn every_seed_area_is_linkable() {
         let taxonomy = taxonomy();
-        for notice in notices() {
+        for notice in notices(chrono::Utc::now()) {
             for area in &notice.areas {
                 let found = taxonomy.iter().find(|a| &a.slug == area).expect(area);
                 assert!(found.linkable, "{area}");

@@ -175,7 +175,7 @@ mod tests {
     fn topics_cover_the_feeds_a_change_touches() {
         let taxonomy = Taxonomy::new(seed::taxonomy());
         let websub = WebSub::new("http://hub.invalid/".into(), "https://tavla.example".into());
-        let notice = &seed::notices()[1]; // a grant in helsetjenester and institusjon
+        let notice = &seed::notices(chrono::Utc::now())[1]; // a grant in helsetjenester and institusjon
         let requested = vec![
             "/feed.rss?area=helsetjenester&kind=grant".to_owned(),
             "/feed.atom?kind=news".to_owned(),

@@ -60,11 +60,6 @@ pub fn truncate_to_micros(instant: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(instant.timestamp_micros()).expect("in range")
 }
 
-/// The current instant, at the precision storage keeps.
-pub fn now() -> DateTime<Utc> {
-    truncate_to_micros(Utc::now())
-}
-
 /// An instant without its fraction of a second: what Tavla stamps on what it
 /// stores itself (publication, creation and change times), as editors read them.
 pub fn whole_seconds(instant: DateTime<Utc>) -> DateTime<Utc> {

@@ -11,7 +11,7 @@ use super::params::changes_query;
 use super::problem::{ApiError, Problem};
 use super::views::NoticeView;
 use super::AppState;
-use crate::domain::time::{now, rfc3339_oslo};
+use crate::domain::time::rfc3339_oslo;
 use crate::domain::State;
 use crate::store::changes;
 
@@ -60,7 +60,7 @@ pub async fn list(
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (since, limit) = changes_query(request.query_string())?;
-    let now = now();
+    let now = state.clock.now();
     let mut found = state
         .store
         .run(move |conn| {

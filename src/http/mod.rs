@@ -40,6 +40,8 @@ pub struct AppState {
     /// The WebSub hub feeds name and Tavla notifies, if configured.
     pub websub_hub: Option<String>,
     pub websub: Option<Arc<crate::websub::WebSub>>,
+    /// Where every "now" comes from.
+    pub clock: crate::app::Clock,
 }
 
 /// Public reads are open to every origin (dashboards in a browser); writes

@@ -6,7 +6,6 @@ use askama::Template;
 
 use super::views::NoticeCard;
 use super::{html, message, not_found, store_failed};
-use crate::domain::time::now;
 use crate::domain::{Kind, Notice, State, Taxonomy};
 use crate::http::cursor::encode_cursor;
 use crate::http::feeds::canonical_query;
@@ -145,7 +144,7 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
     } else {
         format!("?{canonical}")
     };
-    let now = now();
+    let now = state.clock.now();
     let limit = query.limit;
     let mut query = query;
     query.limit += 1;
@@ -182,7 +181,7 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
 /// One notice: the permalink every feed item points to.
 #[route("/notices/{slug}", method = "GET", method = "HEAD")]
 pub async fn notice_page(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
-    let now = now();
+    let now = state.clock.now();
     let slug = slug.into_inner();
     let found = match state.store.run(move |c| notices::find(c, &slug)).await {
         Ok(found) => found,
@@ -207,7 +206,7 @@ pub async fn area_page(state: web::Data<AppState>, slug: web::Path<String>) -> H
     let Some(area) = state.taxonomy.get(&slug).cloned() else {
         return not_found();
     };
-    let now = now();
+    let now = state.clock.now();
     let query = NoticeQuery {
         areas: state.taxonomy.with_descendants(&area.slug),
         limit: 50,

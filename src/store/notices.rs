@@ -227,10 +227,8 @@ pub fn free_slug(conn: &mut DbConnection, wanted: &str, id: Uuid) -> StoreResult
 }
 
 /// Stores a new notice as one write of its own (seeds, tests, tools).
-pub fn create(conn: &mut DbConnection, notice: &Notice) -> StoreResult<()> {
-    super::write(conn, |conn, seq| {
-        save_new(conn, notice, seq, crate::domain::time::now())
-    })
+pub fn create(conn: &mut DbConnection, notice: &Notice, now: DateTime<Utc>) -> StoreResult<()> {
+    super::write(conn, |conn, seq| save_new(conn, notice, seq, now))
 }
 
 /// Within a write: stores a new notice and records its public change.

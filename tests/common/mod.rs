@@ -9,6 +9,7 @@ use std::time::Duration;
 use actix_web::dev::ServerHandle;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde_json::Value;
+use tavla::app::Clock;
 use tavla::config::Settings;
 use tavla::store::{Backend, PoolOptions, Store};
 use tempfile::TempDir;
@@ -78,6 +79,8 @@ pub struct TestApp {
     /// The SQLite file, for SQLite apps.
     pub db_path: Option<PathBuf>,
     pub db: TestDb,
+    /// The app's clock: tests set and advance it instead of waiting.
+    pub clock: Clock,
     handle: ServerHandle,
     dir: TempDir,
 }
@@ -96,11 +99,15 @@ pub fn settings(backend: &Backend) -> Settings {
         cache_max_age: 60,
         cache_bytes: tavla::http::cached::DEFAULT_CACHE_BYTES,
         trusted_proxies: Vec::new(),
+        clock: Clock::settable(),
     }
 }
 
-fn start(backend: &Backend) -> (String, ServerHandle) {
-    start_with(settings(backend))
+fn start(backend: &Backend, clock: &Clock) -> (String, ServerHandle) {
+    start_with(Settings {
+        clock: clock.clone(),
+        ..settings(backend)
+    })
 }
 
 fn start_with(settings: Settings) -> (String, ServerHandle) {
@@ -132,6 +139,7 @@ impl TestApp {
         };
         let mut settings = settings(&backend);
         configure(&mut settings);
+        let clock = settings.clock.clone();
         let (base, handle) = start_with(settings);
         Self {
             base,
@@ -139,6 +147,7 @@ impl TestApp {
             backend,
             db_path,
             db,
+            clock,
             handle,
             dir,
         }
@@ -146,13 +155,13 @@ impl TestApp {
 
     /// Another instance on the same database, as behind a load balancer.
     pub fn second_instance(&self) -> String {
-        start(&self.backend).0
+        start(&self.backend, &self.clock).0
     }
 
     /// Stops the server and starts a new one on the same database.
     pub async fn restart(self) -> Self {
         self.handle.stop(true).await;
-        let (base, handle) = start(&self.backend);
+        let (base, handle) = start(&self.backend, &self.clock);
         Self {
             base,
             handle,
@@ -247,7 +256,7 @@ pub async fn assert_problem(
 
 /// A published news notice, ready to store through the storage layer.
 pub fn news_notice(title: &str, summary: &str) -> tavla::domain::Notice {
-    let now = tavla::domain::time::now();
+    let now = tavla::app::Clock::system().now();
     tavla::domain::Notice {
         id: uuid::Uuid::new_v4(),
         slug: tavla::domain::slug::slugify(title),
@@ -270,7 +279,7 @@ pub fn insert(app: &TestApp, notices: &[tavla::domain::Notice]) {
     let store = app.store();
     let mut conn = store.conn().unwrap();
     for notice in notices {
-        tavla::store::notices::create(&mut conn, notice).unwrap();
+        tavla::store::notices::create(&mut conn, notice, app.clock.now()).unwrap();
     }
 }
 

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use actix_web::http::header;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 
-use crate::domain::time::now;
 use crate::domain::token::{self, Role, Token};
 use crate::http::problem::ApiError;
 use crate::http::AppState;
@@ -145,7 +144,7 @@ async fn verify(state: &AppState, presented: &str) -> Result<Token, ApiError> {
     if !token::matches(&presented, &stored) {
         return Err(invalid());
     }
-    if !token.is_active(now()) {
+    if !token.is_active(state.clock.now()) {
         return Err(unauthorized("the token has expired or was revoked", true));
     }
     Ok(token)

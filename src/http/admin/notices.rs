@@ -14,7 +14,7 @@ use super::documents::NoticeDocument;
 use super::writes::{create_notice, editor_areas, find_for, update_notice, view, withdraw_notice};
 use crate::domain::document::editable;
 use crate::domain::merge_patch;
-use crate::domain::time::{now, rfc3339_oslo};
+use crate::domain::time::rfc3339_oslo;
 use crate::http::cursor::encode_cursor;
 use crate::http::params::admin_list_query;
 use crate::http::problem::{ApiError, Problem};
@@ -131,7 +131,7 @@ pub async fn list(
     }
     let page_size = query.limit;
     query.limit += 1;
-    let now = now();
+    let now = state.clock.now();
     let mut found = state
         .store
         .run(move |conn| listing::list(conn, &query, now))
@@ -170,7 +170,11 @@ pub async fn get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let notice = find_for(&state, &caller, &id).await?;
-    Ok(with_etag(HttpResponse::Ok(), notice.revision).json(view(&state, &notice, now())))
+    Ok(with_etag(HttpResponse::Ok(), notice.revision).json(view(
+        &state,
+        &notice,
+        state.clock.now(),
+    )))
 }
 
 /// The revision an `If-Match` header allows writing over.
@@ -240,7 +244,7 @@ pub async fn update(
     merge_patch::apply(&mut doc, &patch);
     let time_named = patch.get("published_at").is_some();
     let after = update_notice(&state, &caller, &before, &doc, time_named).await?;
-    Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, now())))
+    Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, state.clock.now())))
 }
 
 /// Withdraws a notice: the public then gets `410 Gone`, and it leaves every
@@ -272,7 +276,7 @@ pub async fn withdraw(
         expected_revision(&request, current)?;
     }
     let after = withdraw_notice(&state, &caller, &id, expected).await?;
-    Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, now())))
+    Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, state.clock.now())))
 }
 
 /// One stored revision: who made it, when, and the notice as it then was.

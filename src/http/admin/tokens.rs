@@ -9,13 +9,14 @@ use uuid::Uuid;
 
 use super::auth::Caller;
 use super::body::{self, JSON};
-use crate::domain::time::{now, rfc3339_oslo, whole_seconds};
+use crate::domain::time::{rfc3339_oslo, whole_seconds};
 use crate::domain::token::{issue, Role};
 use crate::domain::validation::{self as check, Errors};
 use crate::domain::{Actor, Token};
 use crate::http::problem::{ApiError, Problem};
 use crate::http::AppState;
 use crate::store::{editing, tokens};
+use chrono::{DateTime, Utc};
 
 /// A token, without its secret.
 #[derive(Debug, Serialize, ToSchema)]
@@ -34,7 +35,7 @@ pub struct TokenView {
 }
 
 impl TokenView {
-    pub fn new(token: &Token) -> Self {
+    pub fn new(token: &Token, now: DateTime<Utc>) -> Self {
         Self {
             id: token.id.to_string(),
             name: token.name.clone(),
@@ -43,7 +44,7 @@ impl TokenView {
             created_at: rfc3339_oslo(token.created_at),
             expires_at: token.expires_at.map(rfc3339_oslo),
             revoked_at: token.revoked_at.map(rfc3339_oslo),
-            active: token.is_active(now()),
+            active: token.is_active(now),
         }
     }
 }
@@ -138,7 +139,7 @@ pub async fn create(
         "expires_at",
         check::optional_instant(fields.get("expires_at")),
     );
-    let now = whole_seconds(now());
+    let now = whole_seconds(state.clock.now());
     let issued = issue(
         &name,
         role.unwrap_or(Role::Editor),
@@ -168,7 +169,7 @@ pub async fn create(
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(IssuedToken {
-            token: TokenView::new(&token),
+            token: TokenView::new(&token, now),
             secret,
         }))
 }
@@ -187,10 +188,11 @@ pub async fn create(
 pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
     let found = state.store.run(tokens::list).await?;
+    let now = state.clock.now();
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(TokenList {
-            items: found.iter().map(TokenView::new).collect(),
+            items: found.iter().map(|t| TokenView::new(t, now)).collect(),
         }))
 }
 
@@ -227,9 +229,10 @@ pub async fn revoke(
         return Err(not_found());
     }
     let actor = Actor::from(&caller.0);
+    let now = state.clock.now();
     state
         .store
-        .run(move |conn| Ok(editing::revoke_token(conn, id, &actor, now())))
+        .run(move |conn| Ok(editing::revoke_token(conn, id, &actor, now)))
         .await??;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::auth::Caller;
 use crate::domain::document::{self, changed_fields, editable};
 use crate::domain::input::{self, NoticeInput};
-use crate::domain::time::{now, whole_seconds};
+use crate::domain::time::whole_seconds;
 use crate::domain::{Actor, Notice, State};
 use crate::http::problem::ApiError;
 use crate::http::views::AdminNoticeView;
@@ -91,7 +91,7 @@ pub async fn create_notice(
     doc: &serde_json::Value,
     key: Option<IdempotencyKey>,
 ) -> Result<editing::Created, ApiError> {
-    let now = whole_seconds(now());
+    let now = whole_seconds(state.clock.now());
     if let Some(key) = &key {
         let lookup = key.clone();
         if let Some((notice_id, body)) = state
@@ -162,7 +162,7 @@ pub async fn update_notice(
 ) -> Result<Notice, ApiError> {
     let input = validate(state, doc, Some(before)).await?;
     check_areas(state, caller, &input)?;
-    let now = whole_seconds(now());
+    let now = whole_seconds(state.clock.now());
     let after = input.revise(before, time_named, now);
     let changed = changed_fields(&editable(before), &editable(&after));
     if changed.is_empty() {
@@ -226,7 +226,7 @@ pub async fn withdraw_notice(
         if before.state == State::Withdrawn {
             return Ok(before);
         }
-        let now = whole_seconds(now());
+        let now = whole_seconds(state.clock.now());
         let after = document::withdrawn(&before, now);
         match save(
             state,

@@ -50,7 +50,7 @@ where
         + 'static,
 {
     let key = request_target(request);
-    let now = crate::domain::time::now();
+    let now = state.clock.now();
     // Read before rendering: a write in between makes the entry stale, never wrongly fresh.
     let version = state.version.get();
     let store = state.store.clone();

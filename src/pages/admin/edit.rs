@@ -9,7 +9,6 @@ use super::form::NoticeForm;
 use super::html;
 use super::session::EditorSession;
 use super::{field, forbidden_form, pairs, see_other, who, MAX_FORM_BYTES};
-use crate::domain::time::now;
 use crate::domain::{Kind, Notice, State};
 use crate::http::admin::writes::{
     create_notice, editor_areas, find_for, update_notice, validate, withdraw_notice,
@@ -53,7 +52,7 @@ impl FormPage {
             .filter(|a| held.as_ref().is_none_or(|held| held.contains(&a.slug)))
             .map(|a| (a.slug.clone(), a.name.clone()))
             .collect();
-        let now = now();
+        let now = state.clock.now();
         Self {
             who: who(session),
             csrf: session.csrf.clone(),
@@ -168,7 +167,7 @@ async fn preview(
     time_named: bool,
 ) -> Result<String, ApiError> {
     let input = validate(state, doc, existing).await?;
-    let now = now();
+    let now = state.clock.now();
     let notice = match existing {
         Some(before) => input.revise(before, time_named, now),
         None => input.into_new(now),

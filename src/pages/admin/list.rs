@@ -7,7 +7,7 @@ use askama::Template;
 use super::html;
 use super::session::EditorSession;
 use super::{see_other, who};
-use crate::domain::time::{norwegian_date_time, now};
+use crate::domain::time::norwegian_date_time;
 use crate::domain::{Notice, State, Status};
 use crate::http::admin::writes::editor_areas;
 use crate::http::cursor::encode_cursor;
@@ -82,7 +82,7 @@ pub async fn list(
     }
     let limit = query.limit;
     query.limit += 1;
-    let now = now();
+    let now = state.clock.now();
     let mut found = match state
         .store
         .run(move |c| listing::list(c, &query, now))

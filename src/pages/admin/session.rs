@@ -12,7 +12,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::domain::time::now;
 use crate::http::admin::auth::Caller;
 use crate::http::AppState;
 use crate::store::{sessions, tokens};
@@ -81,10 +80,11 @@ impl FromRequest for EditorSession {
         Box::pin(async move {
             let id_hash = hash(&cookie.ok_or(SignInRequired)?);
             let lookup = id_hash.clone();
+            let now = state.clock.now();
             let found = state
                 .store
                 .run(move |conn| {
-                    let Some(session) = sessions::find(conn, &lookup, now())? else {
+                    let Some(session) = sessions::find(conn, &lookup, now)? else {
                         return Ok(None);
                     };
                     Ok(tokens::find(conn, session.token_id)?.map(|(token, _)| (session, token)))
@@ -95,7 +95,7 @@ impl FromRequest for EditorSession {
                     SignInRequired
                 })?;
             match found {
-                Some((session, token)) if token.is_active(now()) => Ok(EditorSession {
+                Some((session, token)) if token.is_active(now) => Ok(EditorSession {
                     caller: Caller(token),
                     csrf: session.csrf,
                     id_hash,

@@ -7,7 +7,6 @@ use askama::Template;
 use super::html;
 use super::session::{self, EditorSession};
 use super::{field, forbidden_form, pairs, see_other};
-use crate::domain::time::now;
 use crate::http::admin::auth;
 use crate::http::problem::ApiError;
 use crate::http::AppState;
@@ -75,9 +74,10 @@ pub async fn sign_in(
     };
     let id = session::random_token();
     let (id_hash, csrf) = (session::hash(&id), session::random_token());
+    let now = state.clock.now();
     let stored = state
         .store
-        .run(move |conn| sessions::create(conn, &id_hash, token.id, &csrf, now()))
+        .run(move |conn| sessions::create(conn, &id_hash, token.id, &csrf, now))
         .await;
     if let Err(e) = stored {
         tracing::error!(error = %e, "session not stored");

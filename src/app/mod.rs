@@ -1,0 +1,5 @@
+//! The application: what the API and the pages share, above the store.
+
+pub mod clock;
+
+pub use clock::Clock;
