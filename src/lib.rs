@@ -18,6 +18,7 @@ use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpServer};
 use anyhow::Context;
 
+use app::outbox::{Channel, Outbox};
 use config::{base_url_for, Settings};
 use domain::Taxonomy;
 use http::AppState;
@@ -29,6 +30,9 @@ pub struct Application {
     port: u16,
     base_url: String,
     server: Server,
+    /// Tells the outbox's worker to stop once the server has.
+    stop: tokio::sync::watch::Sender<bool>,
+    worker: tokio::task::JoinHandle<()>,
 }
 
 /// Connects, migrates, loads the areas and (on an empty database) the seed notices.
@@ -84,31 +88,38 @@ impl Application {
             store.clone(),
             Arc::downgrade(&watch),
         ));
+        let taxonomy = Arc::new(taxonomy);
+        let representations = http::cached::RepresentationCache::new(settings.cache_bytes);
+        let mut channels: Vec<Arc<dyn Channel>> = Vec::new();
+        if let Some(hub) = &settings.websub_hub {
+            channels.push(Arc::new(websub::WebSub::new(
+                hub.clone(),
+                base_url.clone(),
+                taxonomy.clone(),
+                representations.clone(),
+            )));
+        }
+        let outbox = Arc::new(Outbox::new(
+            store.clone(),
+            settings.clock.clone(),
+            watch.clone(),
+            channels,
+        ));
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(outbox.clone().run(stopped));
         let state = web::Data::new(AppState {
             store,
-            taxonomy: Arc::new(taxonomy),
+            taxonomy,
             base_url: base_url.clone(),
             version: watch,
-            representations: http::cached::RepresentationCache::new(settings.cache_bytes),
+            representations,
             cache_max_age: settings.cache_max_age,
             auth_throttle: Default::default(),
             trusted_proxies: settings.trusted_proxies.clone(),
-            websub: settings
-                .websub_hub
-                .clone()
-                .map(|hub| Arc::new(websub::WebSub::new(hub, base_url.clone()))),
             websub_hub: settings.websub_hub.clone(),
+            outbox,
             clock: settings.clock.clone(),
         });
-        if let Some(websub) = &state.websub {
-            // Scheduled notices go live later; the hub hears of them then.
-            let pending =
-                store::notices::scheduled_after(&mut *state.store.conn()?, state.clock.now())?;
-            for notice in &pending {
-                let topics = websub.topics(&[notice], &state.taxonomy, &[]);
-                websub.notify_at(Some(notice.published_at), topics);
-            }
-        }
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -123,6 +134,8 @@ impl Application {
             port: addr.port(),
             base_url,
             server,
+            stop,
+            worker,
         })
     }
 
@@ -139,7 +152,14 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves until stopped (a signal or the handle), then lets the
+    /// outbox's worker finish the deliveries it is making.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        let _ = self.stop.send(true);
+        if let Err(e) = self.worker.await {
+            tracing::error!(error = %e, "the outbox worker failed");
+        }
+        served
     }
 }

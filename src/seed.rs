@@ -150,11 +150,19 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResult<usize> {
         }
         let count = seeds.len();
         for notice in seeds {
-            editing::create_notice(conn, notice, &Actor::system(), None, |_| String::new(), now)
-                .map_err(|e| match e {
-                    EditError::Store(e) => e,
-                    other => StoreError::Corrupt(other.to_string()),
-                })?;
+            editing::create_notice(
+                conn,
+                notice,
+                &Actor::system(),
+                None,
+                |_| String::new(),
+                &[],
+                now,
+            )
+            .map_err(|e| match e {
+                EditError::Store(e) => e,
+                other => StoreError::Corrupt(other.to_string()),
+            })?;
         }
         Ok(count)
     })

@@ -1,32 +1,40 @@
-//! WebSub: tells the configured hub which feed URLs changed, in the
-//! background, with timeouts and bounded retries, never delaying a write.
+//! WebSub: a channel of the outbox that tells the configured hub which
+//! feed URLs an event changed, with a timeout, never delaying a write.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-
-use crate::domain::{Notice, Taxonomy};
+use crate::app::outbox::{Channel, Delivering, Failure};
+use crate::domain::{Placement, Taxonomy};
+use crate::http::cached::RepresentationCache;
 use crate::http::feeds::{canonical_query, Format};
 use crate::http::params::FeedFilter;
+use crate::store::outbox::{Claimed, Fanout};
 
+/// The channel's name in the outbox.
+pub const CHANNEL: &str = "websub";
 /// How long one notification may take.
 const TIMEOUT: Duration = Duration::from_secs(5);
-/// Attempts per topic, with the delay doubling from the first.
-const ATTEMPTS: u32 = 3;
-const FIRST_RETRY: Duration = Duration::from_millis(500);
-/// Longer than an instance takes to learn of another's write.
-const SETTLE: Duration = Duration::from_secs(1);
+/// Longer than an instance takes to learn of another's write, so the hub's
+/// fetch, through any instance, gets the change.
+const SETTLE: chrono::Duration = chrono::Duration::seconds(1);
 
-#[derive(Debug, Clone)]
 pub struct WebSub {
     hub: String,
     base_url: String,
     client: reqwest::Client,
+    taxonomy: Arc<Taxonomy>,
+    /// The feed URLs readers have fetched, whose filters an event may touch.
+    requested: RepresentationCache,
 }
 
 impl WebSub {
-    pub fn new(hub: String, base_url: String) -> Self {
+    pub fn new(
+        hub: String,
+        base_url: String,
+        taxonomy: Arc<Taxonomy>,
+        requested: RepresentationCache,
+    ) -> Self {
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
@@ -41,21 +49,20 @@ impl WebSub {
             hub,
             base_url,
             client,
+            taxonomy,
+            requested,
         }
     }
 
-    /// Every feed URL a change of `notices` (its states before and after) can
-    /// alter: each format unfiltered, by its kind, by each of its areas and
-    /// their parents, by kind and area together; and every URL with filters
-    /// among `requested` (feed URLs readers have fetched) that takes it in.
-    pub fn topics(
-        &self,
-        notices: &[&Notice],
-        taxonomy: &Taxonomy,
-        requested: &[String],
-    ) -> Vec<String> {
+    /// Every feed URL a change of a notice placed at `placements` (before
+    /// and after) can alter: each format unfiltered, by its kind, by each of
+    /// its areas and their parents, by kind and area together; and every URL
+    /// with filters among `requested` (feed URLs readers have fetched) that
+    /// takes it in.
+    pub fn topics(&self, placements: &[Placement], requested: &[String]) -> Vec<String> {
+        let taxonomy = &*self.taxonomy;
         let mut areas: Vec<String> = Vec::new();
-        for notice in notices {
+        for notice in placements {
             for area in &notice.areas {
                 let mut current = Some(area.clone());
                 while let Some(slug) = current {
@@ -66,7 +73,7 @@ impl WebSub {
                 }
             }
         }
-        let kinds: Vec<_> = notices.iter().map(|n| n.kind()).collect();
+        let kinds: Vec<_> = placements.iter().map(|n| n.kind).collect();
         let mut queries = vec![String::new()];
         for kind in &kinds {
             queries.push(canonical_query(&[*kind], &[]));
@@ -94,8 +101,8 @@ impl WebSub {
             let Ok(filter) = FeedFilter::parse(query, taxonomy) else {
                 continue;
             };
-            let takes_it = notices.iter().any(|n| {
-                (filter.kinds.is_empty() || filter.kinds.contains(&n.kind()))
+            let takes_it = placements.iter().any(|n| {
+                (filter.kinds.is_empty() || filter.kinds.contains(&n.kind))
                     && (filter.areas.is_empty() || n.areas.iter().any(|a| filter.areas.contains(a)))
             });
             if takes_it {
@@ -111,58 +118,62 @@ impl WebSub {
         topics
     }
 
-    /// Notifies the hub of `topics` in the background, once every instance
-    /// has had time to see the write (a poll), so the hub's fetch gets it.
-    pub fn notify(self: &Arc<Self>, topics: Vec<String>) {
-        let settled = Utc::now() + chrono::Duration::from_std(SETTLE).expect("small");
-        self.notify_at(Some(settled), topics);
-    }
-
-    /// Notifies the hub of `topics` at `when` (a scheduled notice going
-    /// live), or now, in the background.
-    pub fn notify_at(self: &Arc<Self>, when: Option<DateTime<Utc>>, topics: Vec<String>) {
-        let this = self.clone();
-        tokio::spawn(async move {
-            if let Some(wait) = when.and_then(|at| (at - Utc::now()).to_std().ok()) {
-                tokio::time::sleep(wait).await;
-            }
-            let sends = topics.iter().map(|topic| this.publish(topic));
-            futures_util::future::join_all(sends).await;
-        });
-    }
-
-    async fn publish(&self, topic: &str) {
+    /// Notifies the hub of one topic; the status it answered, or why not.
+    async fn publish(&self, topic: &str) -> Result<Option<i32>, Failure> {
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("hub.mode", "publish")
             .append_pair("hub.url", topic)
             .finish();
-        let mut delay = FIRST_RETRY;
-        for attempt in 1..=ATTEMPTS {
-            let sent = self
-                .client
-                .post(&self.hub)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(body.clone())
-                .send()
-                .await;
-            match sent {
-                Ok(response) if response.status().is_success() => {
-                    tracing::debug!(topic, "notified the WebSub hub");
-                    return;
-                }
-                Ok(response) => {
-                    tracing::warn!(topic, attempt, status = %response.status(), "the WebSub hub refused a notification")
-                }
-                Err(e) => {
-                    tracing::warn!(topic, attempt, error = %e, "the WebSub hub did not answer")
-                }
+        let sent = self
+            .client
+            .post(&self.hub)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await;
+        match sent {
+            Ok(response) if response.status().is_success() => {
+                tracing::debug!(topic, "notified the WebSub hub");
+                Ok(Some(i32::from(response.status().as_u16())))
             }
-            if attempt < ATTEMPTS {
-                tokio::time::sleep(delay).await;
-                delay *= 2;
-            }
+            Ok(response) => Err(Failure {
+                status: Some(i32::from(response.status().as_u16())),
+                error: format!("the hub answered {} for {topic}", response.status()),
+            }),
+            Err(e) => Err(Failure {
+                status: None,
+                error: format!("the hub did not answer for {topic}: {e}"),
+            }),
         }
-        tracing::error!(topic, "gave up notifying the WebSub hub");
+    }
+}
+
+impl Channel for WebSub {
+    fn fanout(&self) -> Vec<Fanout> {
+        vec![Fanout {
+            channel: CHANNEL.to_owned(),
+            target: self.hub.clone(),
+            delay: SETTLE,
+        }]
+    }
+
+    fn handles(&self, channel: &str, target: &str) -> bool {
+        channel == CHANNEL && target == self.hub
+    }
+
+    /// Every topic the event touches, at once; a failure of any is retried
+    /// for all (the hub fetches the feed again, which is harmless).
+    fn deliver<'a>(&'a self, claimed: &'a Claimed) -> Delivering<'a> {
+        Box::pin(async move {
+            let topics = self.topics(&claimed.event.affects, &self.requested.keys());
+            let sends = topics.iter().map(|topic| self.publish(topic));
+            let results = futures_util::future::join_all(sends).await;
+            let mut status = None;
+            for result in results {
+                status = result?;
+            }
+            Ok(status)
+        })
     }
 }
 
@@ -173,15 +184,20 @@ mod tests {
 
     #[test]
     fn topics_cover_the_feeds_a_change_touches() {
-        let taxonomy = Taxonomy::new(seed::taxonomy());
-        let websub = WebSub::new("http://hub.invalid/".into(), "https://tavla.example".into());
+        let taxonomy = Arc::new(Taxonomy::new(seed::taxonomy()));
+        let websub = WebSub::new(
+            "http://hub.invalid/".into(),
+            "https://tavla.example".into(),
+            taxonomy,
+            RepresentationCache::new(0),
+        );
         let notice = &seed::notices(chrono::Utc::now())[1]; // a grant in helsetjenester and institusjon
         let requested = vec![
             "/feed.rss?area=helsetjenester&kind=grant".to_owned(),
             "/feed.atom?kind=news".to_owned(),
             "/api/v1/notices".to_owned(),
         ];
-        let topics = websub.topics(&[notice], &taxonomy, &requested);
+        let topics = websub.topics(&[Placement::of(notice)], &requested);
         for expected in [
             "https://tavla.example/feed.rss",
             "https://tavla.example/calendar.ics",

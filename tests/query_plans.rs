@@ -366,9 +366,8 @@ fn scenarios() -> Vec<Scenario> {
         ),
         (
             "the changes feed",
-            &["notices_by_change", "notices_going_live"],
+            &["notices_by_change"],
             Box::new(|conn| {
-                changes::record_gone_live(conn, Utc::now()).unwrap();
                 changes::changed_since(conn, (3, Uuid::nil()), 101).unwrap();
             }),
         ),

@@ -1,5 +1,6 @@
 //! The application: what the API and the pages share, above the store.
 
 pub mod clock;
+pub mod outbox;
 
 pub use clock::Clock;

@@ -3,6 +3,7 @@
 
 pub mod area;
 pub mod document;
+pub mod event;
 pub mod input;
 pub mod markdown;
 pub mod merge_patch;
@@ -13,6 +14,7 @@ pub mod token;
 pub mod validation;
 
 pub use area::{Area, Taxonomy};
+pub use event::{Event, EventType, Placement};
 pub use markdown::Body;
 pub use notice::{Details, GrantDetails, Kind, Notice, State, Status, WebinarDetails};
 pub use token::{Actor, Role, Token};

@@ -63,10 +63,7 @@ pub async fn list(
     let now = state.clock.now();
     let mut found = state
         .store
-        .run(move |conn| {
-            changes::record_gone_live(conn, now)?;
-            changes::changed_since(conn, since, limit + 1)
-        })
+        .run(move |conn| changes::changed_since(conn, since, limit + 1))
         .await?;
     let has_more = found.len() as i64 > limit;
     found.truncate(limit as usize);

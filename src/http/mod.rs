@@ -39,7 +39,8 @@ pub struct AppState {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The WebSub hub feeds name and Tavla notifies, if configured.
     pub websub_hub: Option<String>,
-    pub websub: Option<Arc<crate::websub::WebSub>>,
+    /// Where writes' events go out from.
+    pub outbox: Arc<crate::app::outbox::Outbox>,
     /// Where every "now" comes from.
     pub clock: crate::app::Clock,
 }

@@ -1,7 +1,6 @@
 //! The changes feed: which notices changed in the public set, in the order
-//! of the writes (and go-lives) that changed them.
+//! of the writes (and go-lives, made by the outbox) that changed them.
 
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -9,29 +8,6 @@ use super::notices::{with_areas, NoticeRow};
 use super::schema::notices;
 use super::{DbConnection, StoreResult};
 use crate::domain::Notice;
-
-/// Records scheduled notices whose instant has come as changed, in one write
-/// (only when there are any). Called by readers of the changes feed, so no
-/// background job is needed.
-pub fn record_gone_live(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResult<usize> {
-    let due = || {
-        notices::table
-            .filter(notices::pending_go_live.eq(true))
-            .filter(notices::published_at.le(now.naive_utc()))
-    };
-    let waiting: Option<String> = due().select(notices::id).first(conn).optional()?;
-    if waiting.is_none() {
-        return Ok(0);
-    }
-    super::write(conn, |conn, seq| {
-        Ok(diesel::update(due())
-            .set((
-                notices::change_seq.eq(seq),
-                notices::pending_go_live.eq(false),
-            ))
-            .execute(conn)?)
-    })
-}
 
 /// Notices whose public state changed after `after` (change seq, id), oldest
 /// first, each once, at its latest change.

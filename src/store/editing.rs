@@ -5,9 +5,11 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::audit::{self, AuditEntry};
+use super::outbox::{self, Fanout};
 use super::revisions::{self, Revision};
 use super::{idempotency, notices, tokens, write, DbConnection, StoreError};
 use crate::domain::document::snapshot;
+use crate::domain::event::events_of_write;
 use crate::domain::token::SecretHash;
 use crate::domain::{Actor, Notice, Token};
 
@@ -108,7 +110,8 @@ fn record_revision(
     Ok(())
 }
 
-/// Stores a new notice (revision 1), its slug made unique. `respond` makes
+/// Stores a new notice (revision 1), its slug made unique, and its events
+/// for the channels of `fanout`. `respond` makes
 /// the response body from the notice as stored, which a key keeps for
 /// retries in the same transaction; a retry creates nothing. It runs while
 /// the write lock is held, so it should only serialise: the notice comes with
@@ -119,6 +122,7 @@ pub fn create_notice(
     actor: &Actor,
     key: Option<&IdempotencyKey>,
     respond: impl FnOnce(&Notice) -> String,
+    fanout: &[Fanout],
     now: DateTime<Utc>,
 ) -> Result<Created, EditError> {
     write(conn, |conn, seq| {
@@ -133,6 +137,7 @@ pub fn create_notice(
         }
         notice.slug = notices::free_slug(conn, &notice.slug, notice.id)?;
         notices::save_new(conn, &notice, seq, now)?;
+        outbox::record(conn, &events_of_write(None, &notice, now), fanout, now)?;
         record_revision(conn, seq, &notice, "notice.create", actor, None, now)?;
         let body = respond(&notice);
         if let Some(key) = key {
@@ -153,22 +158,44 @@ pub fn create_notice(
     })
 }
 
-/// Replaces a notice, if it is still at `notice.revision - 1`.
-/// `action` is `notice.update` or `notice.withdraw`; `detail` names what changed.
+/// What an update changes and who makes it.
+pub struct Update<'a> {
+    pub before: &'a Notice,
+    pub after: &'a Notice,
+    /// `notice.update` or `notice.withdraw`.
+    pub action: &'a str,
+    pub actor: &'a Actor,
+    /// The fields that changed.
+    pub detail: Option<String>,
+}
+
+/// Replaces a notice, if it is still at `before.revision`, with its events
+/// for the channels of `fanout`; a go-live it had scheduled is superseded.
 pub fn update_notice(
     conn: &mut DbConnection,
-    before: &Notice,
-    after: &Notice,
-    action: &str,
-    actor: &Actor,
-    detail: Option<String>,
+    update: Update<'_>,
+    fanout: &[Fanout],
     now: DateTime<Utc>,
 ) -> Result<(), EditError> {
+    let Update {
+        before,
+        after,
+        action,
+        actor,
+        detail,
+    } = update;
     write(conn, |conn, seq| {
         let was_public = before.is_public(now);
         if !notices::save_update(conn, after, before.revision, was_public, seq, now)? {
             return Err(EditError::Stale);
         }
+        outbox::cancel_scheduled(conn, after.id, now)?;
+        outbox::record(
+            conn,
+            &events_of_write(Some(before), after, now),
+            fanout,
+            now,
+        )?;
         record_revision(conn, seq, after, action, actor, detail, now)
     })
 }

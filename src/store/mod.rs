@@ -9,6 +9,7 @@ pub mod editing;
 pub mod idempotency;
 pub mod listing;
 pub mod notices;
+pub mod outbox;
 pub mod revisions;
 pub mod schema;
 pub mod search;

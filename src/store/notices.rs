@@ -271,7 +271,7 @@ pub fn save_update(
 
 /// Keeps the changes feed exact: a write is a public change when the notice
 /// was public before it or is after it; a scheduled notice is marked so its
-/// going live is recorded later (`record_gone_live`).
+/// going live is recorded later (`outbox::go_live`).
 fn mark_change(
     conn: &mut DbConnection,
     notice: &Notice,
@@ -320,15 +320,4 @@ fn insert_areas(conn: &mut DbConnection, notice: &Notice) -> StoreResult<()> {
             .execute(conn)?;
     }
     Ok(())
-}
-
-/// Published notices whose instant is still ahead of `now`.
-pub fn scheduled_after(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResult<Vec<Notice>> {
-    let rows = notices::table
-        .filter(notices::state.eq(State::Published.as_str()))
-        .filter(notices::published_at.gt(now.naive_utc()))
-        .order(notices::published_at)
-        .select(NoticeRow::as_select())
-        .load(conn)?;
-    with_areas(conn, rows)
 }

@@ -125,6 +125,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        event_id -> Text,
+        event_type -> Text,
+        notice_id -> Text,
+        revision -> Integer,
+        affects -> Text,
+        due_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        channel -> Text,
+        target -> Text,
+        due_at -> Timestamp,
+        attempts -> Integer,
+        claim -> Nullable<Text>,
+        finished_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    delivery_attempts (id) {
+        id -> BigInt,
+        delivery_id -> BigInt,
+        attempted_at -> Timestamp,
+        status -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        next_attempt_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(deliveries -> events (event_id));
+diesel::joinable!(delivery_attempts -> deliveries (delivery_id));
 diesel::joinable!(notice_areas -> notices (notice_id));
 diesel::joinable!(token_areas -> tokens (token_id));
 diesel::joinable!(notice_areas -> areas (area_slug));
@@ -139,4 +180,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     idempotency_keys,
     sessions,
+    events,
+    deliveries,
+    delivery_attempts,
 );

@@ -1,5 +1,5 @@
 //! The one write path for notices, shared by the admin API and the editor
-//! pages: permission, validation, one transaction, then the hub.
+//! pages: permission, validation, one transaction with its events.
 
 use actix_web::web;
 use chrono::{DateTime, Utc};
@@ -84,7 +84,7 @@ fn check_areas(state: &AppState, caller: &Caller, input: &NoticeInput) -> Result
 }
 
 /// Creates a notice from a document: the one path for the API and the
-/// editor pages. Validation, permission, one write, then the hub.
+/// editor pages. Validation, permission, one write with its events.
 pub async fn create_notice(
     state: &web::Data<AppState>,
     caller: &Caller,
@@ -106,8 +106,8 @@ pub async fn create_notice(
     check_areas(state, caller, &input)?;
     let notice = input.into_new(now);
     let actor = Actor::from(&caller.0);
-    let announced = notice.clone();
     let render_state = state.clone();
+    let fanout = state.outbox.fanout();
     let (outcome, version) = state
         .store
         .run(move |conn| {
@@ -116,38 +116,14 @@ pub async fn create_notice(
                 serde_json::to_string(&view(&render_state, n, now)).expect("views serialise")
             };
             Ok(
-                editing::create_notice(conn, notice, &actor, key.as_ref(), respond, now)
+                editing::create_notice(conn, notice, &actor, key.as_ref(), respond, &fanout, now)
                     .and_then(|created| Ok((created, version::current(conn)?))),
             )
         })
         .await??;
     state.version.observe(version);
-    if outcome.notice_id == announced.id {
-        announce(state, None, &announced, now);
-    }
+    state.outbox.wake();
     Ok(outcome)
-}
-
-/// Tells the WebSub hub, if any, of the feeds a change alters: now if the
-/// public saw it before or sees it now, and when it goes live if scheduled.
-fn announce(state: &AppState, before: Option<&Notice>, after: &Notice, now: DateTime<Utc>) {
-    let Some(websub) = &state.websub else {
-        return;
-    };
-    let was_public = before.is_some_and(|b| b.is_public(now));
-    let is_public = after.is_public(now);
-    let scheduled = after.state == State::Published && after.published_at > now;
-    if !(was_public || is_public || scheduled) {
-        return;
-    }
-    let changed: Vec<&Notice> = before.into_iter().chain([after]).collect();
-    let topics = websub.topics(&changed, &state.taxonomy, &state.representations.keys());
-    if scheduled {
-        websub.notify_at(Some(after.published_at), topics.clone());
-    }
-    if was_public || is_public {
-        websub.notify(topics);
-    }
 }
 
 /// Replaces `before` with a whole document, if it is still at its revision:
@@ -191,19 +167,24 @@ async fn save(
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let actor = Actor::from(&caller.0);
-    let (old, new) = (before.clone(), after.clone());
+    let fanout = state.outbox.fanout();
     let version = state
         .store
         .run(move |conn| {
-            Ok(
-                editing::update_notice(conn, &before, &after, action, &actor, detail, now)
-                    .and_then(|()| Ok(version::current(conn)?)),
-            )
+            let update = editing::Update {
+                before: &before,
+                after: &after,
+                action,
+                actor: &actor,
+                detail,
+            };
+            Ok(editing::update_notice(conn, update, &fanout, now)
+                .and_then(|()| Ok(version::current(conn)?)))
         })
         .await??;
     // This instance's feeds change at once; others learn within a poll.
     state.version.observe(version);
-    announce(state, Some(&old), &new, now);
+    state.outbox.wake();
     Ok(())
 }
 

@@ -19,6 +19,8 @@ use super::representation::{Encoding, Representation};
 pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Public representations kept while current; `None` when caching is off.
+/// Clones share the entries.
+#[derive(Clone)]
 pub struct RepresentationCache {
     entries: Option<Cache<String, Arc<Representation>>>,
 }

@@ -1,0 +1,237 @@
+//! The outbox's workers: in every instance, one loop claims due deliveries
+//! from the database, hands each to its channel, and records how it went.
+//! Scheduled notices go live here, at their instant, whoever is reading.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::sync::{watch, Notify};
+
+use super::Clock;
+use crate::store::outbox::{self, Attempt, Claimed, Fanout, GO_LIVE};
+use crate::store::version::{self, VersionWatch};
+use crate::store::Store;
+
+/// How often an idle worker looks for due deliveries: the bound on how late
+/// a scheduled notice goes live or another instance's write is delivered.
+pub const POLL: std::time::Duration = std::time::Duration::from_millis(250);
+/// How long a claim is held: longer than any one delivery may take.
+pub const LEASE: Duration = Duration::seconds(60);
+/// Deliveries claimed at once.
+const BATCH: i64 = 16;
+/// The wait before each retry of a failed delivery: the first within
+/// seconds, then growing, for more than a day in all; then it is given up.
+const RETRIES: [Duration; 11] = [
+    Duration::seconds(5),
+    Duration::seconds(30),
+    Duration::minutes(2),
+    Duration::minutes(10),
+    Duration::minutes(30),
+    Duration::hours(1),
+    Duration::hours(2),
+    Duration::hours(4),
+    Duration::hours(8),
+    Duration::hours(8),
+    Duration::hours(8),
+];
+
+/// When a delivery that failed on its `attempts`-th try is tried again;
+/// `None` when it has had every try.
+pub fn retry_at(attempts: i32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let index = usize::try_from(attempts).ok()?.checked_sub(1)?;
+    RETRIES.get(index).map(|wait| now + *wait)
+}
+
+/// Why an attempt failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The receiver's HTTP status, if it answered.
+    pub status: Option<i32>,
+    pub error: String,
+}
+
+/// An attempt at a delivery: the receiver's status on success.
+pub type Delivering<'a> = Pin<Box<dyn Future<Output = Result<Option<i32>, Failure>> + Send + 'a>>;
+
+/// A way of telling the world of events (WebSub now; webhooks and e-mail).
+pub trait Channel: Send + Sync {
+    /// The deliveries this channel makes of each event.
+    fn fanout(&self) -> Vec<Fanout>;
+    /// Whether a delivery stored for `channel` and `target` is this one's.
+    fn handles(&self, channel: &str, target: &str) -> bool;
+    /// One attempt; the outbox records it and retries a failure.
+    fn deliver<'a>(&'a self, claimed: &'a Claimed) -> Delivering<'a>;
+}
+
+/// The outbox of one instance: its channels and its worker's doorbell.
+pub struct Outbox {
+    store: Store,
+    clock: Clock,
+    version: Arc<VersionWatch>,
+    channels: Vec<Arc<dyn Channel>>,
+    wake: Notify,
+}
+
+impl Outbox {
+    pub fn new(
+        store: Store,
+        clock: Clock,
+        version: Arc<VersionWatch>,
+        channels: Vec<Arc<dyn Channel>>,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            version,
+            channels,
+            wake: Notify::new(),
+        }
+    }
+
+    /// Every delivery a write's events fan out to.
+    pub fn fanout(&self) -> Vec<Fanout> {
+        self.channels.iter().flat_map(|c| c.fanout()).collect()
+    }
+
+    /// Tells the worker a write stored deliveries, so it looks before its next poll.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Claims and delivers until `stop` turns true; a delivery under way
+    /// is finished first.
+    pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            let now = self.clock.now();
+            let claimed = self
+                .store
+                .run(move |conn| outbox::claim(conn, now, LEASE, BATCH))
+                .await;
+            match claimed {
+                Ok(claimed) if !claimed.is_empty() => {
+                    let deliveries = claimed.into_iter().map(|c| self.deliver(c));
+                    futures_util::future::join_all(deliveries).await;
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "the outbox could not be read; trying again"),
+            }
+            tokio::select! {
+                () = tokio::time::sleep(POLL) => {}
+                () = self.wake.notified() => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+
+    async fn deliver(&self, claimed: Claimed) {
+        let result = if claimed.channel == GO_LIVE {
+            self.go_live(&claimed).await
+        } else {
+            match self
+                .channels
+                .iter()
+                .find(|c| c.handles(&claimed.channel, &claimed.target))
+            {
+                Some(channel) => {
+                    let limit = (LEASE / 2).to_std().expect("positive");
+                    match tokio::time::timeout(limit, channel.deliver(&claimed)).await {
+                        Ok(result) => result,
+                        Err(_) => Err(Failure {
+                            status: None,
+                            error: "no answer in time".into(),
+                        }),
+                    }
+                }
+                None => Err(Failure {
+                    status: None,
+                    error: format!(
+                        "this instance has no {} channel to {}",
+                        claimed.channel, claimed.target
+                    ),
+                }),
+            }
+        };
+        let now = self.clock.now();
+        let attempt = match result {
+            Ok(status) => Attempt {
+                status,
+                error: None,
+                retry_at: None,
+            },
+            Err(failure) => {
+                let retry_at = retry_at(claimed.attempts, now);
+                match retry_at {
+                    Some(at) => {
+                        tracing::warn!(channel = %claimed.channel, event = %claimed.event.id,
+                        attempt = claimed.attempts, error = %failure.error, retry_at = %at, "a delivery failed; it is retried")
+                    }
+                    None => tracing::error!(channel = %claimed.channel, event = %claimed.event.id,
+                        attempt = claimed.attempts, error = %failure.error, "a delivery failed for the last time; it is given up"),
+                }
+                Attempt {
+                    status: failure.status,
+                    error: Some(failure.error),
+                    retry_at,
+                }
+            }
+        };
+        if claimed.channel == GO_LIVE && attempt.error.is_none() {
+            return; // recorded with the go-live itself
+        }
+        let settled = self
+            .store
+            .run(move |conn| outbox::settle(conn, &claimed, &attempt, now))
+            .await;
+        match settled {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!("a delivery outlived its lease; another worker has it"),
+            Err(e) => {
+                tracing::error!(error = %e, "a delivery's outcome could not be recorded; it is made again")
+            }
+        }
+    }
+
+    /// Records a scheduled notice as live and hands its event to the channels.
+    async fn go_live(&self, claimed: &Claimed) -> Result<Option<i32>, Failure> {
+        let (fanout, now, claimed) = (self.fanout(), self.clock.now(), claimed.clone());
+        let version = self
+            .store
+            .run(move |conn| {
+                outbox::go_live(conn, &claimed, &fanout, now)?;
+                version::current(conn)
+            })
+            .await
+            .map_err(|e| Failure {
+                status: None,
+                error: e.to_string(),
+            })?;
+        self.version.observe(version);
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_start_within_seconds_and_go_on_for_a_day() {
+        let now = Utc::now();
+        assert_eq!(retry_at(1, now), Some(now + Duration::seconds(5)));
+        let mut waited = Duration::zero();
+        let mut attempts = 1;
+        while let Some(at) = retry_at(attempts, now) {
+            waited += at - now;
+            attempts += 1;
+        }
+        assert!(waited >= Duration::hours(24), "{waited}");
+        assert_eq!(attempts as usize, RETRIES.len() + 1);
+        assert_eq!(retry_at(0, now), None);
+    }
+}

@@ -1,0 +1,352 @@
+//! The durable outbox: events stored with the write that caused them, and
+//! their deliveries, claimed by workers in any instance, each attempt kept.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamp};
+use uuid::Uuid;
+
+use super::schema::{deliveries, delivery_attempts, events, notices};
+use super::{DbConnection, StoreError, StoreResult};
+use crate::domain::{Event, EventType};
+
+/// The channel that makes a scheduled notice go live at its instant; it
+/// hands the event on to the other channels then.
+pub const GO_LIVE: &str = "go-live";
+
+/// A channel an event is delivered on, and when after the event it is due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fanout {
+    pub channel: String,
+    /// Where the channel sends it (the hub's URL).
+    pub target: String,
+    /// After the event's instant: time for every instance to see the write.
+    pub delay: Duration,
+}
+
+/// Within a write: stores `events` and their deliveries. An event due later
+/// (a scheduled notice) waits for its go-live; the rest fan out at once.
+pub fn record(
+    conn: &mut DbConnection,
+    events: &[Event],
+    fanout: &[Fanout],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    for event in events {
+        let id: i64 = diesel::insert_into(events::table)
+            .values((
+                events::event_id.eq(event.id.to_string()),
+                events::event_type.eq(event.event_type.as_str()),
+                events::notice_id.eq(event.notice_id.to_string()),
+                events::revision.eq(event.revision),
+                events::affects.eq(serde_json::to_string(&event.affects).expect("serialises")),
+                events::due_at.eq(event.due_at.naive_utc()),
+                events::created_at.eq(now.naive_utc()),
+            ))
+            .returning(events::id)
+            .get_result(conn)?;
+        if event.due_at > now {
+            schedule(conn, id, GO_LIVE, "", event.due_at)?;
+        } else {
+            fan_out(conn, id, event.due_at, fanout)?;
+        }
+    }
+    Ok(())
+}
+
+fn fan_out(
+    conn: &mut DbConnection,
+    event: i64,
+    at: DateTime<Utc>,
+    fanout: &[Fanout],
+) -> StoreResult<()> {
+    for out in fanout {
+        schedule(conn, event, &out.channel, &out.target, at + out.delay)?;
+    }
+    Ok(())
+}
+
+fn schedule(
+    conn: &mut DbConnection,
+    event: i64,
+    channel: &str,
+    target: &str,
+    due: DateTime<Utc>,
+) -> StoreResult<()> {
+    diesel::insert_into(deliveries::table)
+        .values((
+            deliveries::event_id.eq(event),
+            deliveries::channel.eq(channel),
+            deliveries::target.eq(target),
+            deliveries::due_at.eq(due.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Within a write to a notice: its go-live still ahead is superseded (the
+/// write records a new one if the notice is still scheduled).
+pub fn cancel_scheduled(
+    conn: &mut DbConnection,
+    notice_id: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<usize> {
+    let of_notice = events::table
+        .filter(events::notice_id.eq(notice_id.to_string()))
+        .select(events::id);
+    Ok(diesel::update(
+        deliveries::table
+            .filter(deliveries::event_id.eq_any(of_notice))
+            .filter(deliveries::channel.eq(GO_LIVE))
+            .filter(deliveries::finished_at.is_null()),
+    )
+    .set((
+        deliveries::finished_at.eq(Some(now.naive_utc())),
+        deliveries::outcome.eq(Some("cancelled")),
+    ))
+    .execute(conn)?)
+}
+
+/// A delivery a worker holds until its lease ends, with its event.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    /// The claim's own mark: a delivery whose lease ran out and was claimed
+    /// again no longer carries it.
+    pub token: String,
+    pub channel: String,
+    pub target: String,
+    /// Including this one.
+    pub attempts: i32,
+    pub event: Event,
+}
+
+/// Claims up to `limit` due deliveries, oldest due first, for `lease`: no
+/// other worker, in this instance or another, gets them before it ends. A
+/// worker that dies holding them leaves them due again when it does.
+pub fn claim(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: i64,
+) -> StoreResult<Vec<Claimed>> {
+    let due = deliveries::table
+        .filter(deliveries::finished_at.is_null())
+        .filter(deliveries::due_at.le(now.naive_utc()));
+    // A read first, so an idle poll never takes SQLite's write lock.
+    if due
+        .select(deliveries::id)
+        .first::<i64>(conn)
+        .optional()?
+        .is_none()
+    {
+        return Ok(Vec::new());
+    }
+    let token = Uuid::new_v4().to_string();
+    let until = (now + lease).naive_utc();
+    let base = "UPDATE deliveries SET claim = $1, due_at = $2, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM deliveries WHERE finished_at IS NULL AND due_at <= $3 \
+         ORDER BY due_at LIMIT $4";
+    // One statement: on SQLite it runs under the write lock; on PostgreSQL
+    // rows another instance is claiming are skipped, not waited for.
+    let sql = match conn {
+        DbConnection::Pg(_) => format!("{base} FOR UPDATE SKIP LOCKED)"),
+        DbConnection::Sqlite(_) => format!("{base})"),
+    };
+    let query = diesel::sql_query(sql)
+        .bind::<Text, _>(&token)
+        .bind::<Timestamp, _>(until)
+        .bind::<Timestamp, _>(now.naive_utc())
+        .bind::<BigInt, _>(limit);
+    let taken = match conn {
+        DbConnection::Pg(c) => query.execute(c)?,
+        DbConnection::Sqlite(c) => query.execute(c)?,
+    };
+    if taken == 0 {
+        return Ok(Vec::new());
+    }
+    type Row = (
+        i64,
+        String,
+        String,
+        i32,
+        String,
+        String,
+        String,
+        i32,
+        String,
+        NaiveDateTime,
+    );
+    let rows: Vec<Row> = deliveries::table
+        .inner_join(events::table)
+        .filter(deliveries::claim.eq(&token))
+        .order(deliveries::id)
+        .select((
+            deliveries::id,
+            deliveries::channel,
+            deliveries::target,
+            deliveries::attempts,
+            events::event_id,
+            events::event_type,
+            events::notice_id,
+            events::revision,
+            events::affects,
+            events::due_at,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(
+            |(
+                id,
+                channel,
+                target,
+                attempts,
+                event_id,
+                event_type,
+                notice_id,
+                revision,
+                affects,
+                due_at,
+            )| {
+                let corrupt =
+                    |what: &str| StoreError::Corrupt(format!("event of delivery {id}: {what}"));
+                Ok(Claimed {
+                    id,
+                    token: token.clone(),
+                    channel,
+                    target,
+                    attempts,
+                    event: Event {
+                        id: Uuid::try_parse(&event_id).map_err(|_| corrupt("id"))?,
+                        event_type: event_type
+                            .parse::<EventType>()
+                            .map_err(|_| corrupt("type"))?,
+                        notice_id: Uuid::try_parse(&notice_id).map_err(|_| corrupt("notice"))?,
+                        revision,
+                        affects: serde_json::from_str(&affects).map_err(|_| corrupt("affects"))?,
+                        due_at: due_at.and_utc(),
+                    },
+                })
+            },
+        )
+        .collect()
+}
+
+/// What one attempt at a delivery came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// The receiver's HTTP status, if it answered.
+    pub status: Option<i32>,
+    /// Why it failed; `None` when it succeeded.
+    pub error: Option<String>,
+    /// When to try again; `None` when it succeeded or is given up.
+    pub retry_at: Option<DateTime<Utc>>,
+}
+
+/// Records an attempt at a delivery this worker still holds and finishes
+/// it (delivered, or failed when no retry is left) or makes it due again.
+/// False if the claim was lost (the lease ran out and another took it).
+pub fn settle(
+    conn: &mut DbConnection,
+    claimed: &Claimed,
+    attempt: &Attempt,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    conn.transaction(|conn| {
+        let held = held(claimed);
+        let changed = match (&attempt.error, attempt.retry_at) {
+            (None, _) => diesel::update(held)
+                .set((
+                    deliveries::finished_at.eq(Some(now.naive_utc())),
+                    deliveries::outcome.eq(Some("delivered")),
+                    deliveries::last_error.eq(None::<String>),
+                ))
+                .execute(conn)?,
+            (Some(error), Some(retry_at)) => diesel::update(held)
+                .set((
+                    deliveries::due_at.eq(retry_at.naive_utc()),
+                    deliveries::last_error.eq(Some(error)),
+                ))
+                .execute(conn)?,
+            (Some(error), None) => diesel::update(held)
+                .set((
+                    deliveries::finished_at.eq(Some(now.naive_utc())),
+                    deliveries::outcome.eq(Some("failed")),
+                    deliveries::last_error.eq(Some(error)),
+                ))
+                .execute(conn)?,
+        };
+        diesel::insert_into(delivery_attempts::table)
+            .values((
+                delivery_attempts::delivery_id.eq(claimed.id),
+                delivery_attempts::attempted_at.eq(now.naive_utc()),
+                delivery_attempts::status.eq(attempt.status),
+                delivery_attempts::error.eq(&attempt.error),
+                delivery_attempts::next_attempt_at.eq(attempt.retry_at.map(|t| t.naive_utc())),
+            ))
+            .execute(conn)?;
+        Ok(changed > 0)
+    })
+}
+
+type ById = diesel::dsl::Find<deliveries::table, i64>;
+type Held = diesel::dsl::Filter<
+    diesel::dsl::Filter<ById, diesel::dsl::Eq<deliveries::claim, String>>,
+    diesel::dsl::IsNull<deliveries::finished_at>,
+>;
+
+/// The delivery, while `claimed` still holds it.
+fn held(claimed: &Claimed) -> Held {
+    deliveries::table
+        .find(claimed.id)
+        .filter(deliveries::claim.eq(claimed.token.clone()))
+        .filter(deliveries::finished_at.is_null())
+}
+
+/// A scheduled notice's instant has come: in one write, its change is
+/// recorded for `/api/v1/changes`, the caches everywhere learn of it, the
+/// event fans out to the other channels, and the go-live is done.
+pub fn go_live(
+    conn: &mut DbConnection,
+    claimed: &Claimed,
+    fanout: &[Fanout],
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    super::write(conn, |conn, seq| {
+        let finished = diesel::update(held(claimed))
+            .set((
+                deliveries::finished_at.eq(Some(now.naive_utc())),
+                deliveries::outcome.eq(Some("delivered")),
+            ))
+            .execute(conn)?;
+        if finished == 0 {
+            return Ok(false);
+        }
+        diesel::update(
+            notices::table
+                .find(claimed.event.notice_id.to_string())
+                .filter(notices::pending_go_live.eq(true))
+                .filter(notices::published_at.le(now.naive_utc())),
+        )
+        .set((
+            notices::change_seq.eq(seq),
+            notices::pending_go_live.eq(false),
+        ))
+        .execute(conn)?;
+        let event = events::table
+            .filter(events::event_id.eq(claimed.event.id.to_string()))
+            .select(events::id)
+            .first::<i64>(conn)?;
+        fan_out(conn, event, claimed.event.due_at.max(now), fanout)?;
+        Ok(true)
+    })
+}
+
+/// Deliveries not yet finished on `channel`, for tests and operators.
+pub fn pending(conn: &mut DbConnection, channel: &str) -> StoreResult<i64> {
+    Ok(deliveries::table
+        .filter(deliveries::finished_at.is_null())
+        .filter(deliveries::channel.eq(channel))
+        .count()
+        .get_result(conn)?)
+}
