@@ -149,6 +149,10 @@ impl WebSub {
 }
 
 impl Channel for WebSub {
+    fn name(&self) -> &'static str {
+        CHANNEL
+    }
+
     fn fanout(&self) -> Vec<Fanout> {
         vec![Fanout {
             channel: CHANNEL.to_owned(),

@@ -1,15 +1,22 @@
-//! A 2xx write survives the process being killed outright (SIGKILL).
+//! A 2xx write, and the deliveries it owes, survive the process being
+//! killed outright (SIGKILL).
 
 mod common;
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use common::hub::Hub;
 use common::{free_port, grant_doc, TestApp, TestDb};
 use tavla::store::Backend;
 
 /// `tavla serve` as its own process on the app's database.
 async fn serve(app: &TestApp) -> (Child, String) {
+    serve_with(app, &[]).await
+}
+
+/// As `serve`, with more settings from the environment.
+async fn serve_with(app: &TestApp, env: &[(&str, &str)]) -> (Child, String) {
     let url = match &app.backend {
         Backend::Sqlite(path) => path.clone(),
         Backend::Postgres(url) => url.clone(),
@@ -18,6 +25,7 @@ async fn serve(app: &TestApp) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tavla"))
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .env("TAVLA_DATABASE_URL", url)
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -63,5 +71,78 @@ on_every_backend! {
         }
         again.kill().unwrap();
         again.wait().unwrap();
+    }
+
+    async fn a_hub_notification_owed_survives_sigkill_and_arrives_after_the_restart(app: TestApp) {
+        let admin = app.admin();
+        // The hub is not up yet: nothing listens on its port.
+        let hub_address = format!("127.0.0.1:{}", free_port());
+        let hub_url = format!("http://{hub_address}/hub");
+        let env = [("TAVLA_WEBSUB_HUB", hub_url.as_str())];
+        let (mut child, base) = serve_with(&app, &env).await;
+        let response = reqwest::Client::new()
+            .post(format!("{base}/api/v1/admin/notices"))
+            .bearer_auth(&admin)
+            .json(&grant_doc("Tilskudd varslet etter krasj"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        child.kill().unwrap(); // before the hub could have been reached
+        child.wait().unwrap();
+
+        let hub = Hub::on(&hub_address, false).await;
+        let (mut again, base) = serve_with(&app, &env).await;
+        let grant_feed = format!("{base}/feed.rss?kind=grant");
+        // Due a second after the write, or (if an attempt found no hub) 5 s after it.
+        hub.until_within(20, |heard| heard.contains(&grant_feed)).await;
+        assert_eq!(hub.count(&grant_feed), 1);
+        again.kill().unwrap();
+        again.wait().unwrap();
+    }
+
+    async fn sigterm_lets_the_delivery_under_way_finish(app: TestApp) {
+        let admin = app.admin();
+        let hub = Hub::start(true).await; // holds every answer until released
+        let (mut child, base) = serve_with(&app, &[("TAVLA_WEBSUB_HUB", hub.url.as_str())]).await;
+        let response = reqwest::Client::new()
+            .post(format!("{base}/api/v1/admin/notices"))
+            .bearer_auth(&admin)
+            .json(&grant_doc("Tilskudd levert under nedstenging"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        hub.until(|heard| !heard.is_empty()).await; // the delivery is under way
+        let stopped = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        assert!(stopped.success());
+        // The server stops taking requests while the process stays for the delivery.
+        let mut closed = false;
+        for _ in 0..100 {
+            if reqwest::get(format!("{base}/healthz")).await.is_err() {
+                closed = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(closed, "the server stopped listening");
+        assert!(child.try_wait().unwrap().is_none(), "still finishing the delivery");
+        hub.release.notify_waiters();
+        let mut exited = None;
+        for _ in 0..200 {
+            exited = child.try_wait().unwrap();
+            if exited.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(exited.is_some_and(|status| status.success()), "{exited:?}");
+        use diesel::prelude::*;
+        use tavla::store::schema::deliveries;
+        let outcome: Option<String> = deliveries::table
+            .select(deliveries::outcome)
+            .first(&mut app.store().conn().unwrap())
+            .unwrap();
+        assert_eq!(outcome.as_deref(), Some("delivered"), "recorded before the process ended");
     }
 }

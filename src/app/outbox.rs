@@ -57,6 +57,8 @@ pub type Delivering<'a> = Pin<Box<dyn Future<Output = Result<Option<i32>, Failur
 
 /// A way of telling the world of events (WebSub now; webhooks and e-mail).
 pub trait Channel: Send + Sync {
+    /// Its name in the outbox: lowercase letters and hyphens.
+    fn name(&self) -> &'static str;
     /// The deliveries this channel makes of each event.
     fn fanout(&self) -> Vec<Fanout>;
     /// Whether a delivery stored for `channel` and `target` is this one's.
@@ -108,9 +110,11 @@ impl Outbox {
                 return;
             }
             let now = self.clock.now();
+            let mut channels: Vec<&'static str> = self.channels.iter().map(|c| c.name()).collect();
+            channels.push(GO_LIVE);
             let claimed = self
                 .store
-                .run(move |conn| outbox::claim(conn, now, LEASE, BATCH))
+                .run(move |conn| outbox::claim(conn, &channels, now, LEASE, BATCH))
                 .await;
             match claimed {
                 Ok(claimed) if !claimed.is_empty() => {

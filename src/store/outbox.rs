@@ -124,15 +124,18 @@ pub struct Claimed {
 /// Claims up to `limit` due deliveries, oldest due first, for `lease`: no
 /// other worker, in this instance or another, gets them before it ends. A
 /// worker that dies holding them leaves them due again when it does.
+/// Only deliveries on `channels` (those this instance has) are claimed.
 pub fn claim(
     conn: &mut DbConnection,
+    channels: &[&'static str],
     now: DateTime<Utc>,
     lease: Duration,
     limit: i64,
 ) -> StoreResult<Vec<Claimed>> {
     let due = deliveries::table
         .filter(deliveries::finished_at.is_null())
-        .filter(deliveries::due_at.le(now.naive_utc()));
+        .filter(deliveries::due_at.le(now.naive_utc()))
+        .filter(deliveries::channel.eq_any(channels));
     // A read first, so an idle poll never takes SQLite's write lock.
     if due
         .select(deliveries::id)
@@ -144,9 +147,20 @@ pub fn claim(
     }
     let token = Uuid::new_v4().to_string();
     let until = (now + lease).naive_utc();
-    let base = "UPDATE deliveries SET claim = $1, due_at = $2, attempts = attempts + 1 \
+    // Channel names are the code's own constants, never input.
+    let names = channels
+        .iter()
+        .map(|name| {
+            assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
+            format!("'{name}'")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let base = format!(
+        "UPDATE deliveries SET claim = $1, due_at = $2, attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM deliveries WHERE finished_at IS NULL AND due_at <= $3 \
-         ORDER BY due_at LIMIT $4";
+         AND channel IN ({names}) ORDER BY due_at LIMIT $4"
+    );
     // One statement: on SQLite it runs under the write lock; on PostgreSQL
     // rows another instance is claiming are skipped, not waited for.
     let sql = match conn {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod hub;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -81,6 +83,8 @@ pub struct TestApp {
     pub db: TestDb,
     /// The app's clock: tests set and advance it instead of waiting.
     pub clock: Clock,
+    /// What it was started with; a restart or a second instance uses them too.
+    pub settings: Settings,
     handle: ServerHandle,
     dir: TempDir,
 }
@@ -101,13 +105,6 @@ pub fn settings(backend: &Backend) -> Settings {
         trusted_proxies: Vec::new(),
         clock: Clock::settable(),
     }
-}
-
-fn start(backend: &Backend, clock: &Clock) -> (String, ServerHandle) {
-    start_with(Settings {
-        clock: clock.clone(),
-        ..settings(backend)
-    })
 }
 
 fn start_with(settings: Settings) -> (String, ServerHandle) {
@@ -140,7 +137,7 @@ impl TestApp {
         let mut settings = settings(&backend);
         configure(&mut settings);
         let clock = settings.clock.clone();
-        let (base, handle) = start_with(settings);
+        let (base, handle) = start_with(settings.clone());
         Self {
             base,
             client: reqwest::Client::new(),
@@ -148,6 +145,7 @@ impl TestApp {
             db_path,
             db,
             clock,
+            settings,
             handle,
             dir,
         }
@@ -155,13 +153,13 @@ impl TestApp {
 
     /// Another instance on the same database, as behind a load balancer.
     pub fn second_instance(&self) -> String {
-        start(&self.backend, &self.clock).0
+        start_with(self.settings.clone()).0
     }
 
     /// Stops the server and starts a new one on the same database.
     pub async fn restart(self) -> Self {
         self.handle.stop(true).await;
-        let (base, handle) = start(&self.backend, &self.clock);
+        let (base, handle) = start_with(self.settings.clone());
         Self {
             base,
             handle,
