@@ -20,7 +20,7 @@ use diesel::sql_types::Text;
 use diesel::{Connection, QueryableByName, RunQueryDsl};
 use tavla::domain::{Kind, Status};
 use tavla::store::listing::{self, NoticeQuery, Position, Scope};
-use tavla::store::{changes, notices, Backend, DbConnection, Store};
+use tavla::store::{changes, notices, outbox, Backend, DbConnection, Store};
 use uuid::Uuid;
 
 /// The SQL of every statement run while recording.
@@ -53,8 +53,11 @@ fn statements(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection)) -> 
     let recorded = recorder.0.lock().unwrap().clone();
     recorded
         .into_iter()
-        .filter(|sql| sql.contains("notice"))
-        .filter(|sql| sql.trim_start().to_ascii_uppercase().starts_with("SELECT"))
+        .filter(|sql| sql.contains("notice") || sql.contains("deliveries"))
+        .filter(|sql| {
+            let start = sql.trim_start().to_ascii_uppercase();
+            start.starts_with("SELECT") || start.starts_with("UPDATE DELIVERIES")
+        })
         .collect()
 }
 
@@ -125,7 +128,7 @@ fn check(conn: &DbConnection, scenario: &str, sql: &str, lines: &[String]) -> Ve
         let line = line.trim();
         match conn {
             DbConnection::Sqlite(_) => {
-                for table in ["notices", "notice_areas"] {
+                for table in ["notices", "notice_areas", "deliveries", "events"] {
                     let scan = format!("SCAN {table}");
                     // Walking an index in order is fine when nothing filters
                     // the walk and a limit stops it (the first row of an order).
@@ -150,7 +153,12 @@ fn check(conn: &DbConnection, scenario: &str, sql: &str, lines: &[String]) -> Ve
                 }
             }
             DbConnection::Pg(_) => {
-                if line.contains("Seq Scan on notices") || line.contains("Seq Scan on notice_areas")
+                if ["notices", "notice_areas", "deliveries", "events"]
+                    .iter()
+                    .any(|table| {
+                        line.contains(&format!("Seq Scan on {table} "))
+                            || line.ends_with(&format!("Seq Scan on {table}"))
+                    })
                 {
                     problems.push(format!("a sequential scan:\n{}", shown()));
                 }
@@ -195,6 +203,15 @@ fn fill(conn: &mut DbConnection) {
              FROM notices n JOIN (SELECT slug, row_number() OVER (ORDER BY position) - 1 AS k FROM areas WHERE linkable) a \
                ON a.k = (n.change_seq % (SELECT count(*) FROM areas WHERE linkable)) \
              WHERE n.slug LIKE 'plan-%'; \
+             INSERT INTO events (event_id, event_type, notice_id, revision, affects, due_at, created_at) \
+             SELECT md5('event' || i)::uuid::text, 'notice.updated', md5(i::text)::uuid::text, 1, '[]', \
+               now() - make_interval(mins => i), now() - make_interval(mins => i) \
+             FROM generate_series(1, {NOTICES}) AS i; \
+             INSERT INTO deliveries (event_id, channel, target, due_at, attempts, claim, finished_at, outcome) \
+             SELECT id, 'websub', 'http://hub.invalid/', due_at, 1, \
+               CASE WHEN id % 5000 <> 0 THEN event_id END, \
+               CASE WHEN id % 5000 <> 0 THEN due_at END, CASE WHEN id % 5000 <> 0 THEN 'delivered' END \
+             FROM events; \
              ANALYZE;"
         ),
         DbConnection::Sqlite(_) => format!(
@@ -215,7 +232,19 @@ fn fill(conn: &mut DbConnection) {
              SELECT n.id, a.slug, n.kind, n.state, n.published_at \
              FROM notices n JOIN (SELECT slug, row_number() OVER (ORDER BY position) - 1 AS k FROM areas WHERE linkable) a \
                ON a.k = (n.change_seq % (SELECT count(*) FROM areas WHERE linkable)) \
-             WHERE n.slug LIKE 'plan-%';"
+             WHERE n.slug LIKE 'plan-%'; \
+             WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {NOTICES}) \
+             INSERT INTO events (event_id, event_type, notice_id, revision, affects, due_at, created_at) \
+             SELECT printf('%08x-0000-4000-8000-000000000001', i), 'notice.updated', \
+               printf('%08x-0000-4000-8000-000000000000', i), 1, '[]', \
+               datetime('now', '-' || i || ' minutes'), datetime('now', '-' || i || ' minutes') \
+             FROM seq; \
+             INSERT INTO deliveries (event_id, channel, target, due_at, attempts, claim, finished_at, outcome) \
+             SELECT id, 'websub', 'http://hub.invalid/', due_at, 1, \
+               CASE WHEN id % 5000 <> 0 THEN event_id END, \
+               CASE WHEN id % 5000 <> 0 THEN due_at END, CASE WHEN id % 5000 <> 0 THEN 'delivered' END \
+             FROM events; \
+             ANALYZE;"
         ),
     };
     use diesel::connection::SimpleConnection;
@@ -369,6 +398,24 @@ fn scenarios() -> Vec<Scenario> {
             &["notices_by_change"],
             Box::new(|conn| {
                 changes::changed_since(conn, (3, Uuid::nil()), 101).unwrap();
+            }),
+        ),
+        (
+            "the outbox worker's poll and claim",
+            &["deliveries_due"],
+            Box::new(|conn| {
+                let claimed = outbox::claim(
+                    conn,
+                    &["go-live", "websub"],
+                    Utc::now(),
+                    Duration::seconds(60),
+                    16,
+                )
+                .unwrap();
+                assert!(
+                    !claimed.is_empty(),
+                    "the plan is of a claim that takes some"
+                );
             }),
         ),
         (
