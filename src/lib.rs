@@ -7,6 +7,7 @@ pub mod domain;
 pub mod feeds;
 pub mod http;
 pub mod pages;
+pub mod routes;
 pub mod seed;
 pub mod store;
 pub mod websub;
@@ -126,7 +127,7 @@ impl Application {
                 .wrap(http::cors())
                 .wrap(pages::security_headers())
                 .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
-                .configure(http::configure)
+                .configure(routes::configure)
         })
         .listen(listener)?
         .run();

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{assert_problem, TestApp, TestDb};
+use reqwest::Method;
 
 on_every_backend! {
     async fn health_and_readiness_answer(app: TestApp) {
@@ -113,12 +114,43 @@ on_every_backend! {
 
     async fn unknown_api_routes_are_problem_404s(app: TestApp) {
         assert_problem(app.get("/api/v1/finnes-ikke").await, 404, None).await;
-        let response = app
-            .client
-            .post(app.url("/api/v1/notices"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 405);
+        for method in [Method::POST, Method::DELETE, Method::PUT] {
+            let response = app.client.request(method.clone(), app.url("/api/v1/finnes-ikke")).send().await.unwrap();
+            assert!(response.headers().get("allow").is_none());
+            assert_problem(response, 404, None).await;
+            let response = app.client.request(method, app.url("/finnes/ikke")).send().await.unwrap();
+            assert_problem(response, 404, None).await;
+        }
+    }
+
+    async fn a_path_asked_with_a_method_it_does_not_take_is_405_naming_those_it_does(app: TestApp) {
+        let methods = [Method::GET, Method::HEAD, Method::POST, Method::PUT, Method::PATCH, Method::DELETE];
+        for (pattern, allowed) in tavla::routes::METHODS {
+            let path = pattern.replace("{id}", &uuid::Uuid::new_v4().to_string()).replace("{id_or_slug}", "x").replace("{slug}", "x");
+            let allows: Vec<&str> = allowed.split(", ").collect();
+            for method in &methods {
+                let response = app.client.request(method.clone(), app.url(&path)).send().await.unwrap();
+                if allows.contains(&method.as_str()) {
+                    assert_ne!(response.status(), 405, "{method} {path} is taken");
+                } else {
+                    assert_eq!(response.headers().get("allow").map(|v| v.to_str().unwrap()), Some(*allowed), "{method} {path}");
+                    if *method != Method::HEAD {
+                        let problem = assert_problem(response, 405, None).await;
+                        assert!(problem["detail"].as_str().unwrap().contains(allowed));
+                    } else {
+                        assert_eq!(response.status(), 405);
+                    }
+                }
+            }
+        }
+        // Every operation the OpenAPI document describes is among them.
+        let doc = app.json("/openapi.json").await;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            let (_, allowed) = tavla::routes::METHODS.iter().find(|(p, _)| p == path)
+                .unwrap_or_else(|| panic!("{path} has its methods listed"));
+            for (method, _) in item.as_object().unwrap() {
+                assert!(allowed.split(", ").any(|m| m.eq_ignore_ascii_case(method)), "{method} {path} in {allowed}");
+            }
+        }
     }
 }

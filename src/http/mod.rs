@@ -15,8 +15,8 @@ pub mod views;
 
 use std::sync::Arc;
 
-use actix_web::http::{header, Method, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::http::header;
+use actix_web::web;
 
 use crate::domain::Taxonomy;
 use crate::store::version::VersionWatch;
@@ -61,7 +61,7 @@ pub fn cors() -> actix_cors::Cors {
         .max_age(86_400)
 }
 
-/// Every route of the application.
+/// The API's routes and the feeds'.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(notices::list)
         .service(notices::get)
@@ -71,37 +71,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(feeds::configure)
         .service(health::healthz)
         .service(health::readyz)
-        .service(openapi::document)
-        .service(crate::pages::stylesheet)
-        .configure(crate::pages::admin::configure)
-        .service(crate::pages::index)
-        .service(crate::pages::notice_page)
-        .service(crate::pages::area_page)
-        .default_service(web::to(fallback));
-}
-
-/// Unknown paths: a problem for API clients, a page for people.
-async fn fallback(request: HttpRequest) -> HttpResponse {
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        return problem::problem_response(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method-not-allowed",
-            "Method not allowed",
-            format!("{} is not allowed on {}", request.method(), request.path()),
-        );
-    }
-    let wants_html = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"));
-    if wants_html && !request.path().starts_with("/api/") {
-        return crate::pages::not_found();
-    }
-    problem::problem_response(
-        StatusCode::NOT_FOUND,
-        "not-found",
-        "Not found",
-        format!("nothing at {}", request.path()),
-    )
+        .service(openapi::document);
 }

@@ -13,6 +13,15 @@ use crate::store::StoreError;
 
 pub use public::{area_page, index, notice_page};
 
+/// The pages' routes: the public board and the editors'.
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    cfg.service(stylesheet)
+        .configure(admin::configure)
+        .service(index)
+        .service(notice_page)
+        .service(area_page);
+}
+
 #[derive(Template)]
 #[template(path = "message.html")]
 struct MessagePage {
