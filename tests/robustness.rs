@@ -102,6 +102,44 @@ on_every_backend! {
         assert_eq!(audit["items"].as_array().unwrap().len(), 1);
         assert_eq!(app.json(&format!("/api/v1/notices/{id}")).await["title"], "Tilskudd uten spor");
     }
+
+    async fn a_key_given_twice_in_a_body_is_400(app: TestApp) {
+        let admin = app.admin();
+        let body = r#"{"kind": "news", "title": "Først", "title": "Sist", "summary": "Kort", "areas": ["helsetjenester"]}"#;
+        let response = app.client.post(app.url("/api/v1/admin/notices")).bearer_auth(&admin)
+            .header("content-type", "application/json").body(body).send().await.unwrap();
+        let problem = assert_problem(response, 400, None).await;
+        assert!(problem["detail"].as_str().unwrap().contains("\"title\" appears twice"), "{problem}");
+        assert!(app.all_notices("&q=Sist", 10).await.is_empty(), "nothing was stored");
+    }
+
+    async fn thousands_of_bad_fields_get_a_short_answer(app: TestApp) {
+        let admin = app.admin();
+        let mut doc = grant_doc("Tilskudd med ti tusen felt");
+        for i in 0..10_000 {
+            doc[format!("u{i}")] = json!(i);
+        }
+        let response = app.post_notice(&admin, &doc).await;
+        assert_eq!(response.status(), 422);
+        let text = response.text().await.unwrap();
+        assert!(text.len() < 20_000, "{} bytes", text.len());
+        let problem: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(problem["errors"].as_array().unwrap().len(), 50);
+        assert_eq!(problem["more_errors"], 10_000 - 50);
+        assert!(problem["detail"].as_str().unwrap().ends_with("and 9950 more"), "{}", problem["detail"]);
+        let few = app.post_notice(&admin, &json!({"kind": "news"})).await;
+        let few = assert_problem(few, 422, Some("title")).await;
+        assert!(few.get("more_errors").is_none());
+    }
+
+    async fn titles_with_nothing_visible_or_a_direction_override_are_422(app: TestApp) {
+        let admin = app.admin();
+        for title in ["\u{200b}\u{200b}\u{200b}", "\u{feff}", "\u{0301}\u{0301}", "\u{3164}", "Tilskudd \u{202e}gnidnif", "Tilskudd\u{2028}til"] {
+            let response = app.post_notice(&admin, &grant_doc(title)).await;
+            assert_problem(response, 422, Some("title")).await;
+        }
+        assert_eq!(app.create_notice(&admin, &grant_doc("Tilskudd til «æøå» – e\u{0301}")).await["title"], "Tilskudd til «æøå» – e\u{0301}");
+    }
 }
 
 #[tokio::test]

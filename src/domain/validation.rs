@@ -56,8 +56,28 @@ fn forbidden(c: char, multiline: bool) -> bool {
     }
 }
 
-/// Plain text: a string, trimmed, 1..=`max` characters, without control characters.
-/// Newlines are normalised to `\n`.
+/// Characters that change the direction of the text around them (embeddings,
+/// overrides, isolates): in a title they can make it read as something else.
+fn redirects(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that show nothing by themselves: zero-width characters and
+/// joiners, the byte-order mark, soft hyphens, variation selectors,
+/// combining marks (which need a letter to sit on) and Hangul fillers.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{206f}'
+        | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}'
+        | '\u{0300}'..='\u{036f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}'
+        | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}'
+        | '\u{e0000}'..='\u{e0fff}')
+}
+
+/// Plain text: a string, trimmed, 1..=`max` characters, with something
+/// visible, without control characters, direction overrides or Unicode
+/// line and paragraph separators. Newlines are normalised to `\n`.
 pub fn text(value: &Value, max: usize, multiline: bool) -> Result<String, String> {
     let Value::String(raw) = value else {
         return Err("must be a string".into());
@@ -85,6 +105,22 @@ pub fn text(value: &Value, max: usize, multiline: bool) -> Result<String, String
             c as u32,
             at + 1
         ));
+    }
+    let odd = |c: char| redirects(c) || matches!(c, '\u{2028}' | '\u{2029}');
+    if let Some((at, c)) = text.chars().enumerate().find(|(_, c)| odd(*c)) {
+        let what = if redirects(c) {
+            "a character that changes the direction of the text"
+        } else {
+            "a Unicode line or paragraph separator"
+        };
+        return Err(format!(
+            "contains {what}, which is not allowed (U+{:04X} at character {})",
+            c as u32,
+            at + 1
+        ));
+    }
+    if text.chars().all(|c| c.is_whitespace() || invisible(c)) {
+        return Err("has no visible character".into());
     }
     Ok(text)
 }
@@ -194,6 +230,47 @@ mod tests {
             Ok("to\nlinjer".into())
         );
         assert!(text(&json!("]]> <script> 🎉 «æøå» –"), 100, false).is_ok());
+    }
+
+    #[test]
+    fn text_with_nothing_visible_is_refused() {
+        for raw in [
+            "\u{200b}\u{200b}",
+            "\u{feff}",
+            "\u{0301}\u{0308}",
+            "\u{3164}\u{115f}",
+            " \u{2060} \u{00ad} ",
+            "\u{fe0f}",
+        ] {
+            let error = text(&json!(raw), 100, false).unwrap_err();
+            assert!(error.contains("no visible character"), "{raw:?}: {error}");
+        }
+        assert!(
+            text(&json!("e\u{0301}"), 100, false).is_ok(),
+            "a mark on a letter"
+        );
+        assert!(text(&json!("Hei\u{200b}du"), 100, false).is_ok());
+        assert!(
+            text(&json!("👩\u{200d}⚕\u{fe0f}"), 100, false).is_ok(),
+            "an emoji sequence"
+        );
+    }
+
+    #[test]
+    fn direction_overrides_and_unicode_separators_are_refused() {
+        for c in [
+            '\u{202e}', '\u{202a}', '\u{2066}', '\u{2069}', '\u{2028}', '\u{2029}',
+        ] {
+            let error = text(&json!(format!("Tilskudd {c}fdp")), 100, true).unwrap_err();
+            assert!(
+                error.contains(&format!("U+{:04X} at character 10", c as u32)),
+                "{error}"
+            );
+        }
+        assert!(
+            text(&json!("\u{5e9}\u{5dc}\u{5d5}\u{5dd} og hei"), 100, false).is_ok(),
+            "right-to-left letters"
+        );
     }
 
     #[test]

@@ -20,9 +20,31 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
-    /// Every bad field or parameter, for validation problems.
+    /// The bad fields or parameters, for validation problems: at most
+    /// `MAX_ERRORS` of them, the rest counted in `more_errors`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// How many more errors there were than `errors` lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more_errors: Option<usize>,
+}
+
+/// The most errors one answer lists: a body with thousands of bad fields
+/// gets a short answer.
+pub const MAX_ERRORS: usize = 50;
+
+/// `field: message; …` for the first `MAX_ERRORS` errors, and how many more.
+fn summary(errors: &[FieldError]) -> String {
+    let mut text = errors
+        .iter()
+        .take(MAX_ERRORS)
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if errors.len() > MAX_ERRORS {
+        text.push_str(&format!("; and {} more", errors.len() - MAX_ERRORS));
+    }
+    text
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -120,11 +142,7 @@ impl ApiError {
             ApiError::InvalidParameters(errors) => (
                 "invalid-parameter",
                 "Invalid query parameter",
-                errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                summary(errors),
             ),
             ApiError::BadRequest(what) => ("bad-request", "Bad request", what.clone()),
             ApiError::Unauthorized { detail, .. } => {
@@ -144,15 +162,9 @@ impl ApiError {
             ApiError::PreconditionFailed(what) => {
                 ("precondition-failed", "Precondition failed", what.clone())
             }
-            ApiError::InvalidFields(errors) => (
-                "validation-failed",
-                "Invalid fields",
-                errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
+            ApiError::InvalidFields(errors) => {
+                ("validation-failed", "Invalid fields", summary(errors))
+            }
             ApiError::Unprocessable(what) => {
                 ("unprocessable", "Unprocessable request", what.clone())
             }
@@ -188,7 +200,7 @@ pub fn problem_response(
     title: &str,
     detail: String,
 ) -> HttpResponse {
-    problem(status, type_name, title, detail, Vec::new())
+    problem(status, type_name, title, detail, &[])
 }
 
 fn problem(
@@ -196,14 +208,16 @@ fn problem(
     type_name: &str,
     title: &str,
     detail: String,
-    errors: Vec<FieldError>,
+    errors: &[FieldError],
 ) -> HttpResponse {
+    let more_errors = errors.len().checked_sub(MAX_ERRORS).filter(|n| *n > 0);
     let body = Problem {
         type_uri: format!("/problems/{type_name}"),
         title: title.to_owned(),
         status: status.as_u16(),
         detail,
-        errors,
+        errors: errors.iter().take(MAX_ERRORS).cloned().collect(),
+        more_errors,
     };
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
@@ -238,9 +252,9 @@ impl ResponseError for ApiError {
             tracing::error!(error = %cause, "request failed");
         }
         let (type_name, title, detail) = self.parts();
-        let errors = match self {
-            ApiError::InvalidParameters(errors) | ApiError::InvalidFields(errors) => errors.clone(),
-            _ => Vec::new(),
+        let errors: &[FieldError] = match self {
+            ApiError::InvalidParameters(errors) | ApiError::InvalidFields(errors) => errors,
+            _ => &[],
         };
         let mut response = problem(self.status_code(), type_name, title, detail, errors);
         let headers = response.headers_mut();
