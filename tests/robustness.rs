@@ -125,6 +125,7 @@ on_every_backend! {
         assert!(text.len() < 20_000, "{} bytes", text.len());
         let problem: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(problem["errors"].as_array().unwrap().len(), 50);
+        assert_eq!(problem["errors"][0]["code"], "unknown-field");
         assert_eq!(problem["more_errors"], 10_000 - 50);
         assert!(problem["detail"].as_str().unwrap().ends_with("and 9950 more"), "{}", problem["detail"]);
         let few = app.post_notice(&admin, &json!({"kind": "news"})).await;
@@ -136,7 +137,9 @@ on_every_backend! {
         let admin = app.admin();
         for title in ["\u{200b}\u{200b}\u{200b}", "\u{feff}", "\u{0301}\u{0301}", "\u{3164}", "Tilskudd \u{202e}gnidnif", "Tilskudd\u{2028}til"] {
             let response = app.post_notice(&admin, &grant_doc(title)).await;
-            assert_problem(response, 422, Some("title")).await;
+            let problem = assert_problem(response, 422, Some("title")).await;
+            let code = problem["errors"][0]["code"].as_str().unwrap();
+            assert!(["nothing-visible", "direction-override", "unicode-separator"].contains(&code), "{problem}");
         }
         assert_eq!(app.create_notice(&admin, &grant_doc("Tilskudd til «æøå» – e\u{0301}")).await["title"], "Tilskudd til «æøå» – e\u{0301}");
     }

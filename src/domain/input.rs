@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
+use super::invalid::Invalid;
 use super::validation::{self as check, Errors, FieldError};
 use super::{Body, Details, GrantDetails, Kind, Notice, State, Taxonomy, WebinarDetails};
 
@@ -77,12 +78,14 @@ fn unknown_fields(
         if allowed.contains(&key.as_str()) {
             continue;
         }
-        let message = if prefix.is_empty() && READ_ONLY.contains(&key.as_str()) {
-            "is set by the server and cannot be written".to_owned()
+        let invalid = if prefix.is_empty() && READ_ONLY.contains(&key.as_str()) {
+            Invalid::ReadOnly
         } else {
-            format!("unknown field; allowed: {}", allowed.join(", "))
+            Invalid::UnknownField {
+                allowed: allowed.join(", "),
+            }
         };
-        errors.add(&format!("{prefix}{key}"), message);
+        errors.add(&format!("{prefix}{key}"), invalid);
     }
 }
 
@@ -94,7 +97,7 @@ pub fn parse(
 ) -> Result<NoticeInput, Vec<FieldError>> {
     let mut errors = Errors::default();
     let Value::Object(fields) = doc else {
-        errors.add("", "the notice must be a JSON object");
+        errors.add("", Invalid::NotAnObject { document: true });
         return Err(errors.0);
     };
     unknown_fields(&mut errors, fields, "", EDITABLE);
@@ -102,29 +105,33 @@ pub fn parse(
 
     let kind = match get("kind") {
         None => {
-            errors.add("kind", format!("is required: one of {}", Kind::names()));
+            let choices = Kind::names();
+            errors.add("kind", Invalid::RequiredChoice { choices });
             None
         }
-        Some(Value::String(s)) => errors.check("kind", s.parse::<Kind>()),
+        Some(Value::String(s)) => errors.check(
+            "kind",
+            s.parse::<Kind>().map_err(|_| Invalid::NotAChoice {
+                choices: Kind::names(),
+            }),
+        ),
         Some(_) => {
-            errors.add("kind", format!("must be one of {}", Kind::names()));
+            let choices = Kind::names();
+            errors.add("kind", Invalid::NotAChoice { choices });
             None
         }
     };
     // A notice keeps its kind; its details are checked against the kind it has.
     let kind = match (kind, existing) {
         (Some(kind), Some(existing)) if kind != existing.kind() => {
-            errors.add(
-                "kind",
-                "cannot change; withdraw this notice and create a new one",
-            );
+            errors.add("kind", Invalid::KindFixed);
             Some(existing.kind())
         }
         (kind, _) => kind,
     };
     let mut required_text = |name: &str, max: usize, multiline: bool| match get(name) {
         None => {
-            errors.add(name, "is required");
+            errors.add(name, Invalid::Required);
             None
         }
         Some(v) => errors.check(name, check::text(v, max, multiline)),
@@ -135,7 +142,7 @@ pub fn parse(
         "body",
         check::optional_text(get("body"), BODY_MAX, true).and_then(|markdown| {
             markdown
-                .map(|m| Body::render(m).map_err(|costly| costly.to_string()))
+                .map(|m| Body::render(m).map_err(Invalid::Costly))
                 .transpose()
         }),
     );
@@ -188,18 +195,17 @@ fn state(errors: &mut Errors, value: Option<&Value>, existing: Option<&Notice>) 
         return Some(existing.map_or(State::Published, |n| n.state));
     };
     let parsed = match value {
-        Value::String(s) => errors.check("state", s.parse::<State>())?,
+        Value::String(s) => {
+            errors.check("state", s.parse::<State>().map_err(|_| Invalid::NotAState))?
+        }
         _ => {
-            errors.add("state", "must be draft or published");
+            errors.add("state", Invalid::NotAState);
             return None;
         }
     };
     let already_withdrawn = existing.is_some_and(|n| n.state == State::Withdrawn);
     if parsed == State::Withdrawn && !already_withdrawn {
-        errors.add(
-            "state",
-            "withdraw with DELETE; state may be draft or published",
-        );
+        errors.add("state", Invalid::WithdrawByDelete);
         return None;
     }
     Some(parsed)
@@ -207,14 +213,11 @@ fn state(errors: &mut Errors, value: Option<&Value>, existing: Option<&Notice>) 
 
 fn areas(errors: &mut Errors, value: Option<&Value>, taxonomy: &Taxonomy) -> Option<Vec<String>> {
     let Some(Value::Array(items)) = value else {
-        errors.add(
-            "areas",
-            "is required: a list of at least one area slug (see /api/v1/areas)",
-        );
+        errors.add("areas", Invalid::AreasRequired);
         return None;
     };
     if items.is_empty() || items.len() > AREAS_MAX {
-        errors.add("areas", format!("must list 1 to {AREAS_MAX} area slugs"));
+        errors.add("areas", Invalid::AreasCount { max: AREAS_MAX });
         return None;
     }
     let mut slugs: Vec<String> = Vec::new();
@@ -222,19 +225,18 @@ fn areas(errors: &mut Errors, value: Option<&Value>, taxonomy: &Taxonomy) -> Opt
     for (i, item) in items.iter().enumerate() {
         let field = format!("areas[{i}]");
         let Value::String(slug) = item else {
-            errors.add(&field, "must be an area slug");
+            errors.add(&field, Invalid::NotAreaSlug);
             continue;
         };
         match taxonomy.get(slug) {
-            None => errors.add(&field, format!("unknown area {slug:?}; see /api/v1/areas")),
+            None => errors.add(&field, Invalid::UnknownArea { slug: slug.clone() }),
             Some(area) if !area.linkable => errors.add(
                 &field,
-                format!(
-                    "{:?} cannot have notices; choose one of its sub-packages",
-                    area.name
-                ),
+                Invalid::NotLinkable {
+                    name: area.name.clone(),
+                },
             ),
-            Some(_) if slugs.contains(slug) => errors.add(&field, "is listed twice"),
+            Some(_) if slugs.contains(slug) => errors.add(&field, Invalid::ListedTwice),
             Some(_) => slugs.push(slug.clone()),
         }
     }
@@ -254,7 +256,7 @@ fn object<'a>(
             Some(o)
         }
         Some(_) => {
-            errors.add(name, "must be an object");
+            errors.add(name, Invalid::NotAnObject { document: false });
             None
         }
     }
@@ -268,7 +270,8 @@ fn details(
 ) -> Option<Details> {
     for (other, owner) in [("grant", Kind::Grant), ("webinar", Kind::Webinar)] {
         if owner != kind && fields.get(other).is_some_and(|v| !v.is_null()) {
-            errors.add(other, format!("only {owner} notices have it"));
+            let kind = owner.to_string();
+            errors.add(other, Invalid::OnlyFor { kind });
         }
     }
     let empty = Map::new();
@@ -305,7 +308,7 @@ fn details(
                 None | Some(Value::Null) => Some(false),
                 Some(Value::Bool(b)) => Some(*b),
                 Some(_) => {
-                    errors.add("webinar.cancelled", "must be true or false");
+                    errors.add("webinar.cancelled", Invalid::NotBool);
                     None
                 }
             };
@@ -319,21 +322,18 @@ fn details(
                 |n| matches!(&n.details, Details::Webinar(w) if w.starts_at.is_none()),
             );
             if starts_at.is_none() && !had_no_start {
-                errors.add("webinar.starts_at", "is required: when the webinar starts");
+                errors.add("webinar.starts_at", Invalid::StartRequired);
             }
             if let (Some(start), Some(end)) = (starts_at, ends_at) {
                 if end <= start {
-                    errors.add("webinar.ends_at", "must be after starts_at");
+                    errors.add("webinar.ends_at", Invalid::EndBeforeStart);
                 }
             }
             if ends_at.is_some() && starts_at.is_none() {
-                errors.add("webinar.ends_at", "needs starts_at");
+                errors.add("webinar.ends_at", Invalid::EndWithoutStart);
             }
             if note.is_some() && !cancelled {
-                errors.add(
-                    "webinar.cancellation_note",
-                    "only a cancelled webinar has one",
-                );
+                errors.add("webinar.cancellation_note", Invalid::NoteWithoutCancel);
             }
             Some(Details::Webinar(WebinarDetails {
                 starts_at,
@@ -346,27 +346,29 @@ fn details(
     }
 }
 
-fn amount(value: Option<&Value>) -> Result<Option<i64>, String> {
+fn amount(value: Option<&Value>) -> Result<Option<i64>, Invalid> {
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_i64() {
             Some(a) if (0..=AMOUNT_MAX).contains(&a) => Ok(Some(a)),
-            _ => Err(format!("must be whole kroner from 0 to {AMOUNT_MAX}")),
+            _ => Err(Invalid::AmountRange { max: AMOUNT_MAX }),
         },
-        Some(_) => Err("must be a number of kroner".into()),
+        Some(_) => Err(Invalid::NotKroner),
     }
 }
 
-fn applicants(value: Option<&Value>) -> Result<Vec<String>, String> {
+fn applicants(value: Option<&Value>) -> Result<Vec<String>, Invalid> {
     match value {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) if items.len() <= APPLICANTS_MAX => items
             .iter()
             .map(|item| check::text(item, APPLICANT_MAX, false))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|m| format!("each applicant group {m}")),
-        Some(Value::Array(_)) => Err(format!("at most {APPLICANTS_MAX} applicant groups")),
-        Some(_) => Err("must be a list, e.g. [\"kommuner\", \"helseforetak\"]".into()),
+            .map_err(|inner| Invalid::Applicant(Box::new(inner))),
+        Some(Value::Array(_)) => Err(Invalid::ApplicantsCount {
+            max: APPLICANTS_MAX,
+        }),
+        Some(_) => Err(Invalid::NotAList),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod area;
 pub mod document;
 pub mod event;
 pub mod input;
+pub mod invalid;
 pub mod markdown;
 pub mod merge_patch;
 pub mod notice;
@@ -15,6 +16,7 @@ pub mod validation;
 
 pub use area::{Area, Taxonomy};
 pub use event::{Event, EventType, Placement};
+pub use invalid::Invalid;
 pub use markdown::Body;
 pub use notice::{Details, GrantDetails, Kind, Notice, State, Status, WebinarDetails};
 pub use token::{Actor, Role, Token};

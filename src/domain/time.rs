@@ -17,12 +17,11 @@ pub fn in_range(instant: DateTime<Utc>) -> bool {
 }
 
 /// The message for an instant outside `YEARS`.
-pub fn out_of_range_message() -> String {
-    format!(
-        "must be between the years {} and {}",
-        YEARS.start(),
-        YEARS.end()
-    )
+pub fn out_of_range() -> super::invalid::Invalid {
+    super::invalid::Invalid::YearsBetween {
+        from: *YEARS.start(),
+        to: *YEARS.end(),
+    }
 }
 
 /// 00:00 in Europe/Oslo on `date`: what a date-only publication date means.

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::invalid::Invalid;
 use super::validation::{self, Errors, FieldError};
 use super::{Notice, Taxonomy};
 
@@ -67,29 +68,26 @@ pub fn issue(
         validation::text(&serde_json::Value::from(name), 100, false),
     );
     match role {
-        Role::Admin if !areas.is_empty() => {
-            errors.add("areas", "an admin token holds every area; list none")
-        }
-        Role::Editor if areas.is_empty() => errors.add(
-            "areas",
-            "an editor token needs at least one area (see /api/v1/areas)",
-        ),
+        Role::Admin if !areas.is_empty() => errors.add("areas", Invalid::AdminAreas),
+        Role::Editor if areas.is_empty() => errors.add("areas", Invalid::EditorAreas),
         _ => {}
     }
     for (i, slug) in areas.iter().enumerate() {
         let field = format!("areas[{i}]");
         match taxonomy.get(slug) {
-            None => errors.add(&field, format!("unknown area {slug:?}")),
+            None => errors.add(&field, Invalid::UnknownArea { slug: slug.clone() }),
             Some(area) if !area.delegable => errors.add(
                 &field,
-                format!("{:?} cannot be delegated to employees", area.name),
+                Invalid::NotDelegable {
+                    name: area.name.clone(),
+                },
             ),
-            Some(_) if areas[..i].contains(slug) => errors.add(&field, "is listed twice"),
+            Some(_) if areas[..i].contains(slug) => errors.add(&field, Invalid::ListedTwice),
             Some(_) => {}
         }
     }
     if expires_at.is_some_and(|at| at <= now) {
-        errors.add("expires_at", "must lie in the future");
+        errors.add("expires_at", Invalid::NotInTheFuture);
     }
     let id = Uuid::new_v4();
     let (secret, hash) = new_secret(id);

@@ -4,20 +4,30 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::invalid::Invalid;
 use super::time::start_of_oslo_day;
 
 /// One bad field or parameter, named as the client wrote it (`grant.deadline`, `areas[1]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
+    /// Which rule it breaks, stable across wordings: `required`, `too-long`,
+    /// `unknown-area`, `not-an-instant`, …
+    pub code: String,
+    /// The rule, in English.
     pub message: String,
+    /// The rule itself, for those who say it in another language.
+    #[serde(skip)]
+    pub invalid: Invalid,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, invalid: Invalid) -> Self {
         Self {
             field: field.into(),
-            message: message.into(),
+            code: invalid.code().to_owned(),
+            message: invalid.to_string(),
+            invalid,
         }
     }
 }
@@ -27,12 +37,12 @@ impl FieldError {
 pub struct Errors(pub Vec<FieldError>);
 
 impl Errors {
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, message));
+    pub fn add(&mut self, field: &str, invalid: Invalid) {
+        self.0.push(FieldError::new(field, invalid));
     }
 
     /// Keeps the value, or records the error and gives `None`.
-    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+    pub fn check<T>(&mut self, field: &str, result: Result<T, Invalid>) -> Option<T> {
         result.map_err(|m| self.add(field, m)).ok()
     }
 
@@ -78,49 +88,31 @@ fn invisible(c: char) -> bool {
 /// Plain text: a string, trimmed, 1..=`max` characters, with something
 /// visible, without control characters, direction overrides or Unicode
 /// line and paragraph separators. Newlines are normalised to `\n`.
-pub fn text(value: &Value, max: usize, multiline: bool) -> Result<String, String> {
+pub fn text(value: &Value, max: usize, multiline: bool) -> Result<String, Invalid> {
     let Value::String(raw) = value else {
-        return Err("must be a string".into());
+        return Err(Invalid::NotAString);
     };
     let text = raw.trim().replace("\r\n", "\n").replace('\r', "\n");
     if text.is_empty() {
-        return Err("must not be empty".into());
+        return Err(Invalid::Empty);
     }
     let length = text.chars().count();
     if length > max {
-        return Err(format!("must be at most {max} characters (is {length})"));
+        return Err(Invalid::TooLong { max, is: length });
     }
-    if let Some((at, c)) = text
-        .chars()
-        .enumerate()
-        .find(|(_, c)| forbidden(*c, multiline))
-    {
-        let what = if matches!(c, '\n' | '\r' | '\t') {
-            "a line break or tab, which"
-        } else {
-            "a control character, which"
-        };
-        return Err(format!(
-            "contains {what} is not allowed here (U+{:04X} at character {})",
-            c as u32,
-            at + 1
-        ));
-    }
-    let odd = |c: char| redirects(c) || matches!(c, '\u{2028}' | '\u{2029}');
+    let odd =
+        |c: char| forbidden(c, multiline) || redirects(c) || matches!(c, '\u{2028}' | '\u{2029}');
     if let Some((at, c)) = text.chars().enumerate().find(|(_, c)| odd(*c)) {
-        let what = if redirects(c) {
-            "a character that changes the direction of the text"
-        } else {
-            "a Unicode line or paragraph separator"
-        };
-        return Err(format!(
-            "contains {what}, which is not allowed (U+{:04X} at character {})",
-            c as u32,
-            at + 1
-        ));
+        let (code, at) = (c as u32, at + 1);
+        return Err(match c {
+            '\n' | '\r' | '\t' => Invalid::LineBreak { code, at },
+            '\u{2028}' | '\u{2029}' => Invalid::Separator { code, at },
+            c if redirects(c) => Invalid::Redirect { code, at },
+            _ => Invalid::Control { code, at },
+        });
     }
     if text.chars().all(|c| c.is_whitespace() || invisible(c)) {
-        return Err("has no visible character".into());
+        return Err(Invalid::NothingVisible);
     }
     Ok(text)
 }
@@ -130,7 +122,7 @@ pub fn optional_text(
     value: Option<&Value>,
     max: usize,
     multiline: bool,
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, Invalid> {
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(v) => text(v, max, multiline).map(Some),
@@ -138,23 +130,26 @@ pub fn optional_text(
 }
 
 /// An absolute http(s) URL.
-pub fn url(value: &Value) -> Result<String, String> {
+pub fn url(value: &Value) -> Result<String, Invalid> {
+    const MAX: usize = 2000;
     let Value::String(raw) = value else {
-        return Err("must be a string".into());
+        return Err(Invalid::NotAString);
     };
-    if raw.len() > 2000 {
-        return Err("must be at most 2000 characters".into());
+    if raw.len() > MAX {
+        return Err(Invalid::UrlTooLong { max: MAX });
     }
     match url::Url::parse(raw.trim()) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
             Ok(u.to_string())
         }
-        Ok(_) => Err("must be an http:// or https:// URL".into()),
-        Err(e) => Err(format!("is not an absolute URL ({e})")),
+        Ok(_) => Err(Invalid::NotHttp),
+        Err(e) => Err(Invalid::NotAbsoluteUrl {
+            reason: e.to_string(),
+        }),
     }
 }
 
-pub fn optional_url(value: Option<&Value>) -> Result<Option<String>, String> {
+pub fn optional_url(value: Option<&Value>) -> Result<Option<String>, Invalid> {
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(v) => url(v).map(Some),
@@ -162,38 +157,46 @@ pub fn optional_url(value: Option<&Value>) -> Result<Option<String>, String> {
 }
 
 /// An RFC 3339 instant with its offset, e.g. `2026-12-01T12:00:00+01:00`.
-pub fn instant(value: &Value) -> Result<DateTime<Utc>, String> {
+pub fn instant(value: &Value) -> Result<DateTime<Utc>, Invalid> {
     let Value::String(raw) = value else {
-        return Err("must be an RFC 3339 instant string".into());
+        return Err(Invalid::NotAnInstant {
+            raw: None,
+            date_allowed: false,
+        });
     };
     let at = DateTime::parse_from_rfc3339(raw.trim())
         .map(|at| super::time::truncate_to_micros(at.with_timezone(&Utc)))
-        .map_err(|_| {
-            format!(
-                "{raw:?} is not an RFC 3339 instant with an offset, like 2026-12-01T12:00:00+01:00"
-            )
+        .map_err(|_| Invalid::NotAnInstant {
+            raw: Some(raw.clone()),
+            date_allowed: false,
         })?;
     if !super::time::in_range(at) {
-        return Err(super::time::out_of_range_message());
+        return Err(super::time::out_of_range());
     }
     Ok(at)
 }
 
 /// An instant, or a date meaning 00:00 Europe/Oslo that day.
-pub fn instant_or_date(value: &Value) -> Result<DateTime<Utc>, String> {
+pub fn instant_or_date(value: &Value) -> Result<DateTime<Utc>, Invalid> {
     if let Value::String(raw) = value {
         if let Ok(date) = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") {
             use chrono::Datelike;
             if !super::time::YEARS.contains(&date.year()) {
-                return Err(super::time::out_of_range_message());
+                return Err(super::time::out_of_range());
             }
             return Ok(start_of_oslo_day(date));
         }
     }
-    instant(value).map_err(|m| format!("{m}, or a date like 2026-12-01"))
+    instant(value).map_err(|invalid| match invalid {
+        Invalid::NotAnInstant { raw, .. } => Invalid::NotAnInstant {
+            raw,
+            date_allowed: true,
+        },
+        other => other,
+    })
 }
 
-pub fn optional_instant(value: Option<&Value>) -> Result<Option<DateTime<Utc>>, String> {
+pub fn optional_instant(value: Option<&Value>) -> Result<Option<DateTime<Utc>>, Invalid> {
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(v) => instant(v).map(Some),
@@ -210,16 +213,23 @@ mod tests {
         assert_eq!(text(&json!("  Hei  "), 10, false), Ok("Hei".into()));
         assert!(text(&json!("   "), 10, false)
             .unwrap_err()
+            .to_string()
             .contains("empty"));
         assert!(text(&json!("æøå".repeat(4)), 10, false)
             .unwrap_err()
+            .to_string()
             .contains("at most 10"));
-        assert!(text(&json!(5), 10, false).unwrap_err().contains("string"));
+        assert!(text(&json!(5), 10, false)
+            .unwrap_err()
+            .to_string()
+            .contains("string"));
     }
 
     #[test]
     fn control_characters_are_refused_and_named() {
-        let error = text(&json!("Hei\u{7}du"), 100, true).unwrap_err();
+        let error = text(&json!("Hei\u{7}du"), 100, true)
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("U+0007 at character 4"), "{error}");
         assert!(text(&json!("a\u{0}"), 100, true).is_err());
         assert!(text(&json!("a\u{85}b"), 100, true).is_err());
@@ -242,7 +252,7 @@ mod tests {
             " \u{2060} \u{00ad} ",
             "\u{fe0f}",
         ] {
-            let error = text(&json!(raw), 100, false).unwrap_err();
+            let error = text(&json!(raw), 100, false).unwrap_err().to_string();
             assert!(error.contains("no visible character"), "{raw:?}: {error}");
         }
         assert!(
@@ -261,7 +271,9 @@ mod tests {
         for c in [
             '\u{202e}', '\u{202a}', '\u{2066}', '\u{2069}', '\u{2028}', '\u{2029}',
         ] {
-            let error = text(&json!(format!("Tilskudd {c}fdp")), 100, true).unwrap_err();
+            let error = text(&json!(format!("Tilskudd {c}fdp")), 100, true)
+                .unwrap_err()
+                .to_string();
             assert!(
                 error.contains(&format!("U+{:04X} at character 10", c as u32)),
                 "{error}"
@@ -289,7 +301,7 @@ mod tests {
             "1899-12-31T12:00:00Z",
             "+10000-01-01",
         ] {
-            let error = instant_or_date(&json!(raw)).unwrap_err();
+            let error = instant_or_date(&json!(raw)).unwrap_err().to_string();
             assert!(
                 error.contains("1900") || error.contains("not"),
                 "{raw}: {error}"

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::cursor::{decode_changes_token, decode_cursor, ChangesPosition};
 use super::problem::{ApiError, FieldError};
 use crate::domain::time::start_of_oslo_day;
+use crate::domain::Invalid;
 use crate::domain::State;
 use crate::domain::{Kind, Status, Taxonomy};
 use crate::store::listing::{NoticeQuery, Scope};
@@ -33,7 +34,10 @@ impl Pairs {
             {
                 errors.push(FieldError::new(
                     name.clone(),
-                    format!("unknown parameter; accepted: {}", accepted.join(", ")),
+                    Invalid::Parameter(format!(
+                        "unknown parameter; accepted: {}",
+                        accepted.join(", ")
+                    )),
                 ));
             }
         }
@@ -70,7 +74,8 @@ impl Pairs {
     }
 
     fn fail(&mut self, name: &str, message: impl Into<String>) {
-        self.errors.push(FieldError::new(name, message));
+        self.errors
+            .push(FieldError::new(name, Invalid::Parameter(message.into())));
     }
 
     fn finish<T>(self, value: T) -> Result<T, ApiError> {
@@ -149,7 +154,7 @@ fn instant(value: &str, bound: Bound) -> Result<DateTime<Utc>, String> {
     use chrono::Datelike;
     if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         if !crate::domain::time::YEARS.contains(&date.year()) {
-            return Err(crate::domain::time::out_of_range_message());
+            return Err(crate::domain::time::out_of_range().to_string());
         }
         return Ok(match bound {
             Bound::From => start_of_oslo_day(date),
@@ -160,7 +165,7 @@ fn instant(value: &str, bound: Bound) -> Result<DateTime<Utc>, String> {
         .map(|at| at.with_timezone(&Utc))
         .map_err(|_| format!("{value:?} is not a date (YYYY-MM-DD) or an RFC 3339 instant"))?;
     if !crate::domain::time::in_range(at) {
-        return Err(crate::domain::time::out_of_range_message());
+        return Err(crate::domain::time::out_of_range().to_string());
     }
     Ok(match bound {
         Bound::From => at,

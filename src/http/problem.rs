@@ -134,7 +134,10 @@ impl From<crate::store::editing::EditError> for ApiError {
 
 impl ApiError {
     pub fn parameter(field: &str, message: impl Into<String>) -> Self {
-        ApiError::InvalidParameters(vec![FieldError::new(field, message)])
+        ApiError::InvalidParameters(vec![FieldError::new(
+            field,
+            crate::domain::Invalid::Parameter(message.into()),
+        )])
     }
 
     fn parts(&self) -> (&'static str, &'static str, String) {

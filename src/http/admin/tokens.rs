@@ -12,6 +12,7 @@ use super::body::{self, JSON};
 use crate::domain::time::{rfc3339_oslo, whole_seconds};
 use crate::domain::token::{issue, Role};
 use crate::domain::validation::{self as check, Errors};
+use crate::domain::Invalid;
 use crate::domain::{Actor, Token};
 use crate::http::problem::{ApiError, Problem};
 use crate::http::AppState;
@@ -107,20 +108,27 @@ pub async fn create(
     let mut errors = Errors::default();
     for key in fields.keys() {
         if !["name", "role", "areas", "expires_at"].contains(&key.as_str()) {
-            errors.add(key, "unknown field; allowed: name, role, areas, expires_at");
+            let allowed = "name, role, areas, expires_at".to_owned();
+            errors.add(key, Invalid::UnknownField { allowed });
         }
     }
     let name = match fields.get("name") {
         Some(Value::String(name)) => name.clone(),
         _ => {
-            errors.add("name", "is required: a string");
+            errors.add("name", Invalid::Required);
             String::new()
         }
     };
     let role = match fields.get("role") {
-        Some(Value::String(role)) => errors.check("role", role.parse::<Role>()),
+        Some(Value::String(role)) => errors.check(
+            "role",
+            role.parse::<Role>().map_err(|_| Invalid::NotAChoice {
+                choices: Role::names(),
+            }),
+        ),
         _ => {
-            errors.add("role", "is required: admin or editor");
+            let choices = Role::names();
+            errors.add("role", Invalid::RequiredChoice { choices });
             None
         }
     };
@@ -131,7 +139,7 @@ pub async fn create(
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect(),
         Some(_) => {
-            errors.add("areas", "must be a list of area slugs");
+            errors.add("areas", Invalid::NotAList);
             Vec::new()
         }
     };

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde_json::{json, Map, Value};
 
 use crate::domain::time::ZONE;
+use crate::domain::Invalid;
 use crate::domain::{FieldError, Kind, Notice};
 
 /// One input of the form; `name` is the document's field path.
@@ -171,7 +172,7 @@ impl NoticeForm {
     /// Places each error beside its field (`areas[1]` beside the areas), in Norwegian.
     pub fn show_errors(&mut self, errors: &[FieldError]) {
         for error in errors {
-            let text = super::norsk::message(&error.message);
+            let text = super::norsk::message(&error.invalid);
             let field = match error.field.split_once('[') {
                 Some((name, _)) => name.to_owned(),
                 None => error.field.clone(),
@@ -337,7 +338,7 @@ impl NoticeForm {
             {
                 Some(at) => Some(json!(at.with_timezone(&Utc).to_rfc3339())),
                 None => {
-                    errors.push(FieldError::new(name, "velg dato og klokkeslett"));
+                    errors.push(FieldError::new(name, Invalid::FormDateTime));
                     None
                 }
             }
@@ -357,10 +358,9 @@ impl NoticeForm {
                         Ok(amount) => {
                             grant.insert("amount_nok".into(), json!(amount));
                         }
-                        Err(_) => errors.push(FieldError::new(
-                            "grant.amount_nok",
-                            "skriv et helt antall kroner",
-                        )),
+                        Err(_) => {
+                            errors.push(FieldError::new("grant.amount_nok", Invalid::FormKroner))
+                        }
                     }
                 }
                 let applicants: Vec<&str> = self
