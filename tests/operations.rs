@@ -4,6 +4,7 @@ mod common;
 
 use common::{assert_problem, TestApp, TestDb};
 use reqwest::Method;
+use serde_json::json;
 
 on_every_backend! {
     async fn health_and_readiness_answer(app: TestApp) {
@@ -46,6 +47,44 @@ on_every_backend! {
                 assert!(routes.contains(&(path.as_str(), method.as_str())), "{method} {path} is tested here too");
             }
         }
+        // Every status an operation can answer is listed.
+        for (path, item) in paths {
+            for (method, operation) in item.as_object().unwrap() {
+                let statuses: Vec<&str> = operation["responses"].as_object().unwrap().keys().map(String::as_str).collect();
+                let mut expected = vec!["500"];
+                if path.starts_with("/api/v1/admin/") {
+                    expected.extend(["401", "429"]);
+                }
+                if operation.get("requestBody").is_some() {
+                    expected.extend(["400", "413", "415", "422"]);
+                }
+                let queried = operation["parameters"].as_array().is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
+                if queried {
+                    expected.push("400");
+                }
+                for status in expected {
+                    assert!(statuses.contains(&status), "{method} {path} lists {status}: {statuses:?}");
+                }
+            }
+        }
+        let tokens = &paths["/api/v1/admin/tokens"]["post"]["responses"];
+        for status in ["400", "413", "415", "429"] {
+            assert!(tokens.get(status).is_some(), "token creation lists {status}");
+        }
+        // Parameters say which values and bounds they take.
+        let parameter = |path: &str, method: &str, name: &str| {
+            paths[path][method]["parameters"].as_array().unwrap().iter()
+                .find(|p| p["name"] == name).unwrap_or_else(|| panic!("{name} of {path}")).clone()
+        };
+        assert_eq!(parameter("/api/v1/notices", "get", "kind")["schema"]["items"]["enum"], json!(["grant", "webinar", "news"]));
+        assert_eq!(parameter("/calendar.ics", "get", "kind")["schema"]["items"]["enum"], json!(["grant", "webinar"]));
+        assert_eq!(parameter("/api/v1/admin/notices", "get", "state")["schema"]["items"]["enum"], json!(["draft", "published", "withdrawn"]));
+        let status = parameter("/api/v1/notices", "get", "status")["schema"]["items"]["enum"].clone();
+        assert_eq!(status.as_array().unwrap().len(), 5, "{status}");
+        let limit = parameter("/api/v1/notices", "get", "limit")["schema"].clone();
+        assert_eq!((limit["minimum"].as_i64(), limit["maximum"].as_i64()), (Some(1), Some(100)));
+        assert_eq!(parameter("/api/v1/changes", "get", "limit")["schema"]["maximum"], 1000);
+
         let list = &paths["/api/v1/notices"]["get"];
         let params: Vec<&str> = list["parameters"]
             .as_array()

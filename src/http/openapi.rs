@@ -1,7 +1,12 @@
 //! `GET /openapi.json`: the API description, generated from the handlers.
 
+use std::sync::LazyLock;
+
 use actix_web::{route, HttpResponse};
+use serde_json::{json, Value};
 use utoipa::OpenApi;
+
+use crate::domain::{Kind, State, Status};
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::Modify;
@@ -99,5 +104,110 @@ pub struct ApiDoc;
     tag = "operations", responses((status = 200, description = "OpenAPI 3.1", content_type = "application/json")))]
 #[route("/openapi.json", method = "GET", method = "HEAD")]
 pub async fn document() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+    static DOCUMENT: LazyLock<String> =
+        LazyLock::new(|| serde_json::to_string(&described()).expect("serialises"));
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(DOCUMENT.as_str())
+}
+
+/// The document generated from the handlers, with what holds for many
+/// operations at once written into each: the statuses any of them can
+/// answer, and the values and bounds of the parameters shared by name.
+pub fn described() -> Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("serialises");
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return doc;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, operation) in item.iter_mut() {
+            complete(path, method, operation);
+        }
+    }
+    doc
+}
+
+fn problem(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    })
+}
+
+fn complete(path: &str, method: &str, operation: &mut Value) {
+    let admin = path.starts_with("/api/v1/admin/");
+    let has_body = operation.get("requestBody").is_some();
+    let parameters = operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut);
+    let mut has_query = false;
+    for parameter in parameters.into_iter().flatten() {
+        if parameter["in"] != "query" {
+            continue;
+        }
+        has_query = true;
+        let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+        let names = |all: Vec<&str>| json!({"type": "string", "enum": all});
+        let values = match name.as_str() {
+            "kind" if path == "/calendar.ics" => Some(names(vec!["grant", "webinar"])),
+            "kind" => Some(names(Kind::ALL.iter().map(|k| k.as_str()).collect())),
+            "status" => Some(names(Status::ALL.iter().map(|s| s.as_str()).collect())),
+            "state" => Some(names(State::ALL.iter().map(|s| s.as_str()).collect())),
+            _ => None,
+        };
+        if let Some(values) = values {
+            parameter["schema"] = json!({"type": "array", "items": values});
+            parameter["style"] = json!("form");
+            parameter["explode"] = json!(true);
+        }
+        if name == "limit" {
+            let max = if path == "/api/v1/changes" { 1000 } else { 100 };
+            parameter["schema"] = json!({"type": "integer", "minimum": 1, "maximum": max});
+        }
+    }
+    let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mut add = |status: &str, answer: Value| {
+        responses.entry(status.to_owned()).or_insert(answer);
+    };
+    if has_query {
+        add(
+            "400",
+            problem("An invalid or unknown query parameter, named in `errors`"),
+        );
+    }
+    if has_body {
+        add("400", problem("The body is not JSON, or names a key twice"));
+        add("413", problem("The body is over 256 KiB"));
+        add("415", problem("The body is not JSON"));
+        add("422", problem("Invalid fields, each named in `errors`"));
+    }
+    if admin {
+        add(
+            "401",
+            problem("No token, or a wrong, expired or revoked one"),
+        );
+        add(
+            "429",
+            json!({
+                "description": "Too many failed sign-ins from this address; wait Retry-After seconds",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+            }),
+        );
+    }
+    if method != "head" && path != "/healthz" {
+        add(
+            "503",
+            problem("The database is unreachable for now; try again"),
+        );
+    }
+    add("500", problem("A fault on the server; it is logged"));
 }

@@ -242,7 +242,9 @@ pub async fn assert_problem(
     if let Some(field) = field {
         let errors = body["errors"].as_array().expect("errors listed");
         assert!(
-            errors.iter().all(|e| e["code"].as_str().is_some_and(|c| !c.is_empty())),
+            errors
+                .iter()
+                .all(|e| e["code"].as_str().is_some_and(|c| !c.is_empty())),
             "every error has its rule's code: {body}"
         );
         assert!(
