@@ -3,46 +3,154 @@
 //! revision keeps, and which fields a change touched.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 
 use super::input::NoticeInput;
 use super::time::rfc3339_oslo;
-use super::{Details, Notice, State};
+use super::{Details, Kind, Notice, State};
 
-/// The document of an existing notice, as a merge patch applies to it.
-pub fn editable(notice: &Notice) -> Value {
-    let mut doc = json!({
-        "kind": notice.kind(),
-        "title": notice.title,
-        "summary": notice.summary,
-        "body": notice.body.as_ref().map(|b| b.markdown()),
-        "source_url": notice.source_url,
-        "published_at": rfc3339_oslo(notice.published_at),
-        "state": notice.state,
-        "areas": notice.areas,
-    });
+/// The notice document an editor sends: the body of a POST, and what a PATCH
+/// (a JSON merge patch, RFC 7396) changes. Every invalid field is named in a
+/// 422. Described once, here: the parser takes its field names from it, the
+/// API description is derived from it, and `editable` writes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NoticeDocument {
+    /// Required on create; a notice keeps its kind.
+    pub kind: Kind,
+    /// One line, 1–200 characters, no control characters.
+    #[schema(example = "Tilskudd til hospitering")]
+    pub title: String,
+    /// Plain text, 1–2000 characters; line breaks allowed.
+    pub summary: String,
+    /// Markdown, up to 50 000 characters, with block quotes and lists, emphasis
+    /// and links, and HTML elements each nested at most 16 levels deep;
+    /// rendered and sanitised once when written.
+    pub body: Option<String>,
+    /// An absolute http(s) URL.
+    pub source_url: Option<String>,
+    /// An RFC 3339 instant, or a date (00:00 Europe/Oslo). Default: now. Ahead: scheduled.
+    #[schema(example = "2026-12-01T09:00:00+01:00")]
+    pub published_at: Option<String>,
+    /// `published` (default) or `draft`; withdraw with DELETE.
+    pub state: Option<State>,
+    /// 1–10 linkable area slugs, each within the token's packages.
+    #[schema(example = json!(["helsetjenester"]))]
+    pub areas: Vec<String>,
+    /// Only for grants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grant: Option<GrantDocument>,
+    /// Only for webinars.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webinar: Option<WebinarDocument>,
+}
+
+/// A grant's terms in a notice document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct GrantDocument {
+    /// RFC 3339; `null` for a rolling grant.
+    pub deadline: Option<String>,
+    /// Whole kroner, 0 to 10^12.
+    pub amount_nok: Option<i64>,
+    /// Up to 20 groups, e.g. kommuner, fylkeskommuner, helseforetak, organisasjoner, fastleger.
+    pub applicants: Option<Vec<String>>,
+    pub apply_url: Option<String>,
+}
+
+/// A webinar's time and registration in a notice document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WebinarDocument {
+    /// RFC 3339; required for a new webinar.
+    pub starts_at: Option<String>,
+    /// RFC 3339, after `starts_at`.
+    pub ends_at: Option<String>,
+    pub registration_url: Option<String>,
+    /// Cancel with `true`; the webinar stays visible, marked cancelled.
+    pub cancelled: Option<bool>,
+    /// Up to 500 characters; only for a cancelled webinar.
+    pub cancellation_note: Option<String>,
+}
+
+/// The document of an existing notice.
+pub fn document(notice: &Notice) -> NoticeDocument {
     let instant = |at: Option<DateTime<Utc>>| at.map(rfc3339_oslo);
-    match &notice.details {
-        Details::Grant(g) => {
-            doc["grant"] = json!({
-                "deadline": instant(g.deadline),
-                "amount_nok": g.amount_nok,
-                "applicants": g.applicants,
-                "apply_url": g.apply_url,
-            })
-        }
-        Details::Webinar(w) => {
-            doc["webinar"] = json!({
-                "starts_at": instant(w.starts_at),
-                "ends_at": instant(w.ends_at),
-                "registration_url": w.registration_url,
-                "cancelled": w.cancelled,
-                "cancellation_note": w.cancellation_note,
-            })
-        }
-        Details::News => {}
+    let (grant, webinar) = match &notice.details {
+        Details::Grant(g) => (
+            Some(GrantDocument {
+                deadline: instant(g.deadline),
+                amount_nok: g.amount_nok,
+                applicants: Some(g.applicants.clone()),
+                apply_url: g.apply_url.clone(),
+            }),
+            None,
+        ),
+        Details::Webinar(w) => (
+            None,
+            Some(WebinarDocument {
+                starts_at: instant(w.starts_at),
+                ends_at: instant(w.ends_at),
+                registration_url: w.registration_url.clone(),
+                cancelled: Some(w.cancelled),
+                cancellation_note: w.cancellation_note.clone(),
+            }),
+        ),
+        Details::News => (None, None),
+    };
+    NoticeDocument {
+        kind: notice.kind(),
+        title: notice.title.clone(),
+        summary: notice.summary.clone(),
+        body: notice.body.as_ref().map(|b| b.markdown().to_owned()),
+        source_url: notice.source_url.clone(),
+        published_at: Some(rfc3339_oslo(notice.published_at)),
+        state: Some(notice.state),
+        areas: notice.areas.clone(),
+        grant,
+        webinar,
     }
-    doc
+}
+
+/// The document of an existing notice as JSON, as a merge patch applies to it.
+pub fn editable(notice: &Notice) -> Value {
+    serde_json::to_value(document(notice)).expect("documents serialise")
+}
+
+/// The names of a struct's fields as serde reads them, from its
+/// `Deserialize` implementation: what the parser accepts is what the type
+/// (and so the API description) says.
+pub fn field_names<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+
+    struct Names<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> serde::Deserializer<'de> for Names<'_> {
+        type Error = de::value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("only a struct has field names"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("the names are read"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    let mut names: &'static [&'static str] = &[];
+    let _ = T::deserialize(Names(&mut names));
+    names
 }
 
 impl NoticeInput {

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
+use super::document::{field_names, GrantDocument, NoticeDocument, WebinarDocument};
 use super::invalid::Invalid;
 use super::validation::{self as check, Errors, FieldError};
 use super::{Body, Details, GrantDetails, Kind, Notice, State, Taxonomy, WebinarDetails};
@@ -19,19 +20,21 @@ const APPLICANTS_MAX: usize = 20;
 const AREAS_MAX: usize = 10;
 const AMOUNT_MAX: i64 = 1_000_000_000_000;
 
-/// The fields an editor writes.
-const EDITABLE: &[&str] = &[
-    "kind",
-    "title",
-    "summary",
-    "body",
-    "source_url",
-    "published_at",
-    "state",
-    "areas",
-    "grant",
-    "webinar",
-];
+/// The fields an editor writes: those of the notice document.
+pub fn editable_fields() -> &'static [&'static str] {
+    field_names::<NoticeDocument>()
+}
+
+/// The fields of a document's `grant`.
+pub fn grant_fields() -> &'static [&'static str] {
+    field_names::<GrantDocument>()
+}
+
+/// The fields of a document's `webinar`.
+pub fn webinar_fields() -> &'static [&'static str] {
+    field_names::<WebinarDocument>()
+}
+
 /// Fields the server sets; shown in responses, refused in input.
 const READ_ONLY: &[&str] = &[
     "id",
@@ -44,15 +47,6 @@ const READ_ONLY: &[&str] = &[
     "updated_at",
     "public",
 ];
-const GRANT_FIELDS: &[&str] = &["deadline", "amount_nok", "applicants", "apply_url"];
-const WEBINAR_FIELDS: &[&str] = &[
-    "starts_at",
-    "ends_at",
-    "registration_url",
-    "cancelled",
-    "cancellation_note",
-];
-
 /// A valid notice document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoticeInput {
@@ -100,7 +94,7 @@ pub fn parse(
         errors.add("", Invalid::NotAnObject { document: true });
         return Err(errors.0);
     };
-    unknown_fields(&mut errors, fields, "", EDITABLE);
+    unknown_fields(&mut errors, fields, "", editable_fields());
     let get = |name: &str| fields.get(name).filter(|v| !v.is_null());
 
     let kind = match get("kind") {
@@ -278,7 +272,7 @@ fn details(
     match kind {
         Kind::News => Some(Details::News),
         Kind::Grant => {
-            let g = object(errors, fields, "grant", GRANT_FIELDS).unwrap_or(&empty);
+            let g = object(errors, fields, "grant", grant_fields()).unwrap_or(&empty);
             let deadline =
                 errors.check("grant.deadline", check::optional_instant(g.get("deadline")));
             let amount_nok = errors.check("grant.amount_nok", amount(g.get("amount_nok")));
@@ -293,7 +287,7 @@ fn details(
             }))
         }
         Kind::Webinar => {
-            let w = object(errors, fields, "webinar", WEBINAR_FIELDS).unwrap_or(&empty);
+            let w = object(errors, fields, "webinar", webinar_fields()).unwrap_or(&empty);
             let starts_at = errors.check(
                 "webinar.starts_at",
                 check::optional_instant(w.get("starts_at")),

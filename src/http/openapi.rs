@@ -73,9 +73,9 @@ impl Modify for BearerTokens {
         admin_notices::RevisionList,
         tokens::TokenView,
         tokens::TokenRequest,
-        super::admin::documents::NoticeDocument,
-        super::admin::documents::GrantDocument,
-        super::admin::documents::WebinarDocument,
+        crate::domain::document::NoticeDocument,
+        crate::domain::document::GrantDocument,
+        crate::domain::document::WebinarDocument,
         tokens::IssuedToken,
         tokens::TokenList,
         audit::AuditView,
@@ -210,4 +210,117 @@ fn complete(path: &str, method: &str, operation: &mut Value) {
         );
     }
     add("500", problem("A fault on the server; it is logged"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::described;
+    use crate::domain::document::{GrantDocument, NoticeDocument, WebinarDocument};
+    use crate::domain::{input, Kind, State, Taxonomy};
+    use crate::seed;
+
+    fn documented(name: &str) -> Vec<String> {
+        let doc = described();
+        let mut names: Vec<String> = doc["components"]["schemas"][name]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{name} is described"))
+            .keys()
+            .cloned()
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn sorted(names: &[&str]) -> Vec<String> {
+        let mut names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_description_names_exactly_the_fields_the_parser_accepts() {
+        assert_eq!(
+            documented("NoticeDocument"),
+            sorted(input::editable_fields())
+        );
+        assert_eq!(documented("GrantDocument"), sorted(input::grant_fields()));
+        assert_eq!(
+            documented("WebinarDocument"),
+            sorted(input::webinar_fields())
+        );
+    }
+
+    #[test]
+    fn a_document_with_every_documented_field_is_accepted_and_one_more_is_not() {
+        let taxonomy = Taxonomy::new(seed::taxonomy());
+        let full = |kind: Kind| NoticeDocument {
+            kind,
+            title: "Tittel".into(),
+            summary: "Kort".into(),
+            body: Some("Tekst med *vekt*".into()),
+            source_url: Some("https://www.helsedirektoratet.no/".into()),
+            published_at: Some("2020-01-02T00:00:00+01:00".into()),
+            state: Some(State::Published),
+            areas: vec!["helsetjenester".into()],
+            grant: (kind == Kind::Grant).then(|| GrantDocument {
+                deadline: Some("2020-03-01T12:00:00+01:00".into()),
+                amount_nok: Some(100_000),
+                applicants: Some(vec!["kommuner".into()]),
+                apply_url: Some("https://www.helsedirektoratet.no/sok".into()),
+            }),
+            webinar: (kind == Kind::Webinar).then(|| WebinarDocument {
+                starts_at: Some("2020-03-01T12:00:00+01:00".into()),
+                ends_at: Some("2020-03-01T13:00:00+01:00".into()),
+                registration_url: Some("https://www.helsedirektoratet.no/meld".into()),
+                cancelled: Some(true),
+                cancellation_note: Some("Flyttet".into()),
+            }),
+        };
+        for kind in [Kind::Grant, Kind::Webinar] {
+            let doc = serde_json::to_value(full(kind)).unwrap();
+            let details = if kind == Kind::Grant {
+                "grant"
+            } else {
+                "webinar"
+            };
+            let names = |value: &serde_json::Value| {
+                sorted(
+                    &value
+                        .as_object()
+                        .unwrap()
+                        .keys()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>(),
+                )
+            };
+            let mut top = documented("NoticeDocument");
+            top.retain(|f| {
+                f != if kind == Kind::Grant {
+                    "webinar"
+                } else {
+                    "grant"
+                }
+            });
+            assert_eq!(names(&doc), top, "every field but the other kind's");
+            assert_eq!(
+                names(&doc[details]),
+                documented(if kind == Kind::Grant {
+                    "GrantDocument"
+                } else {
+                    "WebinarDocument"
+                })
+            );
+            assert!(doc.as_object().unwrap().values().all(|v| !v.is_null()));
+            assert!(
+                input::parse(&doc, &taxonomy, None).is_ok(),
+                "{kind:?}: {doc}"
+            );
+
+            let mut more = doc.clone();
+            more[details]["extra"] = serde_json::json!(1);
+            let errors = input::parse(&more, &taxonomy, None).unwrap_err();
+            assert_eq!(errors[0].field, format!("{details}.extra"));
+            assert_eq!(errors[0].code, "unknown-field");
+        }
+    }
 }

@@ -3,7 +3,6 @@
 pub mod audit;
 pub mod auth;
 pub mod body;
-pub mod documents;
 pub mod notices;
 pub mod tokens;
 pub mod writes;

@@ -10,9 +10,9 @@ use uuid::Uuid;
 
 use super::auth::Caller;
 use super::body::{self, JSON, MERGE_PATCH};
-use super::documents::NoticeDocument;
 use super::writes::{create_notice, editor_areas, find_for, update_notice, view, withdraw_notice};
 use crate::domain::document::editable;
+use crate::domain::document::NoticeDocument;
 use crate::domain::merge_patch;
 use crate::domain::time::rfc3339_oslo;
 use crate::http::cursor::encode_cursor;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde_json::{json, Map, Value};
 
+use crate::domain::document::{GrantDocument, WebinarDocument};
 use crate::domain::time::ZONE;
 use crate::domain::Invalid;
 use crate::domain::{FieldError, Kind, Notice};
@@ -53,9 +54,8 @@ pub struct NoticeForm {
 }
 
 /// `2026-12-01T12:00` in Oslo time, as `datetime-local` inputs hold it.
-fn local_input(instant: &Value) -> String {
+fn local_input(instant: Option<&str>) -> String {
     instant
-        .as_str()
         .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
         .map(|at| at.with_timezone(&ZONE).format("%Y-%m-%dT%H:%M").to_string())
         .unwrap_or_default()
@@ -69,41 +69,54 @@ impl NoticeForm {
         form
     }
 
-    /// The form for an existing notice.
+    /// The form for an existing notice: its notice document, field by field.
     pub fn of(notice: &Notice) -> Self {
-        let doc = crate::domain::document::editable(notice);
+        let doc = crate::domain::document::document(notice);
         let mut form = Self::default();
-        let text = |v: &Value| match v {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            _ => String::new(),
+        let put = |form: &mut Self, name: &str, value: Option<String>| {
+            form.values
+                .insert(name.to_owned(), value.unwrap_or_default());
         };
-        for (key, value) in doc.as_object().expect("a document is an object") {
-            match (key.as_str(), value) {
-                ("areas", Value::Array(areas)) => form.areas = areas.iter().map(text).collect(),
-                ("published_at", v) => form.show_instant(key, v),
-                (group @ ("grant" | "webinar"), Value::Object(fields)) => {
-                    for (name, v) in fields {
-                        let field = format!("{group}.{name}");
-                        match (name.as_str(), v) {
-                            ("deadline" | "starts_at" | "ends_at", v) => {
-                                form.show_instant(&field, v)
-                            }
-                            ("applicants", Value::Array(items)) => {
-                                let shown = items.iter().map(text).collect::<Vec<_>>().join(", ");
-                                form.values.insert(field, shown);
-                            }
-                            (_, v) => {
-                                form.values.insert(field, text(v));
-                            }
-                        }
-                    }
-                }
-                (_, v) => {
-                    form.values.insert(key.clone(), text(v));
-                }
-            }
+        put(&mut form, "kind", Some(doc.kind.as_str().to_owned()));
+        put(&mut form, "title", Some(doc.title));
+        put(&mut form, "summary", Some(doc.summary));
+        put(&mut form, "body", doc.body);
+        put(&mut form, "source_url", doc.source_url);
+        put(&mut form, "state", doc.state.map(|s| s.as_str().to_owned()));
+        form.show_instant("published_at", doc.published_at.as_deref());
+        form.areas = doc.areas;
+        if let Some(grant) = doc.grant {
+            form.show_instant("grant.deadline", grant.deadline.as_deref());
+            put(
+                &mut form,
+                "grant.amount_nok",
+                grant.amount_nok.map(|a| a.to_string()),
+            );
+            put(
+                &mut form,
+                "grant.applicants",
+                grant.applicants.map(|a| a.join(", ")),
+            );
+            put(&mut form, "grant.apply_url", grant.apply_url);
+        }
+        if let Some(webinar) = doc.webinar {
+            form.show_instant("webinar.starts_at", webinar.starts_at.as_deref());
+            form.show_instant("webinar.ends_at", webinar.ends_at.as_deref());
+            put(
+                &mut form,
+                "webinar.registration_url",
+                webinar.registration_url,
+            );
+            put(
+                &mut form,
+                "webinar.cancelled",
+                webinar.cancelled.map(|c| c.to_string()),
+            );
+            put(
+                &mut form,
+                "webinar.cancellation_note",
+                webinar.cancellation_note,
+            );
         }
         form.values
             .insert("revision".into(), notice.revision.to_string());
@@ -114,9 +127,9 @@ impl NoticeForm {
 
     /// Shows an instant to the minute, and keeps the exact value beside it
     /// (`name@was`), so saving an untouched field changes nothing.
-    fn show_instant(&mut self, name: &str, value: &Value) {
+    fn show_instant(&mut self, name: &str, value: Option<&str>) {
         let shown = local_input(value);
-        if let Some(exact) = value.as_str() {
+        if let Some(exact) = value {
             self.values.insert(format!("{name}@was"), exact.to_owned());
             self.values.insert(format!("{name}@shown"), shown.clone());
         }
@@ -324,11 +337,11 @@ impl NoticeForm {
             doc.insert("summary".into(), json!(""));
         }
         doc.insert("areas".into(), json!(self.areas));
-        let instant = |name: &str, errors: &mut Vec<FieldError>| -> Option<Value> {
+        let instant = |name: &str, errors: &mut Vec<FieldError>| -> Option<String> {
             let raw = text(name)?;
             let was = self.v(&format!("{name}@was"));
             if !was.is_empty() && raw == self.v(&format!("{name}@shown")) {
-                return Some(json!(was));
+                return Some(was.to_owned());
             }
             let parsed = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
                 .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"));
@@ -336,7 +349,7 @@ impl NoticeForm {
                 .ok()
                 .and_then(|local| ZONE.from_local_datetime(&local).earliest())
             {
-                Some(at) => Some(json!(at.with_timezone(&Utc).to_rfc3339())),
+                Some(at) => Some(at.with_timezone(&Utc).to_rfc3339()),
                 None => {
                     errors.push(FieldError::new(name, Invalid::FormDateTime));
                     None
@@ -344,56 +357,43 @@ impl NoticeForm {
             }
         };
         if let Some(at) = instant("published_at", &mut errors) {
-            doc.insert("published_at".into(), at);
+            doc.insert("published_at".into(), json!(at));
         }
         match self.v("kind") {
             "grant" => {
-                let mut grant = Map::new();
-                if let Some(at) = instant("grant.deadline", &mut errors) {
-                    grant.insert("deadline".into(), at);
-                }
-                if let Some(raw) = text("grant.amount_nok") {
+                let deadline = instant("grant.deadline", &mut errors);
+                let amount_nok = text("grant.amount_nok").and_then(|raw| {
                     let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-                    match digits.parse::<i64>() {
-                        Ok(amount) => {
-                            grant.insert("amount_nok".into(), json!(amount));
-                        }
-                        Err(_) => {
-                            errors.push(FieldError::new("grant.amount_nok", Invalid::FormKroner))
-                        }
+                    let amount = digits.parse::<i64>().ok();
+                    if amount.is_none() {
+                        errors.push(FieldError::new("grant.amount_nok", Invalid::FormKroner));
                     }
-                }
-                let applicants: Vec<&str> = self
+                    amount
+                });
+                let applicants = self
                     .v("grant.applicants")
                     .split(',')
                     .map(str::trim)
                     .filter(|a| !a.is_empty())
+                    .map(str::to_owned)
                     .collect();
-                grant.insert("applicants".into(), json!(applicants));
-                if let Some(url) = text("grant.apply_url") {
-                    grant.insert("apply_url".into(), json!(url));
-                }
-                doc.insert("grant".into(), Value::Object(grant));
+                let grant = GrantDocument {
+                    deadline,
+                    amount_nok,
+                    applicants: Some(applicants),
+                    apply_url: text("grant.apply_url").map(str::to_owned),
+                };
+                doc.insert("grant".into(), json!(grant));
             }
             "webinar" => {
-                let mut webinar = Map::new();
-                for (name, key) in [
-                    ("webinar.starts_at", "starts_at"),
-                    ("webinar.ends_at", "ends_at"),
-                ] {
-                    if let Some(at) = instant(name, &mut errors) {
-                        webinar.insert(key.into(), at);
-                    }
-                }
-                if let Some(url) = text("webinar.registration_url") {
-                    webinar.insert("registration_url".into(), json!(url));
-                }
-                let cancelled = self.v("webinar.cancelled") == "true";
-                webinar.insert("cancelled".into(), json!(cancelled));
-                if let Some(note) = text("webinar.cancellation_note") {
-                    webinar.insert("cancellation_note".into(), json!(note));
-                }
-                doc.insert("webinar".into(), Value::Object(webinar));
+                let webinar = WebinarDocument {
+                    starts_at: instant("webinar.starts_at", &mut errors),
+                    ends_at: instant("webinar.ends_at", &mut errors),
+                    registration_url: text("webinar.registration_url").map(str::to_owned),
+                    cancelled: Some(self.v("webinar.cancelled") == "true"),
+                    cancellation_note: text("webinar.cancellation_note").map(str::to_owned),
+                };
+                doc.insert("webinar".into(), json!(webinar));
             }
             _ => {}
         }
