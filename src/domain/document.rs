@@ -20,9 +20,10 @@ pub struct NoticeDocument {
     /// Required on create; a notice keeps its kind.
     pub kind: Kind,
     /// One line, 1–200 characters, no control characters.
-    #[schema(example = "Tilskudd til hospitering")]
+    #[schema(example = "Tilskudd til hospitering", min_length = 1, max_length = 200)]
     pub title: String,
     /// Plain text, 1–2000 characters; line breaks allowed.
+    #[schema(min_length = 1, max_length = 2000)]
     pub summary: String,
     /// Markdown, up to 50 000 characters, with block quotes and lists, emphasis
     /// and links, and HTML elements each nested at most 16 levels deep;
@@ -36,7 +37,7 @@ pub struct NoticeDocument {
     /// `published` (default) or `draft`; withdraw with DELETE.
     pub state: Option<State>,
     /// 1–10 linkable area slugs, each within the token's packages.
-    #[schema(example = json!(["helsetjenester"]))]
+    #[schema(example = json!(["helsetjenester"]), min_items = 1, max_items = 10)]
     pub areas: Vec<String>,
     /// Only for grants.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::Modify;
 
 use super::admin::{audit, notices as admin_notices, tokens};
+use super::feeds::Format;
 use super::{areas, changes, feeds, health, notices, problem, views};
 
 /// Declares the bearer tokens the admin routes take.
@@ -158,15 +159,30 @@ fn complete(path: &str, method: &str, operation: &mut Value) {
             "state" => Some(names(State::ALL.iter().map(|s| s.as_str()).collect())),
             _ => None,
         };
+        let values =
+            values.or_else(|| (name == "area").then(|| json!({"type": "string", "minLength": 1})));
         if let Some(values) = values {
-            parameter["schema"] = json!({"type": "array", "items": values});
+            // Each value once: a repeated one is refused.
+            parameter["schema"] = json!({"type": "array", "items": values, "uniqueItems": true});
             parameter["style"] = json!("form");
             parameter["explode"] = json!(true);
-        }
-        if name == "limit" {
+        } else if name == "limit" {
             let max = if path == "/api/v1/changes" { 1000 } else { 100 };
             parameter["schema"] = json!({"type": "integer", "minimum": 1, "maximum": max});
+        } else if parameter["schema"]["type"] == "string" {
+            // An empty value is no value: it is refused, not ignored.
+            parameter["schema"]["minLength"] = json!(1);
+            if name == "q" {
+                parameter["schema"]["maxLength"] = json!(200);
+            }
         }
+    }
+    if Format::ALL.iter().any(|f| f.path() == path) {
+        // Filters written another way than the canonical one are redirected.
+        operation["responses"]["301"] = json!({
+            "description": "The same filters in their canonical form, at Location",
+            "headers": {"Location": {"schema": {"type": "string"}}}
+        });
     }
     let Some(responses) = operation
         .get_mut("responses")
