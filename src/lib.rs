@@ -109,17 +109,19 @@ impl Application {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let worker = tokio::spawn(outbox.clone().run(stopped));
         let state = web::Data::new(AppState {
-            store,
-            taxonomy,
+            app: app::App {
+                store,
+                taxonomy,
+                clock: settings.clock.clone(),
+                version: watch,
+                outbox,
+            },
             base_url: base_url.clone(),
-            version: watch,
             representations,
             cache_max_age: settings.cache_max_age,
             auth_throttle: Default::default(),
             trusted_proxies: settings.trusted_proxies.clone(),
             websub_hub: settings.websub_hub.clone(),
-            outbox,
-            clock: settings.clock.clone(),
         });
         let server = HttpServer::new(move || {
             App::new()

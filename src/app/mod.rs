@@ -1,6 +1,28 @@
-//! The application: what the API and the pages share, above the store.
+//! The application: what the API and the pages share, above the store —
+//! the clock, the outbox, and the use cases (`notices`), which return typed
+//! errors that each face (problem+json, Norwegian pages) says its own way.
 
 pub mod clock;
+pub mod notices;
 pub mod outbox;
 
+use std::sync::Arc;
+
 pub use clock::Clock;
+
+use crate::domain::Taxonomy;
+use crate::store::version::VersionWatch;
+use crate::store::Store;
+
+/// What every use case works with.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub taxonomy: Arc<Taxonomy>,
+    /// Where every "now" comes from.
+    pub clock: Clock,
+    /// The newest content version this instance knows of.
+    pub version: Arc<VersionWatch>,
+    /// Where writes' events go out from.
+    pub outbox: Arc<outbox::Outbox>,
+}

@@ -22,6 +22,7 @@ pub async fn list(
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let items: Vec<AreaView> = state
+        .app
         .taxonomy
         .all()
         .iter()

@@ -60,8 +60,9 @@ pub async fn list(
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (since, limit) = changes_query(request.query_string())?;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let mut found = state
+        .app
         .store
         .run(move |conn| changes::changed_since(conn, since, limit + 1))
         .await?;

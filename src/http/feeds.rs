@@ -79,7 +79,7 @@ fn describe(state: &AppState, filter: &FeedFilter, format: Format, self_target: 
         filter
             .requested_areas
             .iter()
-            .filter_map(|slug| state.taxonomy.get(slug).map(|a| a.name.clone())),
+            .filter_map(|slug| state.app.taxonomy.get(slug).map(|a| a.name.clone())),
     );
     if !parts.is_empty() {
         title.push_str(" – ");
@@ -114,7 +114,7 @@ async fn serve(
     request: HttpRequest,
     format: Format,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = FeedFilter::parse(request.query_string(), &state.taxonomy)?;
+    let filter = FeedFilter::parse(request.query_string(), &state.app.taxonomy)?;
     // One URL per feed: the filters in a fixed order. Readers who subscribe
     // through a redirect keep the URL the WebSub hub is told of.
     let canonical = canonical_query(&filter.kinds, &filter.requested_areas);
@@ -132,7 +132,7 @@ async fn serve(
             .finish());
     }
     let info = describe(&state, &filter, format, &request_target(&request));
-    let taxonomy = state.taxonomy.clone();
+    let taxonomy = state.app.taxonomy.clone();
     let (kinds, areas) = (filter.kinds.clone(), filter.areas.clone());
     cached::serve(&state, &request, kinds, areas, move |conn, now| {
         let render: Option<Render> = match format {

@@ -35,7 +35,7 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[route("/readyz", method = "GET", method = "HEAD")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    match state.store.ping().await {
+    match state.app.store.ping().await {
         Ok(()) => Ok(HttpResponse::Ok().json(Health { status: "ok" })),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");

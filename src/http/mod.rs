@@ -13,23 +13,14 @@ pub mod params;
 pub mod problem;
 pub mod views;
 
-use std::sync::Arc;
-
 use actix_web::http::header;
 use actix_web::web;
 
-use crate::domain::Taxonomy;
-use crate::store::version::VersionWatch;
-use crate::store::Store;
-
-/// What every handler shares.
+/// What every handler shares: the application, and what HTTP adds to it.
 pub struct AppState {
-    pub store: Store,
-    pub taxonomy: Arc<Taxonomy>,
+    pub app: crate::app::App,
     /// Absolute, without a trailing slash.
     pub base_url: String,
-    /// The newest content version this instance knows of.
-    pub version: Arc<VersionWatch>,
     /// Public representations (feeds, JSON) kept in memory while current.
     pub representations: cached::RepresentationCache,
     /// Seconds clients and proxies may reuse a public representation.
@@ -39,10 +30,6 @@ pub struct AppState {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The WebSub hub feeds name and Tavla notifies, if configured.
     pub websub_hub: Option<String>,
-    /// Where writes' events go out from.
-    pub outbox: Arc<crate::app::outbox::Outbox>,
-    /// Where every "now" comes from.
-    pub clock: crate::app::Clock,
 }
 
 /// Public reads are open to every origin (dashboards in a browser); writes

@@ -60,7 +60,7 @@ pub async fn list(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let mut query = list_query(request.query_string(), &state.taxonomy)?;
+    let mut query = list_query(request.query_string(), &state.app.taxonomy)?;
     let page_size = query.limit;
     query.limit += 1; // one more tells whether another page exists
     let (kinds, areas) = (query.kinds.clone(), query.areas.clone());

@@ -102,6 +102,7 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
         })
         .collect();
     let areas = state
+        .app
         .taxonomy
         .all()
         .iter()
@@ -122,7 +123,7 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
         problem: None,
         next_page: None,
     };
-    let query = match list_query(&encode(&pairs), &state.taxonomy) {
+    let query = match list_query(&encode(&pairs), &state.app.taxonomy) {
         Ok(query) => query,
         Err(ApiError::InvalidParameters(errors)) => {
             page.problem = Some(
@@ -144,11 +145,12 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
     } else {
         format!("?{canonical}")
     };
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let limit = query.limit;
     let mut query = query;
     query.limit += 1;
     let found = match state
+        .app
         .store
         .run(move |c| listing::list(c, &query, now))
         .await
@@ -181,9 +183,9 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
 /// One notice: the permalink every feed item points to.
 #[route("/notices/{slug}", method = "GET", method = "HEAD")]
 pub async fn notice_page(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let slug = slug.into_inner();
-    let found = match state.store.run(move |c| notices::find(c, &slug)).await {
+    let found = match state.app.store.run(move |c| notices::find(c, &slug)).await {
         Ok(found) => found,
         Err(e) => return store_failed(e),
     };
@@ -193,9 +195,10 @@ pub async fn notice_page(state: web::Data<AppState>, slug: web::Path<String>) ->
             "Kunngjøringen er trukket tilbake",
             "Denne kunngjøringen er ikke lenger gjeldende.",
         ),
-        Some(n) if n.is_public(now) => {
-            html(StatusCode::OK, &NoticePage::new(&n, &state.taxonomy, now))
-        }
+        Some(n) if n.is_public(now) => html(
+            StatusCode::OK,
+            &NoticePage::new(&n, &state.app.taxonomy, now),
+        ),
         _ => not_found(),
     }
 }
@@ -203,16 +206,17 @@ pub async fn notice_page(state: web::Data<AppState>, slug: web::Path<String>) ->
 /// One area: its description from the access package and its notices.
 #[route("/areas/{slug}", method = "GET", method = "HEAD")]
 pub async fn area_page(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
-    let Some(area) = state.taxonomy.get(&slug).cloned() else {
+    let Some(area) = state.app.taxonomy.get(&slug).cloned() else {
         return not_found();
     };
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let query = NoticeQuery {
-        areas: state.taxonomy.with_descendants(&area.slug),
+        areas: state.app.taxonomy.with_descendants(&area.slug),
         limit: 50,
         ..Default::default()
     };
     let children = state
+        .app
         .taxonomy
         .all()
         .iter()
@@ -220,6 +224,7 @@ pub async fn area_page(state: web::Data<AppState>, slug: web::Path<String>) -> H
         .map(|a| (a.slug.clone(), a.name.clone()))
         .collect();
     match state
+        .app
         .store
         .run(move |c| listing::list(c, &query, now))
         .await

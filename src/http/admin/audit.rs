@@ -72,6 +72,7 @@ pub async fn list(
     let page_size = query.limit;
     query.limit += 1;
     let mut found = state
+        .app
         .store
         .run(move |conn| audit::list(conn, &query))
         .await?;

@@ -139,12 +139,16 @@ async fn verify(state: &AppState, presented: &str) -> Result<Token, ApiError> {
     let presented = presented.to_owned();
     let invalid = || unauthorized("the token is not valid", true);
     let id = token::id_of(&presented).ok_or_else(invalid)?;
-    let found = state.store.run(move |conn| tokens::find(conn, id)).await?;
+    let found = state
+        .app
+        .store
+        .run(move |conn| tokens::find(conn, id))
+        .await?;
     let (token, stored) = found.ok_or_else(invalid)?;
     if !token::matches(&presented, &stored) {
         return Err(invalid());
     }
-    if !token.is_active(state.clock.now()) {
+    if !token.is_active(state.app.clock.now()) {
         return Err(unauthorized("the token has expired or was revoked", true));
     }
     Ok(token)

@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use super::auth::Caller;
 use super::body::{self, JSON, MERGE_PATCH};
-use super::writes::{create_notice, editor_areas, find_for, update_notice, view, withdraw_notice};
+use super::writes::{respond, view};
+use crate::app::notices::{create_notice, editor_areas, find_for, update_notice, withdraw_notice};
 use crate::domain::document::editable;
 use crate::domain::document::NoticeDocument;
 use crate::domain::merge_patch;
@@ -89,7 +90,7 @@ pub async fn create(
         key,
         request_hash: format!("{:x}", Sha256::digest(doc.to_string())),
     });
-    let outcome = create_notice(&state, &caller, &doc, key).await?;
+    let outcome = create_notice(&state.app, &caller.0, &doc, key, respond(&state)).await?;
     Ok(created(outcome.notice_id, outcome.body))
 }
 
@@ -125,14 +126,15 @@ pub async fn list(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let mut query = admin_list_query(request.query_string(), &state.taxonomy)?;
+    let mut query = admin_list_query(request.query_string(), &state.app.taxonomy)?;
     if let Scope::Admin { within, .. } = &mut query.scope {
-        *within = editor_areas(&state, &caller);
+        *within = editor_areas(&state.app, &caller.0);
     }
     let page_size = query.limit;
     query.limit += 1;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let mut found = state
+        .app
         .store
         .run(move |conn| listing::list(conn, &query, now))
         .await?;
@@ -169,11 +171,11 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let notice = find_for(&state, &caller, &id).await?;
+    let notice = find_for(&state.app, &caller.0, &id).await?;
     Ok(with_etag(HttpResponse::Ok(), notice.revision).json(view(
         &state,
         &notice,
-        state.clock.now(),
+        state.app.clock.now(),
     )))
 }
 
@@ -232,7 +234,7 @@ pub async fn update(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let before = find_for(&state, &caller, &id).await?;
+    let before = find_for(&state.app, &caller.0, &id).await?;
     expected_revision(&request, before.revision)?;
     let patch = body::json(&request, payload, &[MERGE_PATCH, JSON]).await?;
     if !patch.is_object() {
@@ -243,8 +245,12 @@ pub async fn update(
     let mut doc = editable(&before);
     merge_patch::apply(&mut doc, &patch);
     let time_named = patch.get("published_at").is_some();
-    let after = update_notice(&state, &caller, &before, &doc, time_named).await?;
-    Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, state.clock.now())))
+    let after = update_notice(&state.app, &caller.0, &before, &doc, time_named).await?;
+    Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(
+        &state,
+        &after,
+        state.app.clock.now(),
+    )))
 }
 
 /// Withdraws a notice: the public then gets `410 Gone`, and it leaves every
@@ -269,14 +275,18 @@ pub async fn withdraw(
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let expected = match request.headers().contains_key(header::IF_MATCH) {
-        true => Some(find_for(&state, &caller, &id).await?.revision),
+        true => Some(find_for(&state.app, &caller.0, &id).await?.revision),
         false => None,
     };
     if let Some(current) = expected {
         expected_revision(&request, current)?;
     }
-    let after = withdraw_notice(&state, &caller, &id, expected).await?;
-    Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(&state, &after, state.clock.now())))
+    let after = withdraw_notice(&state.app, &caller.0, &id, expected).await?;
+    Ok(with_etag(HttpResponse::Ok(), after.revision).json(view(
+        &state,
+        &after,
+        state.app.clock.now(),
+    )))
 }
 
 /// One stored revision: who made it, when, and the notice as it then was.
@@ -315,8 +325,9 @@ pub async fn revision_list(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let notice = find_for(&state, &caller, &id).await?;
+    let notice = find_for(&state.app, &caller.0, &id).await?;
     let found = state
+        .app
         .store
         .run(move |conn| stored_revisions::list(conn, notice.id))
         .await?;

@@ -147,13 +147,13 @@ pub async fn create(
         "expires_at",
         check::optional_instant(fields.get("expires_at")),
     );
-    let now = whole_seconds(state.clock.now());
+    let now = whole_seconds(state.app.clock.now());
     let issued = issue(
         &name,
         role.unwrap_or(Role::Editor),
         areas,
         expires_at.flatten(),
-        &state.taxonomy,
+        &state.app.taxonomy,
         now,
     );
     let (token, secret, hash) = match (issued, role, errors.0.is_empty()) {
@@ -167,6 +167,7 @@ pub async fn create(
     let actor = Actor::from(&caller.0);
     let stored = token.clone();
     state
+        .app
         .store
         .run(move |conn| Ok(editing::create_token(conn, &stored, &hash, &actor, now)))
         .await??;
@@ -195,8 +196,8 @@ pub async fn create(
 #[get("/api/v1/admin/tokens")]
 pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
-    let found = state.store.run(tokens::list).await?;
-    let now = state.clock.now();
+    let found = state.app.store.run(tokens::list).await?;
+    let now = state.app.clock.now();
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(TokenList {
@@ -229,6 +230,7 @@ pub async fn revoke(
     let not_found = || ApiError::NotFound(format!("no token {id:?}"));
     let id = Uuid::try_parse(&id).map_err(|_| not_found())?;
     if state
+        .app
         .store
         .run(move |conn| tokens::find(conn, id))
         .await?
@@ -237,8 +239,9 @@ pub async fn revoke(
         return Err(not_found());
     }
     let actor = Actor::from(&caller.0);
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     state
+        .app
         .store
         .run(move |conn| Ok(editing::revoke_token(conn, id, &actor, now)))
         .await??;

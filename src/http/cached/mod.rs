@@ -50,10 +50,10 @@ where
         + 'static,
 {
     let key = request_target(request);
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     // Read before rendering: a write in between makes the entry stale, never wrongly fresh.
-    let version = state.version.get();
-    let store = state.store.clone();
+    let version = state.app.version.get();
+    let store = state.app.store.clone();
     let representation = state
         .representations
         .get_or_render(&key, version, now, || async move {

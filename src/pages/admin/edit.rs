@@ -9,13 +9,13 @@ use super::form::NoticeForm;
 use super::html;
 use super::session::EditorSession;
 use super::{field, forbidden_form, pairs, see_other, who, MAX_FORM_BYTES};
-use crate::domain::{Kind, Notice, State};
-use crate::http::admin::writes::{
-    create_notice, editor_areas, find_for, update_notice, validate, withdraw_notice,
+use crate::app::notices::{
+    create_notice, editor_areas, find_for, update_notice, validate, withdraw_notice, WriteError,
 };
-use crate::http::problem::ApiError;
+use crate::domain::{Kind, Notice, State};
 use crate::http::AppState;
 use crate::pages::public::NoticePage;
+use crate::store::StoreError;
 
 #[derive(Template)]
 #[template(path = "admin/form.html")]
@@ -43,8 +43,9 @@ impl FormPage {
         form: NoticeForm,
         existing: Option<&Notice>,
     ) -> Self {
-        let held = editor_areas(state, &session.caller);
+        let held = editor_areas(&state.app, &session.caller.0);
         let areas = state
+            .app
             .taxonomy
             .all()
             .iter()
@@ -52,7 +53,7 @@ impl FormPage {
             .filter(|a| held.as_ref().is_none_or(|held| held.contains(&a.slug)))
             .map(|a| (a.slug.clone(), a.name.clone()))
             .collect();
-        let now = state.clock.now();
+        let now = state.app.clock.now();
         Self {
             who: who(session),
             csrf: session.csrf.clone(),
@@ -84,7 +85,7 @@ impl FormPage {
     }
 
     /// The page with the notice as it would look, or with what keeps it from being valid.
-    fn previewed(mut self, shown: Result<String, ApiError>) -> HttpResponse {
+    fn previewed(mut self, shown: Result<String, WriteError>) -> HttpResponse {
         match shown {
             Ok(shown) => {
                 self.preview = Some(shown);
@@ -95,26 +96,22 @@ impl FormPage {
     }
 
     /// The page again, with what went wrong beside the fields or on top.
-    fn failed(mut self, error: ApiError) -> HttpResponse {
+    fn failed(mut self, error: WriteError) -> HttpResponse {
         let status = match error {
-            ApiError::InvalidFields(errors) => {
+            WriteError::Invalid(errors) => {
                 self.form.show_errors(&errors);
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            ApiError::Forbidden(_) => {
+            WriteError::OutsideAreas { .. } | WriteError::NotYours { .. } => {
                 self.problem = Some("Du har ikke tilgang til alle områdene som er valgt.".into());
                 StatusCode::FORBIDDEN
             }
-            ApiError::PreconditionFailed(_) => {
+            WriteError::Stale => {
                 self.problem = Some(
                     "Noen andre har endret kunngjøringen siden du åpnet den. Åpne den på nytt og gjør endringen igjen."
                         .into(),
                 );
                 StatusCode::CONFLICT
-            }
-            ApiError::Unprocessable(message) => {
-                self.problem = Some(message);
-                StatusCode::UNPROCESSABLE_ENTITY
             }
             other => {
                 tracing::error!(error = %other, "editor form failed");
@@ -165,14 +162,14 @@ async fn preview(
     doc: &Value,
     existing: Option<&Notice>,
     time_named: bool,
-) -> Result<String, ApiError> {
-    let input = validate(state, doc, existing).await?;
-    let now = state.clock.now();
+) -> Result<String, WriteError> {
+    let input = validate(&state.app, doc, existing).await?;
+    let now = state.app.clock.now();
     let notice = match existing {
         Some(before) => input.revise(before, time_named, now),
         None => input.into_new(now),
     };
-    let page = NoticePage::new(&notice, &state.taxonomy, now);
+    let page = NoticePage::new(&notice, &state.app.taxonomy, now);
     NoticeBody {
         n: page.n,
         body_html: page.body_html,
@@ -180,10 +177,7 @@ async fn preview(
         source_url: page.source_url,
     }
     .render()
-    .map_err(|e| {
-        tracing::error!(error = %e, "preview failed");
-        ApiError::Unprocessable("Forhåndsvisningen virket ikke.".into())
-    })
+    .map_err(|e| WriteError::Store(StoreError::Task(format!("the preview failed: {e}"))))
 }
 
 /// A form's fields as sent, repeated names kept.
@@ -222,12 +216,16 @@ pub async fn create(
     let (doc, form_errors) = form.document();
     let page = FormPage::new(&session, &state, form, None);
     if !form_errors.is_empty() {
-        return page.failed(ApiError::InvalidFields(form_errors));
+        return page.failed(WriteError::Invalid(form_errors));
     }
     if field(&pairs, "action") == Some("preview") {
         return page.previewed(preview(&state, &doc, None, true).await);
     }
-    match create_notice(&state, &session.caller, &doc, None).await {
+    match create_notice(&state.app, &session.caller.0, &doc, None, |_, _| {
+        String::new()
+    })
+    .await
+    {
         Ok(created) => see_other(&format!(
             "/admin/kunngjoringer/{}?ferdig=lagret",
             created.notice_id
@@ -248,7 +246,7 @@ pub async fn edit_page(
     id: web::Path<String>,
     query: web::Query<EditQuery>,
 ) -> HttpResponse {
-    let notice = match find_for(&state, &session.caller, &id).await {
+    let notice = match find_for(&state.app, &session.caller.0, &id).await {
         Ok(notice) => notice,
         Err(e) => return not_yours(e),
     };
@@ -260,10 +258,10 @@ pub async fn edit_page(
     html(StatusCode::OK, &page)
 }
 
-fn not_yours(error: ApiError) -> HttpResponse {
+fn not_yours(error: WriteError) -> HttpResponse {
     match error {
-        ApiError::NotFound(_) => crate::pages::not_found(),
-        ApiError::Forbidden(_) => crate::pages::message(
+        WriteError::NotFound(_) => crate::pages::not_found(),
+        WriteError::NotYours { .. } => crate::pages::message(
             StatusCode::FORBIDDEN,
             "Ingen tilgang",
             "Kunngjøringen har områder utenfor dine tilgangspakker.",
@@ -290,7 +288,7 @@ pub async fn update(
         Ok(read) => read,
         Err(response) => return *response,
     };
-    let before = match find_for(&state, &session.caller, &id).await {
+    let before = match find_for(&state.app, &session.caller.0, &id).await {
         Ok(notice) => notice,
         Err(e) => return not_yours(e),
     };
@@ -299,15 +297,15 @@ pub async fn update(
     let (doc, form_errors) = form.document();
     let page = FormPage::new(&session, &state, form, Some(&before));
     if !form_errors.is_empty() {
-        return page.failed(ApiError::InvalidFields(form_errors));
+        return page.failed(WriteError::Invalid(form_errors));
     }
     if revision_sent != Some(before.revision) {
-        return page.failed(ApiError::PreconditionFailed("stale form".into()));
+        return page.failed(WriteError::Stale);
     }
     if field(&pairs, "action") == Some("preview") {
         return page.previewed(preview(&state, &doc, Some(&before), time_named).await);
     }
-    match update_notice(&state, &session.caller, &before, &doc, time_named).await {
+    match update_notice(&state.app, &session.caller.0, &before, &doc, time_named).await {
         Ok(after) => see_other(&format!("/admin/kunngjoringer/{}?ferdig=lagret", after.id)),
         Err(e) => page.failed(e),
     }
@@ -325,9 +323,9 @@ pub async fn withdraw_page_action(
         return forbidden_form();
     }
     let expected = field(&pairs, "revision").and_then(|r| r.parse().ok());
-    match withdraw_notice(&state, &session.caller, &id, expected).await {
+    match withdraw_notice(&state.app, &session.caller.0, &id, expected).await {
         Ok(_) => see_other("/admin?ferdig=trukket"),
-        Err(ApiError::PreconditionFailed(_)) => crate::pages::message(
+        Err(WriteError::Stale) => crate::pages::message(
             StatusCode::CONFLICT,
             "Kunngjøringen er endret",
             "Noen andre har endret kunngjøringen siden du åpnet den. Åpne den på nytt før du trekker den tilbake.",

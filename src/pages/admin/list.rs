@@ -7,9 +7,9 @@ use askama::Template;
 use super::html;
 use super::session::EditorSession;
 use super::{see_other, who};
+use crate::app::notices::editor_areas;
 use crate::domain::time::norwegian_date_time;
 use crate::domain::{Notice, State, Status};
-use crate::http::admin::writes::editor_areas;
 use crate::http::cursor::encode_cursor;
 use crate::http::params::admin_list_query;
 use crate::http::AppState;
@@ -74,16 +74,17 @@ pub async fn list(
     if let Some(c) = &cursor {
         query_string.append_pair("cursor", c);
     }
-    let Ok(mut query) = admin_list_query(&query_string.finish(), &state.taxonomy) else {
+    let Ok(mut query) = admin_list_query(&query_string.finish(), &state.app.taxonomy) else {
         return see_other("/admin");
     };
     if let crate::store::listing::Scope::Admin { within, .. } = &mut query.scope {
-        *within = editor_areas(&state, &session.caller);
+        *within = editor_areas(&state.app, &session.caller.0);
     }
     let limit = query.limit;
     query.limit += 1;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let mut found = match state
+        .app
         .store
         .run(move |c| listing::list(c, &query, now))
         .await

@@ -80,8 +80,9 @@ impl FromRequest for EditorSession {
         Box::pin(async move {
             let id_hash = hash(&cookie.ok_or(SignInRequired)?);
             let lookup = id_hash.clone();
-            let now = state.clock.now();
+            let now = state.app.clock.now();
             let found = state
+                .app
                 .store
                 .run(move |conn| {
                     let Some(session) = sessions::find(conn, &lookup, now)? else {

@@ -74,8 +74,9 @@ pub async fn sign_in(
     };
     let id = session::random_token();
     let (id_hash, csrf) = (session::hash(&id), session::random_token());
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let stored = state
+        .app
         .store
         .run(move |conn| sessions::create(conn, &id_hash, token.id, &csrf, now))
         .await;
@@ -105,6 +106,7 @@ pub async fn sign_out(
     }
     let id_hash = session.id_hash().to_owned();
     if let Err(e) = state
+        .app
         .store
         .run(move |conn| sessions::delete(conn, &id_hash))
         .await
