@@ -5,10 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::app::outbox::{Channel, Delivering, Failure};
+use crate::app::query::canonical_query;
+use crate::app::query::FeedFilter;
 use crate::domain::{Placement, Taxonomy};
 use crate::http::cached::RepresentationCache;
-use crate::http::feeds::{canonical_query, Format};
-use crate::http::params::FeedFilter;
+use crate::http::feeds::Format;
 use crate::store::outbox::{Claimed, Fanout};
 
 /// The channel's name in the outbox.

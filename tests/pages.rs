@@ -74,6 +74,15 @@ on_every_backend! {
         assert!(!page.contains("/notices/tilskudd-til-hospitering"));
     }
 
+    async fn a_bad_filter_on_the_front_page_is_told_in_norwegian(app: TestApp) {
+        let long = "a".repeat(201);
+        let response = app.get(&format!("/?q={long}")).await;
+        assert_eq!(response.status(), 400);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("q: har en ugyldig verdi"), "{page}");
+        assert!(!page.contains("at most"), "no English on a page");
+    }
+
     async fn unknown_pages_are_404(app: TestApp) {
         assert_eq!(app.get("/notices/finnes-ikke").await.status(), 404);
         assert_eq!(app.get("/areas/finnes-ikke").await.status(), 404);

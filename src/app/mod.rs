@@ -3,8 +3,10 @@
 //! errors that each face (problem+json, Norwegian pages) says its own way.
 
 pub mod clock;
+pub mod cursor;
 pub mod notices;
 pub mod outbox;
+pub mod query;
 
 use std::sync::Arc;
 

@@ -6,11 +6,11 @@ use actix_web::{route, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::cursor::encode_changes_token;
-use super::params::changes_query;
 use super::problem::{ApiError, Problem};
 use super::views::NoticeView;
 use super::AppState;
+use crate::app::cursor::encode_changes_token;
+use crate::app::query::changes_query;
 use crate::domain::time::rfc3339_oslo;
 use crate::domain::State;
 use crate::store::changes;

@@ -5,9 +5,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 
 use super::cached::{self, request_target};
-use super::params::FeedFilter;
 use super::problem::ApiError;
 use super::AppState;
+use crate::app::query::canonical_query;
+use crate::app::query::FeedFilter;
 use crate::domain::{Kind, Notice, Taxonomy};
 use crate::feeds::{self, FeedInfo};
 use crate::store::listing;
@@ -51,24 +52,6 @@ impl Format {
             Format::Calendar => "text/calendar; charset=utf-8",
         }
     }
-}
-
-/// The filters in a fixed order: `kind=…&area=…`, for ids and hub topics.
-pub fn canonical_query(kinds: &[Kind], areas: &[String]) -> String {
-    let mut kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-    kinds.sort_unstable();
-    kinds.dedup();
-    let mut areas: Vec<&str> = areas.iter().map(String::as_str).collect();
-    areas.sort_unstable();
-    areas.dedup();
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    for kind in kinds {
-        query.append_pair("kind", kind);
-    }
-    for area in areas {
-        query.append_pair("area", area);
-    }
-    query.finish()
 }
 
 /// The channel's title, description, links and id, naming the filters.

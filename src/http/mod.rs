@@ -4,12 +4,10 @@ pub mod admin;
 pub mod areas;
 pub mod cached;
 pub mod changes;
-pub mod cursor;
 pub mod feeds;
 pub mod health;
 pub mod notices;
 pub mod openapi;
-pub mod params;
 pub mod problem;
 pub mod views;
 

@@ -5,11 +5,11 @@ use actix_web::{route, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 
 use super::cached;
-use super::cursor::encode_cursor;
-use super::params::list_query;
 use super::problem::ApiError;
 use super::views::{NoticePage, NoticeView};
 use super::AppState;
+use crate::app::cursor::encode_cursor;
+use crate::app::query::list_query;
 use crate::domain::{Notice, State};
 use crate::store::listing::{self, Position};
 use crate::store::notices;

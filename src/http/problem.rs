@@ -132,6 +132,12 @@ impl From<crate::store::editing::EditError> for ApiError {
     }
 }
 
+impl From<crate::app::query::InvalidParameters> for ApiError {
+    fn from(invalid: crate::app::query::InvalidParameters) -> Self {
+        ApiError::InvalidParameters(invalid.0)
+    }
+}
+
 impl ApiError {
     pub fn parameter(field: &str, message: impl Into<String>) -> Self {
         ApiError::InvalidParameters(vec![FieldError::new(

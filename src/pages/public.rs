@@ -6,11 +6,10 @@ use askama::Template;
 
 use super::views::NoticeCard;
 use super::{html, message, not_found, store_failed};
+use crate::app::cursor::encode_cursor;
+use crate::app::query::canonical_query;
+use crate::app::query::{list_query, InvalidParameters};
 use crate::domain::{Kind, Notice, State, Taxonomy};
-use crate::http::cursor::encode_cursor;
-use crate::http::feeds::canonical_query;
-use crate::http::params::list_query;
-use crate::http::problem::ApiError;
 use crate::http::AppState;
 use crate::store::listing::{self, NoticeQuery, Position};
 use crate::store::notices;
@@ -125,17 +124,17 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
     };
     let query = match list_query(&encode(&pairs), &state.app.taxonomy) {
         Ok(query) => query,
-        Err(ApiError::InvalidParameters(errors)) => {
+        Err(InvalidParameters(errors)) => {
+            // In Norwegian, from the rule each one breaks.
             page.problem = Some(
                 errors
                     .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .map(|e| format!("{}: {}", e.field, super::admin::norsk::message(&e.invalid)))
                     .collect::<Vec<_>>()
                     .join("; "),
             );
             return html(StatusCode::BAD_REQUEST, &page);
         }
-        Err(_) => return html(StatusCode::BAD_REQUEST, &page),
     };
     let feed_filters: Vec<Kind> = kind.and_then(|k| k.parse().ok()).into_iter().collect();
     let feed_areas: Vec<String> = chosen_area.into_iter().collect();

@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::auth::Caller;
+use crate::app::query::AuditFilter;
 use crate::domain::time::rfc3339_oslo;
-use crate::http::params::AuditFilter;
 use crate::http::problem::{ApiError, Problem};
 use crate::http::AppState;
 use crate::store::audit;

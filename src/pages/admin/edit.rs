@@ -43,7 +43,7 @@ impl FormPage {
         form: NoticeForm,
         existing: Option<&Notice>,
     ) -> Self {
-        let held = editor_areas(&state.app, &session.caller.0);
+        let held = editor_areas(&state.app, &session.token);
         let areas = state
             .app
             .taxonomy
@@ -221,11 +221,7 @@ pub async fn create(
     if field(&pairs, "action") == Some("preview") {
         return page.previewed(preview(&state, &doc, None, true).await);
     }
-    match create_notice(&state.app, &session.caller.0, &doc, None, |_, _| {
-        String::new()
-    })
-    .await
-    {
+    match create_notice(&state.app, &session.token, &doc, None, |_, _| String::new()).await {
         Ok(created) => see_other(&format!(
             "/admin/kunngjoringer/{}?ferdig=lagret",
             created.notice_id
@@ -246,7 +242,7 @@ pub async fn edit_page(
     id: web::Path<String>,
     query: web::Query<EditQuery>,
 ) -> HttpResponse {
-    let notice = match find_for(&state.app, &session.caller.0, &id).await {
+    let notice = match find_for(&state.app, &session.token, &id).await {
         Ok(notice) => notice,
         Err(e) => return not_yours(e),
     };
@@ -288,7 +284,7 @@ pub async fn update(
         Ok(read) => read,
         Err(response) => return *response,
     };
-    let before = match find_for(&state.app, &session.caller.0, &id).await {
+    let before = match find_for(&state.app, &session.token, &id).await {
         Ok(notice) => notice,
         Err(e) => return not_yours(e),
     };
@@ -305,7 +301,7 @@ pub async fn update(
     if field(&pairs, "action") == Some("preview") {
         return page.previewed(preview(&state, &doc, Some(&before), time_named).await);
     }
-    match update_notice(&state.app, &session.caller.0, &before, &doc, time_named).await {
+    match update_notice(&state.app, &session.token, &before, &doc, time_named).await {
         Ok(after) => see_other(&format!("/admin/kunngjoringer/{}?ferdig=lagret", after.id)),
         Err(e) => page.failed(e),
     }
@@ -323,7 +319,7 @@ pub async fn withdraw_page_action(
         return forbidden_form();
     }
     let expected = field(&pairs, "revision").and_then(|r| r.parse().ok());
-    match withdraw_notice(&state.app, &session.caller.0, &id, expected).await {
+    match withdraw_notice(&state.app, &session.token, &id, expected).await {
         Ok(_) => see_other("/admin?ferdig=trukket"),
         Err(WriteError::Stale) => crate::pages::message(
             StatusCode::CONFLICT,

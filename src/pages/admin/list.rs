@@ -7,11 +7,11 @@ use askama::Template;
 use super::html;
 use super::session::EditorSession;
 use super::{see_other, who};
+use crate::app::cursor::encode_cursor;
 use crate::app::notices::editor_areas;
+use crate::app::query::admin_list_query;
 use crate::domain::time::norwegian_date_time;
 use crate::domain::{Notice, State, Status};
-use crate::http::cursor::encode_cursor;
-use crate::http::params::admin_list_query;
 use crate::http::AppState;
 use crate::store::listing::{self, Position};
 
@@ -78,7 +78,7 @@ pub async fn list(
         return see_other("/admin");
     };
     if let crate::store::listing::Scope::Admin { within, .. } = &mut query.scope {
-        *within = editor_areas(&state.app, &session.caller.0);
+        *within = editor_areas(&state.app, &session.token);
     }
     let limit = query.limit;
     query.limit += 1;

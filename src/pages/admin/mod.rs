@@ -5,7 +5,7 @@
 mod edit;
 mod form;
 mod list;
-mod norsk;
+pub(crate) mod norsk;
 mod session;
 mod sign_in;
 
@@ -68,7 +68,7 @@ fn forbidden_form() -> HttpResponse {
 }
 
 fn who(session: &EditorSession) -> String {
-    let token = &session.caller.0;
+    let token = &session.token;
     match token.role {
         Role::Admin => format!("{} (administrator)", token.name),
         Role::Editor => format!("{} ({})", token.name, token.areas.join(", ")),

@@ -12,7 +12,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::http::admin::auth::Caller;
+use crate::domain::Token;
 use crate::http::AppState;
 use crate::store::{sessions, tokens};
 
@@ -21,7 +21,7 @@ const SIGN_IN: &str = "/admin/logg-inn";
 
 /// A signed-in editor: the token behind the session, and its CSRF token.
 pub struct EditorSession {
-    pub caller: Caller,
+    pub token: Token,
     pub csrf: String,
     id_hash: String,
 }
@@ -97,7 +97,7 @@ impl FromRequest for EditorSession {
                 })?;
             match found {
                 Some((session, token)) if token.is_active(now) => Ok(EditorSession {
-                    caller: Caller(token),
+                    token,
                     csrf: session.csrf,
                     id_hash,
                 }),

@@ -1,10 +1,16 @@
-//! Query strings: every parameter checked, every mistake named.
+//! Query strings: every parameter checked, every mistake named. The API and
+//! the pages read the same lists and feeds from them.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::cursor::{decode_changes_token, decode_cursor, ChangesPosition};
-use super::problem::{ApiError, FieldError};
+use crate::domain::FieldError;
+
+/// Query parameters that are wrong, each named: what the API answers with a
+/// 400 and a page shows beside its filters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidParameters(pub Vec<FieldError>);
 use crate::domain::time::start_of_oslo_day;
 use crate::domain::Invalid;
 use crate::domain::State;
@@ -78,11 +84,11 @@ impl Pairs {
             .push(FieldError::new(name, Invalid::Parameter(message.into())));
     }
 
-    fn finish<T>(self, value: T) -> Result<T, ApiError> {
+    fn finish<T>(self, value: T) -> Result<T, InvalidParameters> {
         if self.errors.is_empty() {
             Ok(value)
         } else {
-            Err(ApiError::InvalidParameters(self.errors))
+            Err(InvalidParameters(self.errors))
         }
     }
 }
@@ -121,7 +127,7 @@ pub struct FeedFilter {
 }
 
 impl FeedFilter {
-    pub fn parse(query_string: &str, taxonomy: &Taxonomy) -> Result<Self, ApiError> {
+    pub fn parse(query_string: &str, taxonomy: &Taxonomy) -> Result<Self, InvalidParameters> {
         let mut pairs = Pairs::parse(query_string, &["kind", "area"]);
         let kinds = kinds(&mut pairs);
         let (requested_areas, areas) = areas(&mut pairs, taxonomy);
@@ -141,6 +147,24 @@ impl FeedFilter {
             ..Default::default()
         }
     }
+}
+
+/// The filters in a fixed order: `kind=…&area=…`, for ids and hub topics.
+pub fn canonical_query(kinds: &[Kind], areas: &[String]) -> String {
+    let mut kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let mut areas: Vec<&str> = areas.iter().map(String::as_str).collect();
+    areas.sort_unstable();
+    areas.dedup();
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for kind in kinds {
+        query.append_pair("kind", kind);
+    }
+    for area in areas {
+        query.append_pair("area", area);
+    }
+    query.finish()
 }
 
 /// `from` is inclusive and `to` is inclusive of its whole day (or instant).
@@ -183,13 +207,19 @@ const LIST_PARAMETERS: &[&str] = &[
 ];
 
 /// The filters and page of `GET /api/v1/notices`.
-pub fn list_query(query_string: &str, taxonomy: &Taxonomy) -> Result<NoticeQuery, ApiError> {
+pub fn list_query(
+    query_string: &str,
+    taxonomy: &Taxonomy,
+) -> Result<NoticeQuery, InvalidParameters> {
     let pairs = Pairs::parse(query_string, LIST_PARAMETERS);
     notice_query(pairs, taxonomy, Scope::Public)
 }
 
 /// The same for `GET /api/v1/admin/notices`, which also takes `state` (repeatable).
-pub fn admin_list_query(query_string: &str, taxonomy: &Taxonomy) -> Result<NoticeQuery, ApiError> {
+pub fn admin_list_query(
+    query_string: &str,
+    taxonomy: &Taxonomy,
+) -> Result<NoticeQuery, InvalidParameters> {
     let accepted: Vec<&str> = LIST_PARAMETERS.iter().copied().chain(["state"]).collect();
     let mut pairs = Pairs::parse(query_string, &accepted);
     let states = pairs.each("state", |v| v.parse::<State>());
@@ -207,7 +237,7 @@ fn notice_query(
     mut pairs: Pairs,
     taxonomy: &Taxonomy,
     scope: Scope,
-) -> Result<NoticeQuery, ApiError> {
+) -> Result<NoticeQuery, InvalidParameters> {
     let kinds = kinds(&mut pairs);
     let (_, areas) = areas(&mut pairs, taxonomy);
     let statuses = pairs.each("status", |v| v.parse::<Status>());
@@ -274,7 +304,7 @@ fn notice_query(
 pub struct AuditFilter(pub crate::store::audit::AuditQuery);
 
 impl AuditFilter {
-    pub fn parse(query_string: &str) -> Result<Self, ApiError> {
+    pub fn parse(query_string: &str) -> Result<Self, InvalidParameters> {
         let mut pairs = Pairs::parse(
             query_string,
             &[
@@ -352,7 +382,7 @@ pub const CHANGES_DEFAULT_LIMIT: i64 = 100;
 pub const CHANGES_MAX_LIMIT: i64 = 1000;
 
 /// `since` (absent: from the beginning) and `limit` of `GET /api/v1/changes`.
-pub fn changes_query(query_string: &str) -> Result<(ChangesPosition, i64), ApiError> {
+pub fn changes_query(query_string: &str) -> Result<(ChangesPosition, i64), InvalidParameters> {
     let mut pairs = Pairs::parse(query_string, &["since", "limit"]);
     let since = match pairs.single("since") {
         None => (0, Uuid::nil()),
@@ -378,11 +408,9 @@ mod tests {
         Taxonomy::new(crate::seed::taxonomy())
     }
 
-    fn fields(result: Result<NoticeQuery, ApiError>) -> Vec<String> {
+    fn fields(result: Result<NoticeQuery, InvalidParameters>) -> Vec<String> {
         match result {
-            Err(ApiError::InvalidParameters(errors)) => {
-                errors.into_iter().map(|e| e.field).collect()
-            }
+            Err(InvalidParameters(errors)) => errors.into_iter().map(|e| e.field).collect(),
             other => panic!("expected invalid parameters, got {other:?}"),
         }
     }
