@@ -115,17 +115,19 @@ impl Application {
                 clock: settings.clock.clone(),
                 version: watch,
                 outbox,
+                base_url: base_url.clone(),
+                auth_throttle: Default::default(),
+                trusted_proxies: settings.trusted_proxies.clone(),
             },
-            base_url: base_url.clone(),
             representations,
             cache_max_age: settings.cache_max_age,
-            auth_throttle: Default::default(),
-            trusted_proxies: settings.trusted_proxies.clone(),
             websub_hub: settings.websub_hub.clone(),
         });
+        let app_data = web::Data::new(state.app.clone());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(app_data.clone())
                 .wrap(http::cors())
                 .wrap(pages::security_headers())
                 .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))

@@ -2,6 +2,7 @@
 //! the clock, the outbox, and the use cases (`notices`), which return typed
 //! errors that each face (problem+json, Norwegian pages) says its own way.
 
+pub mod auth;
 pub mod clock;
 pub mod cursor;
 pub mod notices;
@@ -27,4 +28,10 @@ pub struct App {
     pub version: Arc<VersionWatch>,
     /// Where writes' events go out from.
     pub outbox: Arc<outbox::Outbox>,
+    /// Absolute, without a trailing slash: the base of every link Tavla writes.
+    pub base_url: String,
+    /// The brake on failed sign-ins.
+    pub auth_throttle: Arc<auth::AuthThrottle>,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }

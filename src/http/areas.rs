@@ -26,7 +26,7 @@ pub async fn list(
         .taxonomy
         .all()
         .iter()
-        .map(|a| AreaView::new(a, &state.base_url))
+        .map(|a| AreaView::new(a, &state.app.base_url))
         .collect();
     let body = serde_json::to_vec(&AreaList { items }).expect("views serialise");
     cached::serve(&state, &request, Vec::new(), Vec::new(), move |_, _| {

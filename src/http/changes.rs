@@ -86,7 +86,7 @@ pub async fn list(
                 id: notice.id.to_string(),
                 state: state_name.to_owned(),
                 changed_at: rfc3339_oslo(changed_at),
-                notice: public.then(|| NoticeView::new(notice, now, &state.base_url)),
+                notice: public.then(|| NoticeView::new(notice, now, &state.app.base_url)),
             }
         })
         .collect();

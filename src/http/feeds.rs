@@ -79,9 +79,9 @@ fn describe(state: &AppState, filter: &FeedFilter, format: Format, self_target: 
         description:
             "Tilskudd, webinarer og nyheter fra Helsedirektoratet for kommuner og helsetjenesten."
                 .into(),
-        site_url: format!("{}/", state.base_url),
-        self_url: format!("{}{}", state.base_url, self_target),
-        base_url: state.base_url.clone(),
+        site_url: format!("{}/", state.app.base_url),
+        self_url: format!("{}{}", state.app.base_url, self_target),
+        base_url: state.app.base_url.clone(),
         id: format!(
             "tag:tavla.helsedirektoratet.no,2026:{}{id_query}",
             format.path()

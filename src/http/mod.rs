@@ -17,15 +17,10 @@ use actix_web::web;
 /// What every handler shares: the application, and what HTTP adds to it.
 pub struct AppState {
     pub app: crate::app::App,
-    /// Absolute, without a trailing slash.
-    pub base_url: String,
     /// Public representations (feeds, JSON) kept in memory while current.
     pub representations: cached::RepresentationCache,
     /// Seconds clients and proxies may reuse a public representation.
     pub cache_max_age: u64,
-    pub auth_throttle: admin::auth::AuthThrottle,
-    /// Proxies whose `X-Forwarded-For` names the client.
-    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The WebSub hub feeds name and Tavla notifies, if configured.
     pub websub_hub: Option<String>,
 }

@@ -64,7 +64,7 @@ pub async fn list(
     let page_size = query.limit;
     query.limit += 1; // one more tells whether another page exists
     let (kinds, areas) = (query.kinds.clone(), query.areas.clone());
-    let base_url = state.base_url.clone();
+    let base_url = state.app.base_url.clone();
     cached::serve(&state, &request, kinds, areas, move |conn, now| {
         let mut found = listing::list(conn, &query, now)?;
         let next_cursor = if found.len() as i64 > page_size {
@@ -110,7 +110,7 @@ pub async fn get(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let key = path.into_inner();
-    let base_url = state.base_url.clone();
+    let base_url = state.app.base_url.clone();
     cached::serve(
         &state,
         &request,

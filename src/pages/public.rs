@@ -9,8 +9,8 @@ use super::{html, message, not_found, store_failed};
 use crate::app::cursor::encode_cursor;
 use crate::app::query::canonical_query;
 use crate::app::query::{list_query, InvalidParameters};
+use crate::app::App;
 use crate::domain::{Kind, Notice, State, Taxonomy};
-use crate::http::AppState;
 use crate::store::listing::{self, NoticeQuery, Position};
 use crate::store::notices;
 
@@ -81,7 +81,7 @@ fn encode(pairs: &[(String, String)]) -> String {
 
 /// The latest notices, filtered by kind, area and words, with subscribe links.
 #[route("/", method = "GET", method = "HEAD")]
-pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+pub async fn index(state: web::Data<App>, request: HttpRequest) -> HttpResponse {
     let pairs = chosen(&request);
     let value = |name: &str| {
         pairs
@@ -101,7 +101,6 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
         })
         .collect();
     let areas = state
-        .app
         .taxonomy
         .all()
         .iter()
@@ -122,7 +121,7 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
         problem: None,
         next_page: None,
     };
-    let query = match list_query(&encode(&pairs), &state.app.taxonomy) {
+    let query = match list_query(&encode(&pairs), &state.taxonomy) {
         Ok(query) => query,
         Err(InvalidParameters(errors)) => {
             // In Norwegian, from the rule each one breaks.
@@ -144,12 +143,11 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
     } else {
         format!("?{canonical}")
     };
-    let now = state.app.clock.now();
+    let now = state.clock.now();
     let limit = query.limit;
     let mut query = query;
     query.limit += 1;
     let found = match state
-        .app
         .store
         .run(move |c| listing::list(c, &query, now))
         .await
@@ -181,10 +179,10 @@ pub async fn index(state: web::Data<AppState>, request: HttpRequest) -> HttpResp
 
 /// One notice: the permalink every feed item points to.
 #[route("/notices/{slug}", method = "GET", method = "HEAD")]
-pub async fn notice_page(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
-    let now = state.app.clock.now();
+pub async fn notice_page(state: web::Data<App>, slug: web::Path<String>) -> HttpResponse {
+    let now = state.clock.now();
     let slug = slug.into_inner();
-    let found = match state.app.store.run(move |c| notices::find(c, &slug)).await {
+    let found = match state.store.run(move |c| notices::find(c, &slug)).await {
         Ok(found) => found,
         Err(e) => return store_failed(e),
     };
@@ -194,28 +192,26 @@ pub async fn notice_page(state: web::Data<AppState>, slug: web::Path<String>) ->
             "Kunngjøringen er trukket tilbake",
             "Denne kunngjøringen er ikke lenger gjeldende.",
         ),
-        Some(n) if n.is_public(now) => html(
-            StatusCode::OK,
-            &NoticePage::new(&n, &state.app.taxonomy, now),
-        ),
+        Some(n) if n.is_public(now) => {
+            html(StatusCode::OK, &NoticePage::new(&n, &state.taxonomy, now))
+        }
         _ => not_found(),
     }
 }
 
 /// One area: its description from the access package and its notices.
 #[route("/areas/{slug}", method = "GET", method = "HEAD")]
-pub async fn area_page(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
-    let Some(area) = state.app.taxonomy.get(&slug).cloned() else {
+pub async fn area_page(state: web::Data<App>, slug: web::Path<String>) -> HttpResponse {
+    let Some(area) = state.taxonomy.get(&slug).cloned() else {
         return not_found();
     };
-    let now = state.app.clock.now();
+    let now = state.clock.now();
     let query = NoticeQuery {
-        areas: state.app.taxonomy.with_descendants(&area.slug),
+        areas: state.taxonomy.with_descendants(&area.slug),
         limit: 50,
         ..Default::default()
     };
     let children = state
-        .app
         .taxonomy
         .all()
         .iter()
@@ -223,7 +219,6 @@ pub async fn area_page(state: web::Data<AppState>, slug: web::Path<String>) -> H
         .map(|a| (a.slug.clone(), a.name.clone()))
         .collect();
     match state
-        .app
         .store
         .run(move |c| listing::list(c, &query, now))
         .await

@@ -12,13 +12,13 @@ use crate::store::editing::EditError;
 
 /// The admin representation of a notice.
 pub fn view(state: &AppState, notice: &Notice, now: DateTime<Utc>) -> AdminNoticeView {
-    AdminNoticeView::new(notice, now, &state.base_url)
+    AdminNoticeView::new(notice, now, &state.app.base_url)
 }
 
 /// The admin representation, serialised: what a create answers and an
 /// `Idempotency-Key` keeps.
 pub fn respond(state: &AppState) -> impl FnOnce(&Notice, DateTime<Utc>) -> String + Send + 'static {
-    let base_url = state.base_url.clone();
+    let base_url = state.app.base_url.clone();
     move |notice, now| {
         serde_json::to_string(&AdminNoticeView::new(notice, now, &base_url))
             .expect("views serialise")

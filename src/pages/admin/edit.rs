@@ -12,8 +12,8 @@ use super::{field, forbidden_form, pairs, see_other, who, MAX_FORM_BYTES};
 use crate::app::notices::{
     create_notice, editor_areas, find_for, update_notice, validate, withdraw_notice, WriteError,
 };
+use crate::app::App;
 use crate::domain::{Kind, Notice, State};
-use crate::http::AppState;
 use crate::pages::public::NoticePage;
 use crate::store::StoreError;
 
@@ -39,13 +39,12 @@ struct FormPage {
 impl FormPage {
     fn new(
         session: &EditorSession,
-        state: &AppState,
+        state: &App,
         form: NoticeForm,
         existing: Option<&Notice>,
     ) -> Self {
-        let held = editor_areas(&state.app, &session.token);
+        let held = editor_areas(state, &session.token);
         let areas = state
-            .app
             .taxonomy
             .all()
             .iter()
@@ -53,7 +52,7 @@ impl FormPage {
             .filter(|a| held.as_ref().is_none_or(|held| held.contains(&a.slug)))
             .map(|a| (a.slug.clone(), a.name.clone()))
             .collect();
-        let now = state.app.clock.now();
+        let now = state.clock.now();
         Self {
             who: who(session),
             csrf: session.csrf.clone(),
@@ -133,7 +132,7 @@ struct NewQuery {
 #[get("/admin/ny")]
 pub async fn new_page(
     session: EditorSession,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     query: web::Query<NewQuery>,
 ) -> HttpResponse {
     let kind = query
@@ -158,18 +157,18 @@ struct NoticeBody {
 
 /// The notice as the public would see it, without saving it.
 async fn preview(
-    state: &AppState,
+    state: &App,
     doc: &Value,
     existing: Option<&Notice>,
     time_named: bool,
 ) -> Result<String, WriteError> {
-    let input = validate(&state.app, doc, existing).await?;
-    let now = state.app.clock.now();
+    let input = validate(state, doc, existing).await?;
+    let now = state.clock.now();
     let notice = match existing {
         Some(before) => input.revise(before, time_named, now),
         None => input.into_new(now),
     };
-    let page = NoticePage::new(&notice, &state.app.taxonomy, now);
+    let page = NoticePage::new(&notice, &state.taxonomy, now);
     NoticeBody {
         n: page.n,
         body_html: page.body_html,
@@ -206,7 +205,7 @@ fn read_form(
 #[post("/admin/ny")]
 pub async fn create(
     session: EditorSession,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     body: web::Bytes,
 ) -> HttpResponse {
     let (pairs, form) = match read_form(&session, &body) {
@@ -221,7 +220,7 @@ pub async fn create(
     if field(&pairs, "action") == Some("preview") {
         return page.previewed(preview(&state, &doc, None, true).await);
     }
-    match create_notice(&state.app, &session.token, &doc, None, |_, _| String::new()).await {
+    match create_notice(&state, &session.token, &doc, None, |_, _| String::new()).await {
         Ok(created) => see_other(&format!(
             "/admin/kunngjoringer/{}?ferdig=lagret",
             created.notice_id
@@ -238,11 +237,11 @@ struct EditQuery {
 #[get("/admin/kunngjoringer/{id}")]
 pub async fn edit_page(
     session: EditorSession,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     id: web::Path<String>,
     query: web::Query<EditQuery>,
 ) -> HttpResponse {
-    let notice = match find_for(&state.app, &session.token, &id).await {
+    let notice = match find_for(&state, &session.token, &id).await {
         Ok(notice) => notice,
         Err(e) => return not_yours(e),
     };
@@ -276,7 +275,7 @@ fn not_yours(error: WriteError) -> HttpResponse {
 #[post("/admin/kunngjoringer/{id}")]
 pub async fn update(
     session: EditorSession,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
@@ -284,7 +283,7 @@ pub async fn update(
         Ok(read) => read,
         Err(response) => return *response,
     };
-    let before = match find_for(&state.app, &session.token, &id).await {
+    let before = match find_for(&state, &session.token, &id).await {
         Ok(notice) => notice,
         Err(e) => return not_yours(e),
     };
@@ -301,7 +300,7 @@ pub async fn update(
     if field(&pairs, "action") == Some("preview") {
         return page.previewed(preview(&state, &doc, Some(&before), time_named).await);
     }
-    match update_notice(&state.app, &session.token, &before, &doc, time_named).await {
+    match update_notice(&state, &session.token, &before, &doc, time_named).await {
         Ok(after) => see_other(&format!("/admin/kunngjoringer/{}?ferdig=lagret", after.id)),
         Err(e) => page.failed(e),
     }
@@ -310,7 +309,7 @@ pub async fn update(
 #[post("/admin/kunngjoringer/{id}/trekk-tilbake")]
 pub async fn withdraw_page_action(
     session: EditorSession,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
@@ -319,7 +318,7 @@ pub async fn withdraw_page_action(
         return forbidden_form();
     }
     let expected = field(&pairs, "revision").and_then(|r| r.parse().ok());
-    match withdraw_notice(&state.app, &session.token, &id, expected).await {
+    match withdraw_notice(&state, &session.token, &id, expected).await {
         Ok(_) => see_other("/admin?ferdig=trukket"),
         Err(WriteError::Stale) => crate::pages::message(
             StatusCode::CONFLICT,

@@ -10,9 +10,9 @@ use super::{see_other, who};
 use crate::app::cursor::encode_cursor;
 use crate::app::notices::editor_areas;
 use crate::app::query::admin_list_query;
+use crate::app::App;
 use crate::domain::time::norwegian_date_time;
 use crate::domain::{Notice, State, Status};
-use crate::http::AppState;
 use crate::store::listing::{self, Position};
 
 struct Row {
@@ -50,7 +50,7 @@ fn state_label(notice: &Notice, now: chrono::DateTime<chrono::Utc>) -> &'static 
 #[get("/admin")]
 pub async fn list(
     session: EditorSession,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     request: HttpRequest,
 ) -> HttpResponse {
     let chosen = web::Query::<Vec<(String, String)>>::from_query(request.query_string())
@@ -74,17 +74,16 @@ pub async fn list(
     if let Some(c) = &cursor {
         query_string.append_pair("cursor", c);
     }
-    let Ok(mut query) = admin_list_query(&query_string.finish(), &state.app.taxonomy) else {
+    let Ok(mut query) = admin_list_query(&query_string.finish(), &state.taxonomy) else {
         return see_other("/admin");
     };
     if let crate::store::listing::Scope::Admin { within, .. } = &mut query.scope {
-        *within = editor_areas(&state.app, &session.token);
+        *within = editor_areas(&state, &session.token);
     }
     let limit = query.limit;
     query.limit += 1;
-    let now = state.app.clock.now();
+    let now = state.clock.now();
     let mut found = match state
-        .app
         .store
         .run(move |c| listing::list(c, &query, now))
         .await

@@ -12,8 +12,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+use crate::app::App;
 use crate::domain::Token;
-use crate::http::AppState;
 use crate::store::{sessions, tokens};
 
 pub const COOKIE: &str = "tavla_sesjon";
@@ -73,16 +73,15 @@ impl FromRequest for EditorSession {
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = request
-            .app_data::<web::Data<AppState>>()
-            .expect("AppState is configured")
+            .app_data::<web::Data<App>>()
+            .expect("App is configured")
             .clone();
         let cookie = request.cookie(COOKIE).map(|c| c.value().to_owned());
         Box::pin(async move {
             let id_hash = hash(&cookie.ok_or(SignInRequired)?);
             let lookup = id_hash.clone();
-            let now = state.app.clock.now();
+            let now = state.clock.now();
             let found = state
-                .app
                 .store
                 .run(move |conn| {
                     let Some(session) = sessions::find(conn, &lookup, now)? else {
@@ -108,7 +107,7 @@ impl FromRequest for EditorSession {
 }
 
 /// The session cookie: HttpOnly, SameSite=Strict, Secure when served over HTTPS.
-pub fn cookie(value: String, request: &HttpRequest, state: &AppState) -> Cookie<'static> {
+pub fn cookie(value: String, request: &HttpRequest, state: &App) -> Cookie<'static> {
     let secure =
         state.base_url.starts_with("https://") || request.connection_info().scheme() == "https";
     Cookie::build(COOKIE, value)
@@ -121,7 +120,7 @@ pub fn cookie(value: String, request: &HttpRequest, state: &AppState) -> Cookie<
 }
 
 /// A cookie that removes the session cookie.
-pub fn removal(request: &HttpRequest, state: &AppState) -> Cookie<'static> {
+pub fn removal(request: &HttpRequest, state: &App) -> Cookie<'static> {
     let mut gone = cookie(String::new(), request, state);
     gone.make_removal();
     gone

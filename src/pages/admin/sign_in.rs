@@ -7,9 +7,8 @@ use askama::Template;
 use super::html;
 use super::session::{self, EditorSession};
 use super::{field, forbidden_form, pairs, see_other};
-use crate::http::admin::auth;
-use crate::http::problem::ApiError;
-use crate::http::AppState;
+use crate::app::auth::{self, AuthError, Presented};
+use crate::app::App;
 use crate::store::sessions;
 
 #[derive(Template)]
@@ -27,7 +26,7 @@ pub async fn sign_in_page() -> HttpResponse {
 /// repeated failures) as the API's bearer tokens.
 #[post("/admin/logg-inn")]
 pub async fn sign_in(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     request: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
@@ -43,16 +42,31 @@ pub async fn sign_in(
     }
     let pairs = pairs(&body);
     let secret = field(&pairs, "token").unwrap_or_default().trim().to_owned();
-    let presented = (!secret.is_empty()).then_some(Ok(secret.as_str()));
-    let token = match auth::check(&state, &request, presented).await {
+    let presented = match secret.is_empty() {
+        true => Presented::Nothing,
+        false => Presented::Secret(&secret),
+    };
+    let forwarded = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok());
+    let peer = request.peer_addr().map(|a| a.ip());
+    let client = auth::client_address(peer, forwarded, &state.trusted_proxies);
+    let token = match auth::authenticate(&state, client, presented).await {
         Ok(token) => token,
         Err(e) => {
             let (status, problem) = match e {
-                ApiError::TooManyRequests { retry_after_secs } => (
+                AuthError::TooMany(wait) => (
                     StatusCode::TOO_MANY_REQUESTS,
-                    format!("For mange mislykkede forsøk. Vent {retry_after_secs} sekunder."),
+                    format!(
+                        "For mange mislykkede forsøk. Vent {} sekunder.",
+                        wait.as_secs().max(1)
+                    ),
                 ),
-                ApiError::Unauthorized { .. } => (
+                AuthError::Missing
+                | AuthError::Malformed
+                | AuthError::Invalid
+                | AuthError::Inactive => (
                     StatusCode::UNAUTHORIZED,
                     "Nøkkelen er ikke gyldig, er utløpt eller trukket tilbake.".to_owned(),
                 ),
@@ -74,9 +88,8 @@ pub async fn sign_in(
     };
     let id = session::random_token();
     let (id_hash, csrf) = (session::hash(&id), session::random_token());
-    let now = state.app.clock.now();
+    let now = state.clock.now();
     let stored = state
-        .app
         .store
         .run(move |conn| sessions::create(conn, &id_hash, token.id, &csrf, now))
         .await;
@@ -97,7 +110,7 @@ pub async fn sign_in(
 #[post("/admin/logg-ut")]
 pub async fn sign_out(
     session: EditorSession,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     request: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
@@ -106,7 +119,6 @@ pub async fn sign_out(
     }
     let id_hash = session.id_hash().to_owned();
     if let Err(e) = state
-        .app
         .store
         .run(move |conn| sessions::delete(conn, &id_hash))
         .await
