@@ -44,29 +44,33 @@ async fn serve_with(app: &TestApp, env: &[(&str, &str)]) -> (Child, String) {
     panic!("tavla serve did not start");
 }
 
+/// POSTs a grant titled `title` to the process at `base`; returns its id.
+async fn post_grant(base: &str, admin: &str, title: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/v1/admin/notices"))
+        .bearer_auth(admin)
+        .json(&grant_doc(title))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["id"].as_str().unwrap().to_owned()
+}
+
 on_every_backend! {
     async fn an_acknowledged_write_survives_sigkill(app: TestApp) {
         let admin = app.admin();
         let (mut child, base) = serve(&app).await;
-        let client = reqwest::Client::new();
         let mut ids = Vec::new();
         for i in 0..5 {
-            let response = client
-                .post(format!("{base}/api/v1/admin/notices"))
-                .bearer_auth(&admin)
-                .json(&grant_doc(&format!("Tilskudd før krasj {i}")))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 201);
-            let body: serde_json::Value = response.json().await.unwrap();
-            ids.push(body["id"].as_str().unwrap().to_owned());
+            ids.push(post_grant(&base, &admin, &format!("Tilskudd før krasj {i}")).await);
         }
         child.kill().unwrap(); // SIGKILL: no shutdown, no flush
         child.wait().unwrap();
         let (mut again, base) = serve(&app).await;
         for id in &ids {
-            let response = client.get(format!("{base}/api/v1/notices/{id}")).send().await.unwrap();
+            let response = reqwest::Client::new().get(format!("{base}/api/v1/notices/{id}")).send().await.unwrap();
             assert_eq!(response.status(), 200, "{id} survived");
         }
         again.kill().unwrap();
@@ -80,14 +84,7 @@ on_every_backend! {
         let hub_url = format!("http://{hub_address}/hub");
         let env = [("TAVLA_WEBSUB_HUB", hub_url.as_str())];
         let (mut child, base) = serve_with(&app, &env).await;
-        let response = reqwest::Client::new()
-            .post(format!("{base}/api/v1/admin/notices"))
-            .bearer_auth(&admin)
-            .json(&grant_doc("Tilskudd varslet etter krasj"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
+        post_grant(&base, &admin, "Tilskudd varslet etter krasj").await;
         child.kill().unwrap(); // before the hub could have been reached
         child.wait().unwrap();
 
@@ -105,14 +102,7 @@ on_every_backend! {
         let admin = app.admin();
         let hub = Hub::start(true).await; // holds every answer until released
         let (mut child, base) = serve_with(&app, &[("TAVLA_WEBSUB_HUB", hub.url.as_str())]).await;
-        let response = reqwest::Client::new()
-            .post(format!("{base}/api/v1/admin/notices"))
-            .bearer_auth(&admin)
-            .json(&grant_doc("Tilskudd levert under nedstenging"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
+        post_grant(&base, &admin, "Tilskudd levert under nedstenging").await;
         hub.until(|heard| !heard.is_empty()).await; // the delivery is under way
         let stopped = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
         assert!(stopped.success());
