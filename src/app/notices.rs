@@ -10,7 +10,7 @@ use super::App;
 use crate::domain::document::{self, changed_fields, editable};
 use crate::domain::input::{self, NoticeInput};
 use crate::domain::time::whole_seconds;
-use crate::domain::{Actor, FieldError, Notice, Role, State, Token};
+use crate::domain::{Action, Actor, FieldError, Notice, Role, State, Token};
 use crate::store::editing::{self, EditError, IdempotencyKey};
 use crate::store::{notices, version, StoreError};
 
@@ -169,7 +169,7 @@ pub async fn update_notice(
     let update = Save {
         before: before.clone(),
         after: after.clone(),
-        action: "notice.update",
+        action: Action::NoticeUpdate,
         detail: Some(changed.join(", ")),
     };
     save(app, token, update, now).await?;
@@ -179,7 +179,7 @@ pub async fn update_notice(
 struct Save {
     before: Notice,
     after: Notice,
-    action: &'static str,
+    action: Action,
     detail: Option<String>,
 }
 
@@ -230,7 +230,7 @@ pub async fn withdraw_notice(
         let withdrawal = Save {
             before,
             after: after.clone(),
-            action: "notice.withdraw",
+            action: Action::NoticeWithdraw,
             detail: None,
         };
         match save(app, token, withdrawal, now).await {

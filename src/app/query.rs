@@ -13,7 +13,7 @@ use crate::domain::FieldError;
 pub struct InvalidParameters(pub Vec<FieldError>);
 use crate::domain::time::start_of_oslo_day;
 use crate::domain::Invalid;
-use crate::domain::State;
+use crate::domain::{Action, State};
 use crate::domain::{Kind, Status, Taxonomy};
 use crate::store::listing::{NoticeQuery, Scope};
 use crate::store::search::words;
@@ -324,17 +324,10 @@ impl AuditFilter {
         let notice_id = pairs
             .single("notice_id")
             .and_then(|v| uuid(&v).map_err(|m| pairs.fail("notice_id", m)).ok());
-        const ACTIONS: [&str; 5] = [
-            "notice.create",
-            "notice.update",
-            "notice.withdraw",
-            "token.create",
-            "token.revoke",
-        ];
-        let action = pairs.single("action").filter(|a| {
-            let known = ACTIONS.contains(&a.as_str());
-            if !known {
-                pairs.fail("action", format!("must be one of {}", ACTIONS.join(", ")));
+        let action = pairs.single("action").and_then(|a| {
+            let known = a.parse::<Action>().ok();
+            if known.is_none() {
+                pairs.fail("action", format!("must be one of {}", Action::names()));
             }
             known
         });

@@ -1,6 +1,7 @@
 //! The domain: notices and areas, their validation and derived state.
 //! Nothing here knows about HTTP or SQL.
 
+pub mod action;
 pub mod area;
 pub mod document;
 pub mod event;
@@ -14,6 +15,7 @@ pub mod time;
 pub mod token;
 pub mod validation;
 
+pub use action::Action;
 pub use area::{Area, Taxonomy};
 pub use event::{Event, EventType, Placement};
 pub use invalid::Invalid;

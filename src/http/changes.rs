@@ -15,13 +15,25 @@ use crate::domain::time::rfc3339_oslo;
 use crate::domain::State;
 use crate::store::changes;
 
+crate::named_enum! {
+    /// Where a notice stands after its latest change: `published` (public
+    /// now: upsert it), or why it left the public set: `withdrawn`, `draft`,
+    /// `scheduled` (moved to a later time: remove it until it goes live).
+    ChangeState {
+        Published => "published",
+        Withdrawn => "withdrawn",
+        Draft => "draft",
+        Scheduled => "scheduled",
+    }
+}
+
 /// One notice's latest change.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChangeView {
     pub id: String,
     /// `published` when it is (now) public; otherwise why it left the public
     /// set: `withdrawn`, `draft`, or `scheduled` (moved to a later time).
-    pub state: String,
+    pub state: ChangeState,
     /// When it changed: its last write, or the instant it went live.
     pub changed_at: String,
     /// The notice as the public sees it; `null` for a tombstone: remove it.
@@ -73,9 +85,11 @@ pub async fn list(
         .iter()
         .map(|(notice, _)| {
             let public = notice.is_public(now);
-            let state_name = match notice.state {
-                State::Published if !public => "scheduled",
-                other => other.as_str(),
+            let stands = match notice.state {
+                State::Published if public => ChangeState::Published,
+                State::Published => ChangeState::Scheduled,
+                State::Draft => ChangeState::Draft,
+                State::Withdrawn => ChangeState::Withdrawn,
             };
             let changed_at = if public {
                 notice.updated_at.max(notice.published_at)
@@ -84,7 +98,7 @@ pub async fn list(
             };
             ChangeView {
                 id: notice.id.to_string(),
-                state: state_name.to_owned(),
+                state: stands,
                 changed_at: rfc3339_oslo(changed_at),
                 notice: public.then(|| NoticeView::new(notice, now, &state.app.base_url)),
             }

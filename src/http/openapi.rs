@@ -69,6 +69,7 @@ impl Modify for BearerTokens {
         views::AdminNoticeView,
         views::AdminNoticePage,
         changes::ChangeView,
+        changes::ChangeState,
         changes::ChangePage,
         admin_notices::RevisionView,
         admin_notices::RevisionList,

@@ -6,15 +6,14 @@ use uuid::Uuid;
 
 use super::schema::audit_log;
 use super::{DbConnection, MultiBackend, StoreResult};
-use crate::domain::Actor;
+use crate::domain::{Action, Actor};
 
 /// One recorded action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     /// The content version the write raised: unique and increasing.
     pub seq: i64,
-    /// `notice.create`, `notice.update`, `notice.withdraw`, `token.create`, `token.revoke`.
-    pub action: String,
+    pub action: Action,
     pub actor: Actor,
     pub notice_id: Option<Uuid>,
     pub revision: Option<i32>,
@@ -43,7 +42,7 @@ pub fn record(conn: &mut DbConnection, entry: &AuditEntry) -> StoreResult<()> {
     diesel::insert_into(audit_log::table)
         .values(AuditRow {
             seq: entry.seq,
-            action: entry.action.clone(),
+            action: entry.action.as_str().to_owned(),
             token_id: entry.actor.token_id.map(|id| id.to_string()),
             token_name: entry.actor.name.clone(),
             notice_id: entry.notice_id.map(|id| id.to_string()),
@@ -61,7 +60,7 @@ pub fn record(conn: &mut DbConnection, entry: &AuditEntry) -> StoreResult<()> {
 pub struct AuditQuery {
     pub token_id: Option<Uuid>,
     pub notice_id: Option<Uuid>,
-    pub action: Option<String>,
+    pub action: Option<Action>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     /// Only entries older than this seq.
@@ -82,7 +81,7 @@ pub fn list(conn: &mut DbConnection, query: &AuditQuery) -> StoreResult<Vec<Audi
         select = select.filter(audit_log::notice_id.eq(id.to_string()));
     }
     if let Some(action) = &query.action {
-        select = select.filter(audit_log::action.eq(action.clone()));
+        select = select.filter(audit_log::action.eq(action.as_str()));
     }
     if let Some(from) = query.from {
         select = select.filter(audit_log::created_at.ge(from.naive_utc()));
@@ -98,20 +97,24 @@ pub fn list(conn: &mut DbConnection, query: &AuditQuery) -> StoreResult<Vec<Audi
         .limit(query.limit)
         .select(AuditRow::as_select())
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| AuditEntry {
-            seq: row.seq,
-            action: row.action,
-            actor: Actor {
-                token_id: parse_id(row.token_id),
-                name: row.token_name,
-            },
-            notice_id: parse_id(row.notice_id),
-            revision: row.revision,
-            subject_token_id: parse_id(row.subject_token_id),
-            detail: row.detail,
-            created_at: row.created_at.and_utc(),
+    rows.into_iter()
+        .map(|row| {
+            let action = row.action.parse().map_err(|e: String| {
+                super::StoreError::Corrupt(format!("audit entry {}: {e}", row.seq))
+            })?;
+            Ok(AuditEntry {
+                seq: row.seq,
+                action,
+                actor: Actor {
+                    token_id: parse_id(row.token_id),
+                    name: row.token_name,
+                },
+                notice_id: parse_id(row.notice_id),
+                revision: row.revision,
+                subject_token_id: parse_id(row.subject_token_id),
+                detail: row.detail,
+                created_at: row.created_at.and_utc(),
+            })
         })
-        .collect())
+        .collect()
 }

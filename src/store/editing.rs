@@ -11,7 +11,7 @@ use super::{idempotency, notices, tokens, write, DbConnection, StoreError};
 use crate::domain::document::snapshot;
 use crate::domain::event::events_of_write;
 use crate::domain::token::SecretHash;
-use crate::domain::{Actor, Notice, Token};
+use crate::domain::{Action, Actor, Notice, Token};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
@@ -65,10 +65,10 @@ pub fn replay(
     }
 }
 
-fn audit_entry(seq: i64, action: &str, actor: &Actor, now: DateTime<Utc>) -> AuditEntry {
+fn audit_entry(seq: i64, action: Action, actor: &Actor, now: DateTime<Utc>) -> AuditEntry {
     AuditEntry {
         seq,
-        action: action.to_owned(),
+        action,
         actor: actor.clone(),
         notice_id: None,
         revision: None,
@@ -82,7 +82,7 @@ fn record_revision(
     conn: &mut DbConnection,
     seq: i64,
     notice: &Notice,
-    action: &str,
+    action: Action,
     actor: &Actor,
     detail: Option<String>,
     now: DateTime<Utc>,
@@ -92,7 +92,7 @@ fn record_revision(
         &Revision {
             notice_id: notice.id,
             revision: notice.revision,
-            action: action.to_owned(),
+            action,
             actor: actor.clone(),
             snapshot: snapshot(notice),
             created_at: now,
@@ -138,7 +138,7 @@ pub fn create_notice(
         notice.slug = notices::free_slug(conn, &notice.slug, notice.id)?;
         notices::save_new(conn, &notice, seq, now)?;
         outbox::record(conn, &events_of_write(None, &notice, now), fanout, now)?;
-        record_revision(conn, seq, &notice, "notice.create", actor, None, now)?;
+        record_revision(conn, seq, &notice, Action::NoticeCreate, actor, None, now)?;
         let body = respond(&notice);
         if let Some(key) = key {
             idempotency::remember(
@@ -163,7 +163,7 @@ pub struct Update<'a> {
     pub before: &'a Notice,
     pub after: &'a Notice,
     /// `notice.update` or `notice.withdraw`.
-    pub action: &'a str,
+    pub action: Action,
     pub actor: &'a Actor,
     /// The fields that changed.
     pub detail: Option<String>,
@@ -214,7 +214,7 @@ pub fn create_token(
             &AuditEntry {
                 subject_token_id: Some(token.id),
                 detail: Some(format!("{} {:?}", token.role, token.name)),
-                ..audit_entry(seq, "token.create", actor, now)
+                ..audit_entry(seq, Action::TokenCreate, actor, now)
             },
         )?;
         Ok(())
@@ -242,7 +242,7 @@ pub fn revoke_token(
             conn,
             &AuditEntry {
                 subject_token_id: Some(id),
-                ..audit_entry(seq, "token.revoke", actor, now)
+                ..audit_entry(seq, Action::TokenRevoke, actor, now)
             },
         )?;
         Ok(())

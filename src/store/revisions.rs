@@ -6,13 +6,13 @@ use uuid::Uuid;
 
 use super::schema::notice_revisions;
 use super::{DbConnection, StoreError, StoreResult};
-use crate::domain::Actor;
+use crate::domain::{Action, Actor};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Revision {
     pub notice_id: Uuid,
     pub revision: i32,
-    pub action: String,
+    pub action: Action,
     pub actor: Actor,
     /// The admin representation right after the change.
     pub snapshot: serde_json::Value,
@@ -37,7 +37,7 @@ pub fn record(conn: &mut DbConnection, revision: &Revision) -> StoreResult<()> {
         .values(RevisionRow {
             notice_id: revision.notice_id.to_string(),
             revision: revision.revision,
-            action: revision.action.clone(),
+            action: revision.action.as_str().to_owned(),
             token_id: revision.actor.token_id.map(|id| id.to_string()),
             token_name: revision.actor.name.clone(),
             snapshot: revision.snapshot.to_string(),
@@ -52,7 +52,7 @@ fn from_row(row: RevisionRow) -> StoreResult<Revision> {
     Ok(Revision {
         notice_id: Uuid::parse_str(&row.notice_id).map_err(|e| corrupt(e.to_string()))?,
         revision: row.revision,
-        action: row.action.clone(),
+        action: row.action.parse().map_err(corrupt)?,
         actor: Actor {
             token_id: row
                 .token_id

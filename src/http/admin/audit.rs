@@ -86,7 +86,7 @@ pub async fn list(
         .into_iter()
         .map(|e| AuditView {
             seq: e.seq,
-            action: e.action,
+            action: e.action.as_str().to_owned(),
             token_id: id(e.actor.token_id),
             token_name: e.actor.name,
             notice_id: id(e.notice_id),

@@ -335,7 +335,7 @@ pub async fn revision_list(
         .into_iter()
         .map(|r| RevisionView {
             revision: r.revision,
-            action: r.action,
+            action: r.action.as_str().to_owned(),
             token_id: r.actor.token_id.map(|id| id.to_string()),
             token_name: r.actor.name,
             created_at: rfc3339_oslo(r.created_at),
