@@ -130,6 +130,7 @@ impl Application {
                 .app_data(app_data.clone())
                 .wrap(http::cors())
                 .wrap(pages::security_headers())
+                .wrap(middleware::from_fn(routes::bounded_uri))
                 .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
                 .configure(routes::configure)
         })

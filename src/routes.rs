@@ -7,11 +7,49 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use crate::http::problem::problem_response;
 use crate::{http, pages};
 
-/// Wires the API, the feeds, the pages and the fallback.
+/// Wires the API, the feeds, the pages and the fallback. A path or query
+/// an extractor cannot read is a 400 problem, like every other mistake.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.configure(http::configure)
+    cfg.app_data(web::PathConfig::default().error_handler(|e, _| unreadable("path", e)))
+        .app_data(web::QueryConfig::default().error_handler(|e, _| unreadable("query", e)))
+        .configure(http::configure)
         .configure(pages::configure)
         .default_service(web::to(fallback));
+}
+
+/// The longest request target Tavla reads; a longer one is a 414.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// Refuses a request target over `MAX_URI_BYTES` with a 414 problem, before
+/// any route reads it.
+pub async fn bounded_uri(
+    request: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let length = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len());
+    if length > MAX_URI_BYTES {
+        let response = problem_response(
+            StatusCode::URI_TOO_LONG,
+            "uri-too-long",
+            "URI too long",
+            format!("the request target is {length} bytes; at most {MAX_URI_BYTES} are read"),
+        );
+        return Ok(request.into_response(response));
+    }
+    Ok(next.call(request).await?.map_into_boxed_body())
+}
+
+fn unreadable(what: &str, error: impl std::fmt::Display) -> actix_web::Error {
+    let response = problem_response(
+        StatusCode::BAD_REQUEST,
+        "bad-request",
+        "Bad request",
+        format!("the {what} cannot be read: {error}"),
+    );
+    actix_web::error::InternalError::from_response(what.to_owned(), response).into()
 }
 
 /// The methods each path pattern answers, for the `Allow` header of a 405.

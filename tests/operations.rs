@@ -162,6 +162,17 @@ on_every_backend! {
         }
     }
 
+    async fn an_over_long_request_target_is_a_414_problem(app: TestApp) {
+        let cursor = "a".repeat(tavla::routes::MAX_URI_BYTES);
+        let problem = assert_problem(app.get(&format!("/api/v1/notices?cursor={cursor}")).await, 414, None).await;
+        assert!(problem["detail"].as_str().unwrap().contains("8192"), "{problem}");
+        let response = app.get(&format!("/feed.rss?area={}", "b".repeat(9000))).await;
+        assert_problem(response, 414, None).await;
+        // Just under the bound, the parameter itself is named.
+        let cursor = "a".repeat(tavla::routes::MAX_URI_BYTES - 100);
+        assert_problem(app.get(&format!("/api/v1/notices?cursor={cursor}")).await, 400, Some("cursor")).await;
+    }
+
     async fn a_path_asked_with_a_method_it_does_not_take_is_405_naming_those_it_does(app: TestApp) {
         let methods = [Method::GET, Method::HEAD, Method::POST, Method::PUT, Method::PATCH, Method::DELETE];
         for (pattern, allowed) in tavla::routes::METHODS {

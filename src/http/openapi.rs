@@ -226,6 +226,7 @@ fn complete(path: &str, method: &str, operation: &mut Value) {
             problem("The database is unreachable for now; try again"),
         );
     }
+    add("414", problem("The request target is over 8 KiB"));
     add("500", problem("A fault on the server; it is logged"));
 }
 
