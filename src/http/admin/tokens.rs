@@ -3,20 +3,17 @@
 use actix_web::http::header;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::auth::Caller;
 use super::body::{self, JSON};
-use crate::domain::time::{rfc3339_oslo, whole_seconds};
-use crate::domain::token::{issue, Role};
-use crate::domain::validation::{self as check, Errors};
-use crate::domain::Invalid;
-use crate::domain::{Actor, Token};
+use crate::app::tokens::{self, TokenError};
+use crate::domain::time::rfc3339_oslo;
+use crate::domain::token::Role;
+use crate::domain::Token;
 use crate::http::problem::{ApiError, Problem};
 use crate::http::AppState;
-use crate::store::{editing, tokens};
+use crate::store::tokens as stored_tokens;
 use chrono::{DateTime, Utc};
 
 /// A token, without its secret.
@@ -100,77 +97,8 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
     let doc = body::json(&request, payload, &[JSON]).await?;
-    let Value::Object(fields) = &doc else {
-        return Err(ApiError::Unprocessable(
-            "the token must be a JSON object".into(),
-        ));
-    };
-    let mut errors = Errors::default();
-    for key in fields.keys() {
-        if !["name", "role", "areas", "expires_at"].contains(&key.as_str()) {
-            let allowed = "name, role, areas, expires_at".to_owned();
-            errors.add(key, Invalid::UnknownField { allowed });
-        }
-    }
-    let name = match fields.get("name") {
-        Some(Value::String(name)) => name.clone(),
-        _ => {
-            errors.add("name", Invalid::Required);
-            String::new()
-        }
-    };
-    let role = match fields.get("role") {
-        Some(Value::String(role)) => errors.check(
-            "role",
-            role.parse::<Role>().map_err(|_| Invalid::NotAChoice {
-                choices: Role::names(),
-            }),
-        ),
-        _ => {
-            let choices = Role::names();
-            errors.add("role", Invalid::RequiredChoice { choices });
-            None
-        }
-    };
-    let areas = match fields.get("areas") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
-        Some(_) => {
-            errors.add("areas", Invalid::NotAList);
-            Vec::new()
-        }
-    };
-    let expires_at = errors.check(
-        "expires_at",
-        check::optional_instant(fields.get("expires_at")),
-    );
-    let now = whole_seconds(state.app.clock.now());
-    let issued = issue(
-        &name,
-        role.unwrap_or(Role::Editor),
-        areas,
-        expires_at.flatten(),
-        &state.app.taxonomy,
-        now,
-    );
-    let (token, secret, hash) = match (issued, role, errors.0.is_empty()) {
-        (Ok(issued), Some(_), true) => issued,
-        (Err(more), _, _) => {
-            errors.0.extend(more);
-            return Err(ApiError::InvalidFields(errors.0));
-        }
-        _ => return Err(ApiError::InvalidFields(errors.0)),
-    };
-    let actor = Actor::from(&caller.0);
-    let stored = token.clone();
-    state
-        .app
-        .store
-        .run(move |conn| Ok(editing::create_token(conn, &stored, &hash, &actor, now)))
-        .await??;
+    let (token, secret) = tokens::issue(&state.app, &caller.0, &doc).await?;
+    let now = state.app.clock.now();
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -196,7 +124,7 @@ pub async fn create(
 #[get("/api/v1/admin/tokens")]
 pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
-    let found = state.app.store.run(tokens::list).await?;
+    let found = state.app.store.run(stored_tokens::list).await?;
     let now = state.app.clock.now();
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -227,23 +155,18 @@ pub async fn revoke(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
-    let not_found = || ApiError::NotFound(format!("no token {id:?}"));
-    let id = Uuid::try_parse(&id).map_err(|_| not_found())?;
-    if state
-        .app
-        .store
-        .run(move |conn| tokens::find(conn, id))
-        .await?
-        .is_none()
-    {
-        return Err(not_found());
-    }
-    let actor = Actor::from(&caller.0);
-    let now = state.app.clock.now();
-    state
-        .app
-        .store
-        .run(move |conn| Ok(editing::revoke_token(conn, id, &actor, now)))
-        .await??;
+    tokens::revoke(&state.app, &caller.0, &id).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+impl From<TokenError> for ApiError {
+    fn from(e: TokenError) -> Self {
+        match e {
+            TokenError::NotAnObject => ApiError::Unprocessable(e.to_string()),
+            TokenError::Invalid(errors) => ApiError::InvalidFields(errors),
+            TokenError::NotFound(id) => ApiError::NotFound(format!("no token {id:?}")),
+            TokenError::LastAdmin => crate::store::editing::EditError::LastAdmin.into(),
+            TokenError::Store(e) => e.into(),
+        }
+    }
 }
