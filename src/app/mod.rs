@@ -8,6 +8,7 @@ pub mod cursor;
 pub mod notices;
 pub mod outbox;
 pub mod query;
+pub mod sessions;
 pub mod tokens;
 
 use std::sync::Arc;

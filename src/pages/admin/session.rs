@@ -5,16 +5,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::app::{sessions, App};
+use crate::domain::Token;
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use sha2::{Digest, Sha256};
-
-use crate::app::App;
-use crate::domain::Token;
-use crate::store::{sessions, tokens};
 
 pub const COOKIE: &str = "tavla_sesjon";
 const SIGN_IN: &str = "/admin/logg-inn";
@@ -57,16 +52,6 @@ impl ResponseError for SignInRequired {
     }
 }
 
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-pub fn hash(id: &str) -> String {
-    format!("{:x}", Sha256::digest(id.as_bytes()))
-}
-
 impl FromRequest for EditorSession {
     type Error = SignInRequired;
     type Future = Pin<Box<dyn Future<Output = Result<Self, SignInRequired>>>>;
@@ -78,30 +63,17 @@ impl FromRequest for EditorSession {
             .clone();
         let cookie = request.cookie(COOKIE).map(|c| c.value().to_owned());
         Box::pin(async move {
-            let id_hash = hash(&cookie.ok_or(SignInRequired)?);
-            let lookup = id_hash.clone();
-            let now = state.clock.now();
-            let found = state
-                .store
-                .run(move |conn| {
-                    let Some(session) = sessions::find(conn, &lookup, now)? else {
-                        return Ok(None);
-                    };
-                    Ok(tokens::find(conn, session.token_id)?.map(|(token, _)| (session, token)))
-                })
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "session lookup failed");
-                    SignInRequired
-                })?;
-            match found {
-                Some((session, token)) if token.is_active(now) => Ok(EditorSession {
-                    token,
-                    csrf: session.csrf,
-                    id_hash,
-                }),
-                _ => Err(SignInRequired),
-            }
+            let id = cookie.ok_or(SignInRequired)?;
+            let opened = sessions::open(&state, &id).await.map_err(|e| {
+                tracing::error!(error = %e, "session lookup failed");
+                SignInRequired
+            })?;
+            let opened = opened.ok_or(SignInRequired)?;
+            Ok(EditorSession {
+                token: opened.token,
+                csrf: opened.csrf,
+                id_hash: opened.id_hash,
+            })
         })
     }
 }
@@ -115,7 +87,9 @@ pub fn cookie(value: String, request: &HttpRequest, state: &App) -> Cookie<'stat
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(secure)
-        .max_age(CookieDuration::seconds(sessions::LIFETIME.num_seconds()))
+        .max_age(CookieDuration::seconds(
+            crate::store::sessions::LIFETIME.num_seconds(),
+        ))
         .finish()
 }
 

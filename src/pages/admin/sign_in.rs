@@ -8,8 +8,8 @@ use super::html;
 use super::session::{self, EditorSession};
 use super::{field, forbidden_form, pairs, see_other};
 use crate::app::auth::{self, AuthError, Presented};
+use crate::app::sessions;
 use crate::app::App;
-use crate::store::sessions;
 
 #[derive(Template)]
 #[template(path = "admin/signin.html")]
@@ -86,22 +86,20 @@ pub async fn sign_in(
             );
         }
     };
-    let id = session::random_token();
-    let (id_hash, csrf) = (session::hash(&id), session::random_token());
-    let now = state.clock.now();
-    let stored = state
-        .store
-        .run(move |conn| sessions::create(conn, &id_hash, token.id, &csrf, now))
-        .await;
-    if let Err(e) = stored {
-        tracing::error!(error = %e, "session not stored");
-        return html(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &SignInPage {
-                problem: Some("Innloggingen virker ikke akkurat nå. Prøv igjen om litt.".into()),
-            },
-        );
-    }
+    let id = match sessions::start(&state, &token).await {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::error!(error = %e, "session not stored");
+            return html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &SignInPage {
+                    problem: Some(
+                        "Innloggingen virker ikke akkurat nå. Prøv igjen om litt.".into(),
+                    ),
+                },
+            );
+        }
+    };
     let mut response = see_other("/admin");
     let _ = response.add_cookie(&session::cookie(id, &request, &state));
     response
@@ -117,12 +115,7 @@ pub async fn sign_out(
     if !session.verify(field(&pairs(&body), "csrf")) {
         return forbidden_form();
     }
-    let id_hash = session.id_hash().to_owned();
-    if let Err(e) = state
-        .store
-        .run(move |conn| sessions::delete(conn, &id_hash))
-        .await
-    {
+    if let Err(e) = sessions::end(&state, session.id_hash()).await {
         // The session still opens the pages: say so, and keep the cookie so
         // that the editor can try again.
         tracing::error!(error = %e, "sign-out failed");
