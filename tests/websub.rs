@@ -197,4 +197,35 @@ on_every_backend! {
         let tries: i32 = deliveries::table.select(deliveries::attempts).first(&mut conn).unwrap();
         assert_eq!(tries, 2);
     }
+
+    async fn a_hanging_hub_holds_up_no_other_delivery(app: TestApp) {
+        let hub = Hub::start(true).await; // answers nothing until released
+        let app = with_hub(app.db, &hub.url).await;
+        let admin = app.admin();
+        let next = app.json("/api/v1/changes").await["next"].as_str().unwrap().to_owned();
+        let at = app.clock.now() + chrono::Duration::hours(1);
+        let mut doc = grant_doc("Tilskudd som går ut mens hubben henger");
+        doc["published_at"] = json!(chrono::DateTime::from_timestamp(at.timestamp(), 0).unwrap().to_rfc3339());
+        let scheduled = app.create_notice(&admin, &doc).await;
+        app.create_notice(&admin, &news_doc("Nyhet hubben holder på")).await;
+        hub.until(|heard| !heard.is_empty()).await; // that delivery is under way, held
+
+        app.clock.advance(chrono::Duration::hours(1) + chrono::Duration::seconds(1));
+        let mut live = false;
+        for _ in 0..200 {
+            let changed = app.json(&format!("/api/v1/changes?since={next}")).await;
+            if changed["items"].as_array().unwrap().iter().any(|c| c["id"] == scheduled["id"]) {
+                live = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(live, "the scheduled notice went live");
+        // It went live while the hub still held the other delivery: no
+        // attempt at the hub has ended (answered or timed out) yet.
+        let store = app.store();
+        let ended: i64 = delivery_attempts::table.count().get_result(&mut store.conn().unwrap()).unwrap();
+        assert_eq!(ended, 0, "the go-live waited for no hub");
+        hub.release.notify_waiters();
+    }
 }

@@ -19,8 +19,8 @@ use crate::store::Store;
 pub const POLL: std::time::Duration = std::time::Duration::from_millis(250);
 /// How long a claim is held: longer than any one delivery may take.
 pub const LEASE: Duration = Duration::seconds(60);
-/// Deliveries claimed at once.
-const BATCH: i64 = 16;
+/// Deliveries under way at once, per instance.
+const IN_FLIGHT: usize = 16;
 /// The wait before each retry of a failed delivery: the first within
 /// seconds, then growing, for more than a day in all; then it is given up.
 const RETRIES: [Duration; 11] = [
@@ -102,35 +102,47 @@ impl Outbox {
         self.wake.notify_one();
     }
 
-    /// Claims and delivers until `stop` turns true; a delivery under way
-    /// is finished first.
+    /// Claims and delivers until `stop` turns true, then finishes the
+    /// deliveries under way. Up to `IN_FLIGHT` run at once, each on its own:
+    /// a slow receiver holds only its own delivery, and the worker goes on
+    /// claiming (a go-live, another receiver's events) beside it.
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
-        loop {
-            if *stop.borrow() {
-                return;
-            }
-            let now = self.clock.now();
-            let mut channels: Vec<&'static str> = self.channels.iter().map(|c| c.name()).collect();
-            channels.push(GO_LIVE);
-            let claimed = self
-                .store
-                .run(move |conn| outbox::claim(conn, &channels, now, LEASE, BATCH))
-                .await;
-            match claimed {
-                Ok(claimed) if !claimed.is_empty() => {
-                    let deliveries = claimed.into_iter().map(|c| self.deliver(c));
-                    futures_util::future::join_all(deliveries).await;
-                    continue;
+        let mut running = tokio::task::JoinSet::new();
+        let mut channels: Vec<&'static str> = self.channels.iter().map(|c| c.name()).collect();
+        channels.push(GO_LIVE);
+        while !*stop.borrow() {
+            let room = IN_FLIGHT.saturating_sub(running.len()) as i64;
+            let mut claimed_any = false;
+            if room > 0 {
+                let (now, channels) = (self.clock.now(), channels.clone());
+                let claimed = self
+                    .store
+                    .run(move |conn| outbox::claim(conn, &channels, now, LEASE, room))
+                    .await;
+                match claimed {
+                    Ok(claimed) => {
+                        claimed_any = !claimed.is_empty();
+                        for delivery in claimed {
+                            let this = self.clone();
+                            running.spawn(async move { this.deliver(delivery).await });
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the outbox could not be read; trying again")
+                    }
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "the outbox could not be read; trying again"),
+            }
+            if claimed_any && running.len() < IN_FLIGHT {
+                continue;
             }
             tokio::select! {
                 () = tokio::time::sleep(POLL) => {}
                 () = self.wake.notified() => {}
                 _ = stop.changed() => {}
+                Some(_) = running.join_next(), if !running.is_empty() => {}
             }
         }
+        while running.join_next().await.is_some() {}
     }
 
     async fn deliver(&self, claimed: Claimed) {
