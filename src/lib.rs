@@ -93,11 +93,12 @@ impl Application {
         let representations = http::cached::RepresentationCache::new(settings.cache_bytes);
         let mut channels: Vec<Arc<dyn Channel>> = Vec::new();
         if let Some(hub) = &settings.websub_hub {
+            let cached = representations.clone();
             channels.push(Arc::new(websub::WebSub::new(
                 hub.clone(),
                 base_url.clone(),
                 taxonomy.clone(),
-                representations.clone(),
+                Box::new(move || cached.keys()),
             )));
         }
         let outbox = Arc::new(Outbox::new(

@@ -8,8 +8,7 @@ use crate::app::outbox::{Channel, Delivering, Failure};
 use crate::app::query::canonical_query;
 use crate::app::query::FeedFilter;
 use crate::domain::{Placement, Taxonomy};
-use crate::http::cached::RepresentationCache;
-use crate::http::feeds::Format;
+use crate::feeds::Format;
 use crate::store::outbox::{Claimed, Fanout};
 
 /// The channel's name in the outbox.
@@ -20,13 +19,17 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 /// fetch, through any instance, gets the change.
 const SETTLE: chrono::Duration = chrono::Duration::seconds(1);
 
+/// Lists the feed URLs readers have fetched.
+pub type Requested = Box<dyn Fn() -> Vec<String> + Send + Sync>;
+
 pub struct WebSub {
     hub: String,
     base_url: String,
     client: reqwest::Client,
     taxonomy: Arc<Taxonomy>,
-    /// The feed URLs readers have fetched, whose filters an event may touch.
-    requested: RepresentationCache,
+    /// The feed URLs readers have fetched (the in-memory answers' keys),
+    /// whose filters an event may touch.
+    requested: Requested,
 }
 
 impl WebSub {
@@ -34,7 +37,7 @@ impl WebSub {
         hub: String,
         base_url: String,
         taxonomy: Arc<Taxonomy>,
-        requested: RepresentationCache,
+        requested: Requested,
     ) -> Self {
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
@@ -170,7 +173,7 @@ impl Channel for WebSub {
     /// for all (the hub fetches the feed again, which is harmless).
     fn deliver<'a>(&'a self, claimed: &'a Claimed) -> Delivering<'a> {
         Box::pin(async move {
-            let topics = self.topics(&claimed.event.affects, &self.requested.keys());
+            let topics = self.topics(&claimed.event.affects, &(self.requested)());
             let sends = topics.iter().map(|topic| self.publish(topic));
             let results = futures_util::future::join_all(sends).await;
             let mut status = None;
@@ -194,7 +197,7 @@ mod tests {
             "http://hub.invalid/".into(),
             "https://tavla.example".into(),
             taxonomy,
-            RepresentationCache::new(0),
+            Box::new(Vec::new),
         );
         let notice = &seed::notices(chrono::Utc::now())[1]; // a grant in helsetjenester and institusjon
         let requested = vec![

@@ -168,6 +168,42 @@ pub fn area_names<'a>(notice: &'a Notice, taxonomy: &'a Taxonomy) -> impl Iterat
         .filter_map(|slug| taxonomy.get(slug).map(|a| a.name.as_str()))
 }
 
+/// The feed formats, each at its own path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Rss,
+    Atom,
+    JsonFeed,
+    Calendar,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [
+        Format::Rss,
+        Format::Atom,
+        Format::JsonFeed,
+        Format::Calendar,
+    ];
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Format::Rss => "/feed.rss",
+            Format::Atom => "/feed.atom",
+            Format::JsonFeed => "/feed.json",
+            Format::Calendar => "/calendar.ics",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml; charset=utf-8",
+            Format::Atom => "application/atom+xml; charset=utf-8",
+            Format::JsonFeed => "application/feed+json; charset=utf-8",
+            Format::Calendar => "text/calendar; charset=utf-8",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

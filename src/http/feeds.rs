@@ -10,6 +10,7 @@ use super::AppState;
 use crate::app::query::canonical_query;
 use crate::app::query::FeedFilter;
 use crate::domain::{Kind, Notice, Taxonomy};
+pub use crate::feeds::Format;
 use crate::feeds::{self, FeedInfo};
 use crate::store::listing;
 
@@ -17,42 +18,6 @@ use crate::store::listing;
 pub const FEED_ITEMS: i64 = 50;
 /// How many notices the calendar looks through for webinars and deadlines.
 pub const CALENDAR_ITEMS: i64 = 500;
-
-/// The feed formats, each at its own path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Rss,
-    Atom,
-    JsonFeed,
-    Calendar,
-}
-
-impl Format {
-    pub const ALL: [Format; 4] = [
-        Format::Rss,
-        Format::Atom,
-        Format::JsonFeed,
-        Format::Calendar,
-    ];
-
-    pub fn path(self) -> &'static str {
-        match self {
-            Format::Rss => "/feed.rss",
-            Format::Atom => "/feed.atom",
-            Format::JsonFeed => "/feed.json",
-            Format::Calendar => "/calendar.ics",
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Rss => "application/rss+xml; charset=utf-8",
-            Format::Atom => "application/atom+xml; charset=utf-8",
-            Format::JsonFeed => "application/feed+json; charset=utf-8",
-            Format::Calendar => "text/calendar; charset=utf-8",
-        }
-    }
-}
 
 /// The channel's title, description, links and id, naming the filters.
 fn describe(state: &AppState, filter: &FeedFilter, format: Format, self_target: &str) -> FeedInfo {
