@@ -109,14 +109,13 @@ on_every_backend! {
         assert!(mirror.sync(&app, 100).await.is_empty(), "not before its time");
         app.clock.advance(chrono::Duration::hours(4) + chrono::Duration::seconds(1));
         // The outbox's worker records the go-live within a poll; nobody's read does.
-        let mut seen = Vec::new();
-        for _ in 0..100 {
-            seen = mirror.sync(&app, 100).await;
-            if !seen.is_empty() {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
+        let id = scheduled["id"].clone();
+        common::eventually(5, || "the go-live in the changes".into(), || async {
+            let all = app.json("/api/v1/changes?limit=1000").await;
+            all["items"].as_array().unwrap().iter().any(|c| c["id"] == id).then_some(())
+        })
+        .await;
+        let seen = mirror.sync(&app, 100).await;
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0]["id"], scheduled["id"]);
         assert_eq!(seen[0]["state"], "published");

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::hub::Hub;
-use common::{free_port, grant_doc, TestApp, TestDb};
+use common::{eventually, free_port, grant_doc, TestApp, TestDb};
 use tavla::store::Backend;
 
 /// `tavla serve` as its own process on the app's database.
@@ -107,26 +107,14 @@ on_every_backend! {
         let stopped = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
         assert!(stopped.success());
         // The server stops taking requests while the process stays for the delivery.
-        let mut closed = false;
-        for _ in 0..100 {
-            if reqwest::get(format!("{base}/healthz")).await.is_err() {
-                closed = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        assert!(closed, "the server stopped listening");
+        eventually(5, || "the server to stop listening".into(), || async {
+            reqwest::get(format!("{base}/healthz")).await.is_err().then_some(())
+        })
+        .await;
         assert!(child.try_wait().unwrap().is_none(), "still finishing the delivery");
         hub.release.notify_waiters();
-        let mut exited = None;
-        for _ in 0..200 {
-            exited = child.try_wait().unwrap();
-            if exited.is_some() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        assert!(exited.is_some_and(|status| status.success()), "{exited:?}");
+        let exited = eventually(10, || "the process to end".into(), || std::future::ready(child.try_wait().unwrap())).await;
+        assert!(exited.success(), "{exited:?}");
         use diesel::prelude::*;
         use tavla::store::schema::deliveries;
         let outcome: Option<String> = deliveries::table

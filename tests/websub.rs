@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::hub::Hub;
-use common::{grant_doc, TestApp, TestDb};
+use common::{eventually, grant_doc, TestApp, TestDb};
 use diesel::prelude::*;
 use serde_json::json;
 use tavla::store::schema::{deliveries, delivery_attempts};
@@ -164,14 +164,11 @@ on_every_backend! {
                 .load(conn)
                 .unwrap()
         };
-        let mut recorded = Vec::new();
-        for _ in 0..100 {
-            recorded = attempts(&mut store.conn().unwrap());
-            if !recorded.is_empty() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let recorded = eventually(5, || "a first attempt".into(), || {
+            let recorded = attempts(&mut store.conn().unwrap());
+            std::future::ready((!recorded.is_empty()).then_some(recorded))
+        })
+        .await;
         assert_eq!(recorded.len(), 1, "{recorded:?}");
         assert_eq!(recorded[0].0, Some(503));
         assert!(recorded[0].1.as_deref().unwrap().contains("503"));
@@ -181,16 +178,11 @@ on_every_backend! {
         app.clock.advance(chrono::Duration::seconds(6));
         hub.until(|heard| expected.iter().all(|t| heard.contains(t))).await;
         let mut conn = store.conn().unwrap();
-        let mut done = false;
-        for _ in 0..100 {
+        eventually(5, || "the delivery finished".into(), || {
             let outcome: Option<String> = deliveries::table.select(deliveries::outcome).first(&mut conn).unwrap();
-            if outcome.as_deref() == Some("delivered") {
-                done = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        assert!(done, "the delivery is finished");
+            std::future::ready((outcome.as_deref() == Some("delivered")).then_some(()))
+        })
+        .await;
         let recorded = attempts(&mut conn);
         assert_eq!(recorded.len(), 2, "{recorded:?}");
         assert_eq!(recorded[1], (Some(204), None, false));
@@ -211,16 +203,11 @@ on_every_backend! {
         hub.until(|heard| !heard.is_empty()).await; // that delivery is under way, held
 
         app.clock.advance(chrono::Duration::hours(1) + chrono::Duration::seconds(1));
-        let mut live = false;
-        for _ in 0..200 {
+        eventually(10, || "the scheduled notice going live".into(), || async {
             let changed = app.json(&format!("/api/v1/changes?since={next}")).await;
-            if changed["items"].as_array().unwrap().iter().any(|c| c["id"] == scheduled["id"]) {
-                live = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        assert!(live, "the scheduled notice went live");
+            changed["items"].as_array().unwrap().iter().any(|c| c["id"] == scheduled["id"]).then_some(())
+        })
+        .await;
         // It went live while the hub still held the other delivery: no
         // attempt at the hub has ended (answered or timed out) yet.
         let store = app.store();

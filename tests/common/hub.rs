@@ -2,7 +2,6 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use actix_web::{web, App, HttpResponse, HttpServer};
 use tokio::sync::Notify;
@@ -87,16 +86,11 @@ impl Hub {
 
     /// Waits (up to `seconds`) until the topics heard pass `check`.
     pub async fn until_within(&self, seconds: u64, mut check: impl FnMut(&[String]) -> bool) {
-        for _ in 0..seconds * 20 {
-            if check(&self.topics()) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "the hub did not hear it within {seconds} s; it heard {:#?}",
-            self.topics()
-        );
+        let what = || format!("the hub to hear it; it heard {:#?}", self.topics());
+        super::eventually(seconds, what, || {
+            std::future::ready(check(&self.topics()).then_some(()))
+        })
+        .await
     }
 
     /// As `until_within`, for the few seconds a delivery takes.

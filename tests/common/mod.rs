@@ -16,6 +16,24 @@ use tavla::config::Settings;
 use tavla::store::{Backend, PoolOptions, Store};
 use tempfile::TempDir;
 
+/// Waits for an asynchronous effect (the outbox's worker, another process)
+/// that is due already: asks `check` every 50 ms until it gives `Some`, for at
+/// most `seconds`; then panics saying `what` was not seen. Never a wait for
+/// time to pass: tests advance the clock.
+pub async fn eventually<T, F, Fut>(seconds: u64, what: impl FnOnce() -> String, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..seconds * 20 {
+        if let Some(found) = check().await {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("not within {seconds} s: {}", what());
+}
+
 /// Runs each test once on SQLite and once on PostgreSQL, in modules `sqlite` and `postgres`.
 #[macro_export]
 macro_rules! on_every_backend {
