@@ -355,12 +355,3 @@ pub fn go_live(
         Ok(true)
     })
 }
-
-/// Deliveries not yet finished on `channel`, for tests and operators.
-pub fn pending(conn: &mut DbConnection, channel: &str) -> StoreResult<i64> {
-    Ok(deliveries::table
-        .filter(deliveries::finished_at.is_null())
-        .filter(deliveries::channel.eq(channel))
-        .count()
-        .get_result(conn)?)
-}
