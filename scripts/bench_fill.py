@@ -130,7 +130,7 @@ def html_block(block):
 COLUMNS = ["id", "slug", "kind", "state", "title", "summary", "body", "body_html", "source_url",
            "published_at", "revision", "deadline", "amount_nok", "applicants", "apply_url",
            "starts_at", "ends_at", "registration_url", "cancelled", "cancellation_note",
-           "created_at", "updated_at", "change_seq", "pending_go_live"]
+           "created_at", "updated_at", "change_seq", "pending_go_live", "lapsed"]
 AREA_COLUMNS = ["notice_id", "area_slug", "kind", "state", "published_at"]
 SEARCHED = ("demens", "hospitering")
 CHUNK = 10_000
@@ -241,6 +241,10 @@ class Generator:
             if rng.random() < 0.02:
                 row["cancelled"] = True
                 row["cancellation_note"] = "Avlyst. " + self.sentence(6)
+        # As the outbox worker's sweep leaves it: marked lapsed once a grant's
+        # deadline or a webinar's end has passed.
+        lapses = row["deadline"] if kind == "grant" else row["ends_at"]
+        row["lapsed"] = lapses is not None and lapses <= fmt(self.end)
         # Written when published; a withdrawal came a little later; a scheduled
         # notice was written before now.
         written = published
@@ -386,6 +390,9 @@ def fill_sqlite(path, args, sample):
     db.execute("INSERT INTO notices_fts (rowid, title, summary, body) "
                "SELECT search_rowid, title, summary, body FROM notices WHERE rowid > ?",
                (first_rowid,))
+    # As the triggers do row by row: the words of the index, for searches
+    # that expand a prefix into them.
+    db.execute("INSERT OR IGNORE INTO search_terms (term) SELECT term FROM notices_fts_terms")
     phase("full-text index", started)
     for _, sql in indexes + triggers:
         db.execute(sql)

@@ -127,3 +127,81 @@ on_every_backend! {
         assert_eq!(rest["items"].as_array().unwrap(), &found[1..]);
     }
 }
+
+/// SQLite matches a word as a prefix by expanding it into the words the
+/// index holds that begin with it (store::search); those words are kept as
+/// notices are written and edited.
+mod sqlite_prefixes {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_prefix_finds_every_word_it_begins_including_words_an_edit_brings() {
+        let app = TestApp::spawn(TestDb::Sqlite).await;
+        let admin = app.admin();
+        app.create_notice(&admin, &grant_doc("Tilskudd mot hjertesykdom"))
+            .await;
+        let other = app
+            .create_notice(&admin, &grant_doc("Tilskudd til kreftomsorg"))
+            .await;
+        let id = other["id"].as_str().unwrap();
+        let patch = json!({"title": "Tilskudd mot hjerteinfarkt"});
+        assert_eq!(
+            app.patch_notice(&admin, id, "\"rev-1\"", &patch)
+                .await
+                .status(),
+            200
+        );
+        let mut found = titles(&app.all_notices("&q=hjerte", 100).await)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        found.sort();
+        assert_eq!(
+            found,
+            ["Tilskudd mot hjerteinfarkt", "Tilskudd mot hjertesykdom"],
+            "the word the edit brought is found beside the older one"
+        );
+        assert_eq!(
+            titles(&app.all_notices("&q=HJERTEINF", 100).await),
+            ["Tilskudd mot hjerteinfarkt"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_prefix_of_very_many_words_still_finds_each_of_them() {
+        let app = TestApp::spawn(TestDb::Sqlite).await;
+        let admin = app.admin();
+        // More words with one prefix than a search expands it into.
+        let mut many = grant_doc("Mange ord");
+        let words: Vec<String> = (0..300).map(|i| format!("qvxord{i:03}")).collect();
+        many["body"] = json!(words.join(" "));
+        app.create_notice(&admin, &many).await;
+        app.create_notice(&admin, &grant_doc("Bare qvxord299"))
+            .await;
+        let mut found = titles(&app.all_notices("&q=qvxord", 100).await)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        found.sort();
+        assert_eq!(found, ["Bare qvxord299", "Mange ord"]);
+    }
+
+    #[tokio::test]
+    async fn a_word_of_one_or_two_letters_is_matched_whole() {
+        let app = TestApp::spawn(TestDb::Sqlite).await;
+        let admin = app.admin();
+        app.create_notice(&admin, &grant_doc("Tilskudd til qv-prosjekter"))
+            .await;
+        app.create_notice(&admin, &grant_doc("Tilskudd til qvalitet"))
+            .await;
+        assert_eq!(
+            titles(&app.all_notices("&q=qv", 100).await),
+            ["Tilskudd til qv-prosjekter"],
+            "\"qv\" is a word of its own, not the start of every word"
+        );
+        assert_eq!(
+            titles(&app.all_notices("&q=qva", 100).await),
+            ["Tilskudd til qvalitet"]
+        );
+    }
+}

@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use tokio::sync::{watch, Notify};
 
 use super::Clock;
+use crate::store::listing;
 use crate::store::outbox::{self, Attempt, Claimed, Fanout, GO_LIVE};
 use crate::store::version::{self, VersionWatch};
 use crate::store::Store;
@@ -21,6 +22,9 @@ pub const POLL: std::time::Duration = std::time::Duration::from_millis(250);
 pub const LEASE: Duration = Duration::seconds(60);
 /// Deliveries under way at once, per instance.
 const IN_FLIGHT: usize = 16;
+
+/// Most notices one sweep marks lapsed; more wait for the next poll.
+const SWEEP_BATCH: i64 = 1_000;
 /// The wait before each retry of a failed delivery: the first within
 /// seconds, then growing, for more than a day in all; then it is given up.
 const RETRIES: [Duration; 11] = [
@@ -135,6 +139,7 @@ impl Outbox {
             if claimed_any && running.len() < IN_FLIGHT {
                 continue;
             }
+            self.sweep().await;
             tokio::select! {
                 () = tokio::time::sleep(POLL) => {}
                 () = self.wake.notified() => {}
@@ -143,6 +148,20 @@ impl Outbox {
             }
         }
         while running.join_next().await.is_some() {}
+    }
+
+    /// Marks notices whose time has passed as lapsed (closed grants, past
+    /// webinars), a batch at a time: it only chooses where their lists look,
+    /// so it is no delivery and needs no retry.
+    async fn sweep(&self) {
+        let now = self.clock.now();
+        if let Err(e) = self
+            .store
+            .run(move |conn| listing::sweep(conn, now, SWEEP_BATCH))
+            .await
+        {
+            tracing::warn!(error = %e, "lapsed notices could not be marked; trying again");
+        }
     }
 
     async fn deliver(&self, claimed: Claimed) {

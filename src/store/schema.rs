@@ -39,6 +39,8 @@ diesel::table! {
         change_seq -> BigInt,
         pending_go_live -> Bool,
         body_html -> Nullable<Text>,
+        lapses_at -> Nullable<Timestamp>,
+        lapsed -> Bool,
     }
 }
 

@@ -2,6 +2,7 @@
 //! and the timeline that tells caches when a list changes by itself.
 
 mod by_area;
+mod lapsed;
 mod pg_search;
 mod scan;
 mod sqlite_search;
@@ -23,8 +24,10 @@ use super::{DbConnection, MultiBackend, StoreError, StoreResult};
 use crate::domain::{Kind, Notice, State, Status};
 
 use by_area::by_area;
+pub use lapsed::sweep;
+use lapsed::{lapsed_list, only_lapsed};
 use pg_search::pg_search;
-use scan::{notices_of, scan, scan_keys};
+use scan::{notices_of, scan, scan_keys, Among};
 use sqlite_search::sqlite_search;
 pub use timeline::{timeline, Timeline};
 
@@ -95,10 +98,13 @@ pub fn list(
 ) -> StoreResult<Vec<Notice>> {
     let public = matches!(query.scope, Scope::Public);
     if let Some(text) = &query.text {
-        return match Search::new(conn, text) {
-            Search::Sqlite(words) => sqlite_search(conn, query, now, &words),
+        return match Search::new(conn, text)? {
+            Search::Sqlite(expression) => sqlite_search(conn, query, now, &expression),
             Search::Postgres => pg_search(conn, query, now),
         };
+    }
+    if public && only_lapsed(&query.statuses) {
+        return lapsed_list(conn, query, now);
     }
     if public && !query.areas.is_empty() && query.statuses.is_empty() {
         return by_area(conn, query, now);
@@ -111,13 +117,13 @@ pub fn list(
                 kinds: vec![*kind],
                 ..query.clone()
             };
-            merged.extend(scan_keys(conn, &one, now)?);
+            merged.extend(scan_keys(conn, &one, now, Among::All)?);
         }
         merged.sort_unstable_by(|a, b| b.cmp(a));
         merged.truncate(query.limit.max(0) as usize);
         return notices_of(conn, merged);
     }
-    scan(conn, query, now, None)
+    scan(conn, query, now, Among::All)
 }
 
 /// The list order: newest first, then by id descending, as the queries'

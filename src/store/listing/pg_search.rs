@@ -56,7 +56,7 @@ pub(super) fn pg_search(
             .map_or(floor, |low| low.max(floor));
         window.from = Some(utc(low));
         window.limit = (want - found.len()) as i64;
-        found.extend(scan(conn, &window, now, None)?);
+        found.extend(scan(conn, &window, now, Among::All)?);
         if low <= floor {
             break;
         }

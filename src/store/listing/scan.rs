@@ -110,18 +110,29 @@ enum Scanned {
     Keys(Vec<Key>),
 }
 
+/// Which notices a scan looks among, besides the query's filters.
+pub(super) enum Among {
+    /// Every notice.
+    All,
+    /// Those whose SQLite FTS rows these are (a batch of a search's matches).
+    SearchRowids(Vec<i64>),
+    /// These few.
+    Ids(Vec<String>),
+    /// Those the sweep has marked lapsed (see `lapsed`).
+    Lapsed,
+}
+
 /// One query over `notices`, in list order.
 ///
-/// `search_rowids`: of the notices whose SQLite FTS rows these are alone (a
-/// batch of a search's matches). A search in `query` is PostgreSQL's, one
-/// window of `pg_search`, which has checked that it has words.
+/// A search in `query` is PostgreSQL's, one window of `pg_search`, which has
+/// checked that it has words; SQLite's comes as `Among::SearchRowids`.
 pub(super) fn scan(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
-    search_rowids: Option<Vec<i64>>,
+    among: Among,
 ) -> StoreResult<Vec<Notice>> {
-    match scan_with(conn, query, now, search_rowids, false)? {
+    match scan_with(conn, query, now, among, false)? {
         Scanned::Notices(notices) => Ok(notices),
         Scanned::Keys(keys) => notices_of(conn, keys),
     }
@@ -133,8 +144,9 @@ pub(super) fn scan_keys(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
+    among: Among,
 ) -> StoreResult<Vec<Key>> {
-    match scan_with(conn, query, now, None, true)? {
+    match scan_with(conn, query, now, among, true)? {
         Scanned::Keys(keys) => Ok(keys),
         Scanned::Notices(notices) => Ok(notices
             .into_iter()
@@ -154,32 +166,37 @@ fn scan_with(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
-    search_rowids: Option<Vec<i64>>,
+    among: Among,
     keys_only: bool,
 ) -> StoreResult<Scanned> {
     use notices::dsl as n;
     let now = now.naive_utc();
     let search = query.text.as_deref().map(PgSearch::new);
     let mut select = notices::table.into_boxed::<MultiBackend>();
-    let candidates = match (&query.scope, &search) {
-        (Scope::Public, None) => sparse_candidates(conn, &query.statuses, now)?,
+    let candidates = match (&query.scope, &search, &among) {
+        (Scope::Public, None, Among::All) => sparse_candidates(conn, &query.statuses, now)?,
         _ => None,
     };
     // Whether the list is of a few known ids, which then lead the query: the
     // other columns are then compared as text (`kind || ''`), which no index
     // serves, so that no planner walks an index past every other notice.
-    let by_ids = search_rowids.is_some() || candidates.is_some();
+    let by_ids = candidates.is_some() || matches!(among, Among::SearchRowids(_) | Among::Ids(_));
+    match among {
+        Among::All => {}
+        Among::SearchRowids(rowids) => {
+            // SQLite's own column, which the schema shared with PostgreSQL
+            // leaves out; the numbers come from the FTS index, not from a client.
+            let listed: Vec<String> = rowids.iter().map(i64::to_string).collect();
+            select = select.filter(sql::<Bool>(&format!(
+                "notices.search_rowid IN ({})",
+                listed.join(", ")
+            )));
+        }
+        Among::Ids(ids) => select = select.filter(n::id.eq_any(ids)),
+        Among::Lapsed => select = select.filter(n::lapsed.eq(true)),
+    }
     if let Some(ids) = candidates {
         select = select.filter(n::id.eq_any(ids));
-    }
-    if let Some(rowids) = search_rowids {
-        // SQLite's own column, which the schema shared with PostgreSQL leaves
-        // out; the numbers come from the FTS index, not from a client.
-        let listed: Vec<String> = rowids.iter().map(i64::to_string).collect();
-        select = select.filter(sql::<Bool>(&format!(
-            "notices.search_rowid IN ({})",
-            listed.join(", ")
-        )));
     }
     let kind_is = |kind: Kind| -> Predicate {
         match by_ids {

@@ -18,9 +18,9 @@ pub(super) fn sqlite_search(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
-    words: &[String],
+    expression: &str,
 ) -> StoreResult<Vec<Notice>> {
-    if words.is_empty() {
+    if expression.is_empty() {
         return Err(StoreError::NothingToSearch);
     }
     let public = matches!(query.scope, Scope::Public);
@@ -45,12 +45,12 @@ pub(super) fn sqlite_search(
     };
     let mut found: Vec<Notice> = Vec::new();
     loop {
-        let rowids = search::sqlite_matches(conn, words, low, high, batch)?;
+        let rowids = search::sqlite_matches(conn, expression, low, high, batch)?;
         let Some(&last) = rowids.last() else {
             break;
         };
         let read = rowids.len() as i64;
-        found.extend(scan(conn, &rest, now, Some(rowids))?);
+        found.extend(scan(conn, &rest, now, Among::SearchRowids(rowids))?);
         found.sort_by(list_order);
         found.truncate(want);
         let page_done = found
