@@ -19,10 +19,11 @@ struct Column {
     nullable: bool,
 }
 
-/// Every table but each backend's own machinery: diesel's migration table,
-/// SQLite's FTS5 index tables and the notices' rowid in them, and PostgreSQL's
-/// generated `search` column,
-/// which are the two halves of full-text search.
+/// Every table and column (generated ones too) but each backend's own
+/// machinery: diesel's migration table; SQLite's FTS5 index tables, the
+/// notices' rowid in them, and the words of the index with the scratch table
+/// they are found by; and PostgreSQL's generated `search` column, which are
+/// the two halves of full-text search.
 fn columns(backend: Backend) -> BTreeMap<(String, String), bool> {
     tavla::prepare_store(&settings(&backend)).unwrap();
     let store = Store::connect(&backend, &Default::default()).unwrap();
@@ -31,9 +32,10 @@ fn columns(backend: Backend) -> BTreeMap<(String, String), bool> {
         DbConnection::Sqlite(c) => diesel::sql_query(
             "SELECT m.name AS table_name, p.name AS column_name, \
              (p.\"notnull\" = 0 AND p.pk = 0) AS nullable \
-             FROM sqlite_master m, pragma_table_info(m.name) p \
+             FROM sqlite_master m, pragma_table_xinfo(m.name) p \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
              AND m.name NOT LIKE 'notices_fts%' AND m.name <> '__diesel_schema_migrations' \
+             AND m.name NOT LIKE 'search_scratch%' AND m.name <> 'search_terms' \
              AND NOT (m.name = 'notices' AND p.name = 'search_rowid')",
         )
         .load(c)
