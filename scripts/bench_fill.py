@@ -131,6 +131,7 @@ COLUMNS = ["id", "slug", "kind", "state", "title", "summary", "body", "body_html
            "published_at", "revision", "deadline", "amount_nok", "applicants", "apply_url",
            "starts_at", "ends_at", "registration_url", "cancelled", "cancellation_note",
            "created_at", "updated_at", "change_seq", "pending_go_live", "lapsed"]
+STATE, CHANGE_SEQ = COLUMNS.index("state"), COLUMNS.index("change_seq")
 AREA_COLUMNS = ["notice_id", "area_slug", "kind", "state", "published_at"]
 SEARCHED = ("demens", "hospitering")
 CHUNK = 10_000
@@ -282,7 +283,7 @@ class Sample:
         self.hits = dict.fromkeys(SEARCHED, 0)
 
     def observe(self, row):
-        if row[3] == "published" and row[-2]:
+        if row[STATE] == "published" and row[CHANGE_SEQ]:
             self.seen += 1
             item = {"id": row[0], "slug": row[1], "kind": row[2]}
             if len(self.public) < self.SIZE:
@@ -330,8 +331,8 @@ def chunks(args, areas, first_seq, sample):
         for rows, links, hits in made:
             numbered = []
             for row in rows:
-                if row[-2]:
-                    row = row[:-2] + (seq, row[-1])
+                if row[CHANGE_SEQ]:
+                    row = row[:CHANGE_SEQ] + (seq,) + row[CHANGE_SEQ + 1:]
                     seq += 1
                 sample.observe(row)
                 numbered.append(row)
