@@ -6,6 +6,7 @@ pub mod config;
 pub mod domain;
 pub mod feeds;
 pub mod http;
+pub mod i18n;
 pub mod pages;
 pub mod routes;
 pub mod seed;

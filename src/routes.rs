@@ -75,9 +75,13 @@ pub const METHODS: &[(&str, &str)] = &[
     ("/", "GET, HEAD"),
     ("/notices/{slug}", "GET, HEAD"),
     ("/areas/{slug}", "GET, HEAD"),
+    ("/nn/", "GET, HEAD"),
+    ("/nn/notices/{slug}", "GET, HEAD"),
+    ("/nn/areas/{slug}", "GET, HEAD"),
     ("/assets/tavla.css", "GET, HEAD"),
     ("/admin", "GET"),
     ("/admin/logg-inn", "GET, POST"),
+    ("/admin/sprak/{code}", "GET"),
     ("/admin/logg-ut", "POST"),
     ("/admin/ny", "GET, POST"),
     ("/admin/kunngjoringer/{id}", "GET, POST"),
@@ -117,8 +121,13 @@ async fn fallback(request: HttpRequest) -> HttpResponse {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
     let readable = method == Method::GET || method == Method::HEAD;
+    if readable && request.path() == "/nn" {
+        return HttpResponse::PermanentRedirect()
+            .insert_header((header::LOCATION, "/nn/"))
+            .finish();
+    }
     if wants_html && readable && !request.path().starts_with("/api/") {
-        return pages::not_found();
+        return pages::not_found(crate::i18n::Lang::of_path(request.path()));
     }
     problem_response(
         StatusCode::NOT_FOUND,

@@ -202,7 +202,8 @@ fn bound(pairs: &mut Pairs, name: &str, kind: Bound) -> Option<DateTime<Utc>> {
     instant(&value, kind).map_err(|m| pairs.fail(name, m)).ok()
 }
 
-const LIST_PARAMETERS: &[&str] = &[
+/// The parameters of a public list.
+pub const LIST_PARAMETERS: &[&str] = &[
     "kind", "area", "q", "from", "to", "status", "limit", "cursor",
 ];
 

@@ -72,28 +72,6 @@ impl Status {
             Status::Upcoming | Status::Past | Status::Cancelled => Kind::Webinar,
         }
     }
-
-    /// Norwegian label for pages and feeds.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Open => "Åpen",
-            Status::Closed => "Stengt",
-            Status::Upcoming => "Kommende",
-            Status::Past => "Avholdt",
-            Status::Cancelled => "Avlyst",
-        }
-    }
-}
-
-impl Kind {
-    /// Norwegian label for pages and feeds.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Grant => "Tilskudd",
-            Kind::Webinar => "Webinar",
-            Kind::News => "Nyhet",
-        }
-    }
 }
 
 /// A grant's terms.

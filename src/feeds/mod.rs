@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::time::norwegian_date_time;
 use crate::domain::{Details, Notice, Taxonomy};
+use crate::i18n::Lang;
 
 /// What a feed says about itself.
 #[derive(Debug, Clone)]
@@ -41,7 +42,7 @@ pub fn guid(notice: &Notice) -> String {
 /// The summary and the kind's key facts, as escaped HTML.
 pub fn description_html(notice: &Notice, now: DateTime<Utc>) -> String {
     let mut html = format!("<p>{}</p>", escape_html(&notice.summary));
-    let facts = key_facts(notice, now);
+    let facts = key_facts(notice, now, Lang::Nb);
     if !facts.is_empty() {
         html.push_str("<ul>");
         for fact in facts {
@@ -55,7 +56,7 @@ pub fn description_html(notice: &Notice, now: DateTime<Utc>) -> String {
 /// The summary and the key facts as plain text, one per line.
 pub fn description_text(notice: &Notice, now: DateTime<Utc>) -> String {
     let mut text = notice.summary.clone();
-    for fact in key_facts(notice, now) {
+    for fact in key_facts(notice, now, Lang::Nb) {
         text.push('\n');
         text.push_str(&fact);
     }
@@ -99,31 +100,34 @@ pub fn xml_safe(text: &str) -> String {
         .collect()
 }
 
-/// The facts of a notice's kind, in Norwegian, one per line.
-pub fn key_facts(notice: &Notice, now: DateTime<Utc>) -> Vec<String> {
+/// The facts of a notice's kind, one per line, in `lang`.
+pub fn key_facts(notice: &Notice, now: DateTime<Utc>, lang: Lang) -> Vec<String> {
     let mut facts = Vec::new();
     match &notice.details {
         Details::Grant(grant) => {
             facts.push(match grant.deadline {
-                Some(deadline) => format!("Søknadsfrist: {}", norwegian_date_time(deadline)),
-                None => "Søknadsfrist: løpende".to_owned(),
+                Some(deadline) => {
+                    lang.t_with("fact-deadline", &[("when", norwegian_date_time(deadline))])
+                }
+                None => lang.t("fact-rolling"),
             });
             if let Some(amount) = grant.amount_nok {
-                facts.push(format!("Beløp: {} kr", group_thousands(amount)));
+                facts.push(lang.t_with("fact-amount", &[("amount", group_thousands(amount))]));
             }
             if !grant.applicants.is_empty() {
-                facts.push(format!("Hvem kan søke: {}", grant.applicants.join(", ")));
+                let who = grant.applicants.join(", ");
+                facts.push(lang.t_with("fact-applicants", &[("who", who)]));
             }
         }
         Details::Webinar(webinar) => {
             if webinar.cancelled {
                 facts.push(match &webinar.cancellation_note {
-                    Some(note) => format!("Avlyst: {note}"),
-                    None => "Avlyst".to_owned(),
+                    Some(note) => lang.t_with("fact-cancelled-note", &[("note", note.clone())]),
+                    None => lang.t("fact-cancelled"),
                 });
             }
             if let Some(start) = webinar.starts_at {
-                let mut when = format!("Tidspunkt: {}", norwegian_date_time(start));
+                let mut when = norwegian_date_time(start);
                 if let Some(end) = webinar.ends_at {
                     when.push_str(&format!(
                         "–{}",
@@ -131,14 +135,14 @@ pub fn key_facts(notice: &Notice, now: DateTime<Utc>) -> Vec<String> {
                             .format("%H:%M")
                     ));
                 }
-                facts.push(when);
+                facts.push(lang.t_with("fact-time", &[("when", when)]));
             }
         }
         Details::News => {}
     }
     if let Some(status) = notice.status(now) {
         if !matches!(&notice.details, Details::Webinar(w) if w.cancelled) {
-            facts.push(format!("Status: {}", status.label()));
+            facts.push(lang.t_with("fact-status", &[("status", lang.status(status))]));
         }
     }
     facts

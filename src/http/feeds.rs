@@ -12,6 +12,7 @@ use crate::app::query::FeedFilter;
 use crate::domain::{Kind, Notice, Taxonomy};
 pub use crate::feeds::Format;
 use crate::feeds::{self, FeedInfo};
+use crate::i18n::Lang;
 use crate::store::listing;
 
 /// How many of the newest notices a feed carries.
@@ -22,7 +23,7 @@ pub const CALENDAR_ITEMS: i64 = 500;
 /// The channel's title, description, links and id, naming the filters.
 fn describe(state: &AppState, filter: &FeedFilter, format: Format, self_target: &str) -> FeedInfo {
     let mut title = "Tavla – kunngjøringer fra Helsedirektoratet".to_owned();
-    let mut parts: Vec<String> = filter.kinds.iter().map(|k| k.label().to_owned()).collect();
+    let mut parts: Vec<String> = filter.kinds.iter().map(|k| Lang::Nb.kind(*k)).collect();
     parts.extend(
         filter
             .requested_areas

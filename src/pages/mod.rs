@@ -1,5 +1,5 @@
-//! Server-rendered HTML in Norwegian: the public notice board and the
-//! editors' pages at `/admin`.
+//! Server-rendered HTML in bokmål and nynorsk: the public notice board (at
+//! `/…` and `/nn/…`) and the editors' pages at `/admin`.
 
 pub mod admin;
 pub mod public;
@@ -9,23 +9,67 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{route, HttpResponse};
 use askama::Template;
 
+use crate::i18n::Lang;
 use crate::store::StoreError;
 
-pub use public::{area_page, index, notice_page};
-
-/// The pages' routes: the public board and the editors'.
+/// The pages' routes: the public board in both written standards, and the editors'.
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
-    cfg.service(stylesheet)
-        .configure(admin::configure)
-        .service(index)
-        .service(notice_page)
-        .service(area_page);
+    cfg.service(stylesheet).configure(admin::configure);
+    public::configure(cfg);
+}
+
+/// What every public page shows around its content: its language, the same
+/// page in the other written standard, and the feeds of its selection.
+pub struct Chrome {
+    pub lang: Lang,
+    /// The page's path and query, as in bokmål (without `/nn`).
+    pub here: String,
+    /// The query of the page's feeds (`?area=…`), or empty.
+    pub feed_query: String,
+}
+
+impl Chrome {
+    pub fn new(lang: Lang, here: impl Into<String>) -> Self {
+        Self {
+            lang,
+            here: here.into(),
+            feed_query: String::new(),
+        }
+    }
+
+    /// The message `key` in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// A page's path (as in bokmål) in the page's language.
+    pub fn href(&self, path: &str) -> String {
+        in_lang(self.lang, path)
+    }
+
+    /// This page in the other written standard.
+    pub fn switch_url(&self) -> String {
+        in_lang(self.lang.other(), &self.here)
+    }
+
+    /// This page in each written standard, for `hreflang` alternates.
+    pub fn alternates(&self) -> Vec<(&'static str, String)> {
+        Lang::ALL
+            .iter()
+            .map(|lang| (lang.code(), in_lang(*lang, &self.here)))
+            .collect()
+    }
+}
+
+/// A public page's path (as in bokmål: `/`, `/notices/x`) in `lang`.
+pub fn in_lang(lang: Lang, path: &str) -> String {
+    format!("{}{path}", lang.prefix())
 }
 
 #[derive(Template)]
 #[template(path = "message.html")]
 struct MessagePage {
-    feed_query: String,
+    c: Chrome,
     heading: String,
     text: String,
 }
@@ -39,45 +83,48 @@ pub fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
             .body(body),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
-            server_error()
+            server_error(Lang::Nb)
         }
     }
 }
 
-fn server_error() -> HttpResponse {
+fn server_error(lang: Lang) -> HttpResponse {
     HttpResponse::InternalServerError()
         .insert_header((header::CONTENT_TYPE, "text/plain; charset=utf-8"))
-        .body("Noe gikk galt hos oss. Feilen er logget.")
+        .body(lang.t("server-error"))
 }
 
-pub(crate) fn store_failed(e: StoreError) -> HttpResponse {
+pub(crate) fn store_failed(lang: Lang, e: StoreError) -> HttpResponse {
     tracing::error!(error = %e, "page query failed");
     match e {
         StoreError::Pool(_) => message(
+            lang,
             StatusCode::SERVICE_UNAVAILABLE,
-            "Tavla er midlertidig utilgjengelig",
-            "Databasen svarer ikke akkurat nå. Prøv igjen om litt.",
+            "unavailable-heading",
+            "unavailable-text",
         ),
-        _ => server_error(),
+        _ => server_error(lang),
     }
 }
 
-pub fn message(status: StatusCode, heading: &str, text: &str) -> HttpResponse {
+/// A page of a heading and a line, both messages of the catalogues.
+pub fn message(lang: Lang, status: StatusCode, heading: &str, text: &str) -> HttpResponse {
     html(
         status,
         &MessagePage {
-            feed_query: String::new(),
-            heading: heading.into(),
-            text: text.into(),
+            c: Chrome::new(lang, "/"),
+            heading: lang.t(heading),
+            text: lang.t(text),
         },
     )
 }
 
-pub fn not_found() -> HttpResponse {
+pub fn not_found(lang: Lang) -> HttpResponse {
     message(
+        lang,
         StatusCode::NOT_FOUND,
-        "Fant ikke siden",
-        "Vi fant ingen side på denne adressen.",
+        "not-found-heading",
+        "not-found-text",
     )
 }
 

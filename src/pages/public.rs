@@ -1,36 +1,49 @@
-//! The public notice board: `/`, `/notices/{slug}`, `/areas/{slug}`.
+//! The public notice board in bokmål (`/`, `/notices/{slug}`,
+//! `/areas/{slug}`) and in nynorsk (the same under `/nn`).
 
 use actix_web::http::StatusCode;
 use actix_web::{route, web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::views::NoticeCard;
-use super::{html, message, not_found, store_failed};
+use super::{html, message, not_found, store_failed, Chrome};
 use crate::app::cursor::encode_cursor;
 use crate::app::query::canonical_query;
-use crate::app::query::{list_query, InvalidParameters};
+use crate::app::query::{list_query, InvalidParameters, LIST_PARAMETERS};
 use crate::app::App;
-use crate::domain::{Kind, Notice, State, Taxonomy};
+use crate::domain::{FieldError, Invalid, Kind, Notice, State, Taxonomy};
+use crate::i18n::Lang;
 use crate::store::listing::{self, NoticeQuery, Position};
 use crate::store::notices;
+
+/// The public pages' routes, in both written standards.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(index)
+        .service(index_nn)
+        .service(notice_page)
+        .service(notice_page_nn)
+        .service(area_page)
+        .service(area_page_nn);
+}
 
 #[derive(Template)]
 #[template(path = "index.html")]
 struct IndexPage {
-    feed_query: String,
+    c: Chrome,
     notices: Vec<NoticeCard>,
     /// (value, label, selected)
     kinds: Vec<(String, String, bool)>,
     areas: Vec<(String, String, bool)>,
     q: String,
-    problem: Option<String>,
+    /// The filters that could not be used, and why.
+    problems: Vec<String>,
     next_page: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "notice.html")]
 pub(super) struct NoticePage {
-    pub feed_query: String,
+    pub c: Chrome,
     pub n: NoticeCard,
     pub body_html: Option<String>,
     /// (slug, name)
@@ -39,9 +52,14 @@ pub(super) struct NoticePage {
 }
 
 impl NoticePage {
-    pub fn new(notice: &Notice, taxonomy: &Taxonomy, now: chrono::DateTime<chrono::Utc>) -> Self {
+    pub fn new(
+        notice: &Notice,
+        taxonomy: &Taxonomy,
+        now: chrono::DateTime<chrono::Utc>,
+        lang: Lang,
+    ) -> Self {
         Self {
-            feed_query: String::new(),
+            c: Chrome::new(lang, format!("/notices/{}", notice.slug)),
             body_html: notice.body.as_ref().map(|b| b.html().to_owned()),
             source_url: notice.source_url.clone(),
             tags: notice
@@ -50,7 +68,7 @@ impl NoticePage {
                 .filter_map(|s| taxonomy.get(s))
                 .map(|a| (a.slug.clone(), a.name.clone()))
                 .collect(),
-            n: NoticeCard::new(notice, now),
+            n: NoticeCard::new(notice, now, lang),
         }
     }
 }
@@ -58,18 +76,20 @@ impl NoticePage {
 #[derive(Template)]
 #[template(path = "area.html")]
 struct AreaPage {
-    feed_query: String,
+    c: Chrome,
     name: String,
     description: Option<String>,
     children: Vec<(String, String)>,
     notices: Vec<NoticeCard>,
 }
 
-/// The filters the form sent, without its empty choices ("Alle typer").
+/// The filters in a page's address, without the form's empty choices
+/// ("Alle typer") and without parameters a list does not take: a link from a
+/// newsletter (`utm_source=…`) opens the page as if they were not there.
 fn chosen(request: &HttpRequest) -> Vec<(String, String)> {
     form_urlencoded::parse(request.query_string().as_bytes())
         .into_owned()
-        .filter(|(_, v)| !v.trim().is_empty())
+        .filter(|(k, v)| LIST_PARAMETERS.contains(&k.as_str()) && !v.trim().is_empty())
         .collect()
 }
 
@@ -79,10 +99,63 @@ fn encode(pairs: &[(String, String)]) -> String {
         .finish()
 }
 
-/// The latest notices, filtered by kind, area and words, with subscribe links.
+/// The list `pairs` ask for. A filter whose value is wrong is left out, so the
+/// reader still gets a list, and said why in the page's language.
+fn page_query(
+    pairs: &mut Vec<(String, String)>,
+    taxonomy: &Taxonomy,
+    lang: Lang,
+) -> (NoticeQuery, Vec<String>) {
+    let mut problems = Vec::new();
+    loop {
+        match list_query(&encode(pairs), taxonomy) {
+            Ok(query) => return (query, problems),
+            Err(InvalidParameters(errors)) => {
+                let before = pairs.len();
+                pairs.retain(|(name, _)| !errors.iter().any(|e| &e.field == name));
+                problems.extend(errors.iter().map(|e| ignored(e, lang)));
+                if pairs.len() == before {
+                    // Nothing left to drop: the plain list.
+                    pairs.clear();
+                    return (list_query("", taxonomy).unwrap_or_default(), problems);
+                }
+            }
+        }
+    }
+}
+
+/// «Typen ble ikke brukt: må være et av valgene.»
+fn ignored(error: &FieldError, lang: Lang) -> String {
+    let field = match error.field.as_str() {
+        "kind" | "area" | "q" | "status" | "from" | "to" | "cursor" | "limit" => {
+            lang.t(&format!("param-{}", error.field))
+        }
+        _ => lang.t("param-other"),
+    };
+    // The query's reader says most mistakes in English words of its own;
+    // a choice that is not one is said as such.
+    let problem = match (error.field.as_str(), &error.invalid) {
+        ("kind" | "status", Invalid::Parameter(_)) => lang.t("invalid-not-a-choice"),
+        ("area", Invalid::Parameter(_)) => lang.t("invalid-unknown-area"),
+        (_, invalid) => lang.invalid(invalid),
+    };
+    lang.t_with("filter-ignored", &[("field", field), ("problem", problem)])
+}
+
 #[route("/", method = "GET", method = "HEAD")]
 pub async fn index(state: web::Data<App>, request: HttpRequest) -> HttpResponse {
-    let pairs = chosen(&request);
+    index_in(Lang::Nb, state, request).await
+}
+
+#[route("/nn/", method = "GET", method = "HEAD")]
+pub async fn index_nn(state: web::Data<App>, request: HttpRequest) -> HttpResponse {
+    index_in(Lang::Nn, state, request).await
+}
+
+/// The latest notices, filtered by kind, area and words, with subscribe links.
+async fn index_in(lang: Lang, state: web::Data<App>, request: HttpRequest) -> HttpResponse {
+    let mut pairs = chosen(&request);
+    let (query, problems) = page_query(&mut pairs, &state.taxonomy, lang);
     let value = |name: &str| {
         pairs
             .iter()
@@ -95,7 +168,7 @@ pub async fn index(state: web::Data<App>, request: HttpRequest) -> HttpResponse 
         .map(|k| {
             (
                 k.as_str().to_owned(),
-                k.label().to_owned(),
+                lang.kind(*k),
                 kind.as_deref() == Some(k.as_str()),
             )
         })
@@ -112,37 +185,25 @@ pub async fn index(state: web::Data<App>, request: HttpRequest) -> HttpResponse 
             )
         })
         .collect();
+    let here = match encode(&pairs) {
+        query if query.is_empty() => "/".to_owned(),
+        query => format!("/?{query}"),
+    };
     let mut page = IndexPage {
-        feed_query: String::new(),
+        c: Chrome::new(lang, here),
         notices: Vec::new(),
         kinds,
         areas,
         q: q.clone().unwrap_or_default(),
-        problem: None,
+        problems,
         next_page: None,
-    };
-    let query = match list_query(&encode(&pairs), &state.taxonomy) {
-        Ok(query) => query,
-        Err(InvalidParameters(errors)) => {
-            // In Norwegian, from the rule each one breaks.
-            page.problem = Some(
-                errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, super::admin::norsk::message(&e.invalid)))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            );
-            return html(StatusCode::BAD_REQUEST, &page);
-        }
     };
     let feed_filters: Vec<Kind> = kind.and_then(|k| k.parse().ok()).into_iter().collect();
     let feed_areas: Vec<String> = chosen_area.into_iter().collect();
     let canonical = canonical_query(&feed_filters, &feed_areas);
-    page.feed_query = if canonical.is_empty() {
-        canonical
-    } else {
-        format!("?{canonical}")
-    };
+    if !canonical.is_empty() {
+        page.c.feed_query = format!("?{canonical}");
+    }
     let now = state.clock.now();
     let limit = query.limit;
     let mut query = query;
@@ -154,11 +215,10 @@ pub async fn index(state: web::Data<App>, request: HttpRequest) -> HttpResponse 
     {
         Ok(found) => found,
         Err(crate::store::StoreError::NothingToSearch) => {
-            page.problem =
-                Some("Søket inneholder bare ord som ikke søkes på (som «og» og «i»).".into());
-            return html(StatusCode::BAD_REQUEST, &page);
+            page.problems.push(lang.t("only-stop-words"));
+            return html(StatusCode::OK, &page);
         }
-        Err(e) => return store_failed(e),
+        Err(e) => return store_failed(lang, e),
     };
     let mut found = found;
     if found.len() as i64 > limit {
@@ -167,43 +227,62 @@ pub async fn index(state: web::Data<App>, request: HttpRequest) -> HttpResponse 
             let mut next: Vec<(String, String)> =
                 pairs.into_iter().filter(|(k, _)| k != "cursor").collect();
             next.push(("cursor".into(), encode_cursor(Position::of(last))));
-            page.next_page = Some(format!("/?{}", encode(&next)));
+            page.next_page = Some(format!("{}/?{}", lang.prefix(), encode(&next)));
         }
     }
     page.notices = found
         .iter()
-        .map(|notice| NoticeCard::new(notice, now))
+        .map(|notice| NoticeCard::new(notice, now, lang))
         .collect();
     html(StatusCode::OK, &page)
 }
 
-/// One notice: the permalink every feed item points to.
 #[route("/notices/{slug}", method = "GET", method = "HEAD")]
 pub async fn notice_page(state: web::Data<App>, slug: web::Path<String>) -> HttpResponse {
+    notice_page_in(Lang::Nb, state, slug.into_inner()).await
+}
+
+#[route("/nn/notices/{slug}", method = "GET", method = "HEAD")]
+pub async fn notice_page_nn(state: web::Data<App>, slug: web::Path<String>) -> HttpResponse {
+    notice_page_in(Lang::Nn, state, slug.into_inner()).await
+}
+
+/// One notice: the permalink every feed item points to.
+async fn notice_page_in(lang: Lang, state: web::Data<App>, slug: String) -> HttpResponse {
     let now = state.clock.now();
-    let slug = slug.into_inner();
     let found = match state.store.run(move |c| notices::find(c, &slug)).await {
         Ok(found) => found,
-        Err(e) => return store_failed(e),
+        Err(e) => return store_failed(lang, e),
     };
     match found {
         Some(n) if n.state == State::Withdrawn => message(
+            lang,
             StatusCode::GONE,
-            "Kunngjøringen er trukket tilbake",
-            "Denne kunngjøringen er ikke lenger gjeldende.",
+            "withdrawn-heading",
+            "withdrawn-text",
         ),
-        Some(n) if n.is_public(now) => {
-            html(StatusCode::OK, &NoticePage::new(&n, &state.taxonomy, now))
-        }
-        _ => not_found(),
+        Some(n) if n.is_public(now) => html(
+            StatusCode::OK,
+            &NoticePage::new(&n, &state.taxonomy, now, lang),
+        ),
+        _ => not_found(lang),
     }
 }
 
-/// One area: its description from the access package and its notices.
 #[route("/areas/{slug}", method = "GET", method = "HEAD")]
 pub async fn area_page(state: web::Data<App>, slug: web::Path<String>) -> HttpResponse {
+    area_page_in(Lang::Nb, state, slug.into_inner()).await
+}
+
+#[route("/nn/areas/{slug}", method = "GET", method = "HEAD")]
+pub async fn area_page_nn(state: web::Data<App>, slug: web::Path<String>) -> HttpResponse {
+    area_page_in(Lang::Nn, state, slug.into_inner()).await
+}
+
+/// One area: its description from the access package and its notices.
+async fn area_page_in(lang: Lang, state: web::Data<App>, slug: String) -> HttpResponse {
     let Some(area) = state.taxonomy.get(&slug).cloned() else {
-        return not_found();
+        return not_found(lang);
     };
     let now = state.clock.now();
     let query = NoticeQuery {
@@ -223,16 +302,23 @@ pub async fn area_page(state: web::Data<App>, slug: web::Path<String>) -> HttpRe
         .run(move |c| listing::list(c, &query, now))
         .await
     {
-        Ok(found) => html(
-            StatusCode::OK,
-            &AreaPage {
-                feed_query: format!("?area={}", area.slug),
-                name: area.name,
-                description: area.description,
-                children,
-                notices: found.iter().map(|n| NoticeCard::new(n, now)).collect(),
-            },
-        ),
-        Err(e) => store_failed(e),
+        Ok(found) => {
+            let mut c = Chrome::new(lang, format!("/areas/{}", area.slug));
+            c.feed_query = format!("?area={}", area.slug);
+            html(
+                StatusCode::OK,
+                &AreaPage {
+                    c,
+                    name: area.name,
+                    description: area.description,
+                    children,
+                    notices: found
+                        .iter()
+                        .map(|n| NoticeCard::new(n, now, lang))
+                        .collect(),
+                },
+            )
+        }
+        Err(e) => store_failed(lang, e),
     }
 }

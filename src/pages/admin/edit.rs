@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::form::NoticeForm;
 use super::html;
+use super::language::EditorLang;
 use super::session::EditorSession;
 use super::{field, forbidden_form, pairs, see_other, who, MAX_FORM_BYTES};
 use crate::app::notices::{
@@ -14,12 +15,16 @@ use crate::app::notices::{
 };
 use crate::app::App;
 use crate::domain::{Kind, Notice, State};
+use crate::i18n::Lang;
 use crate::pages::public::NoticePage;
+use crate::pages::Chrome;
 use crate::store::StoreError;
 
 #[derive(Template)]
 #[template(path = "admin/form.html")]
 struct FormPage {
+    lang: Lang,
+    switch_url: String,
     who: String,
     csrf: String,
     heading: String,
@@ -40,9 +45,12 @@ impl FormPage {
     fn new(
         session: &EditorSession,
         state: &App,
-        form: NoticeForm,
+        mut form: NoticeForm,
         existing: Option<&Notice>,
+        editor_lang: &EditorLang,
     ) -> Self {
+        let lang = editor_lang.lang;
+        form.lang = lang;
         let held = editor_areas(state, &session.token);
         let areas = state
             .taxonomy
@@ -54,11 +62,13 @@ impl FormPage {
             .collect();
         let now = state.clock.now();
         Self {
-            who: who(session),
+            lang,
+            switch_url: editor_lang.switch_url(),
+            who: who(session, lang),
             csrf: session.csrf.clone(),
             heading: match existing {
-                Some(n) => format!("Rediger: {}", n.title),
-                None => "Ny kunngjøring".into(),
+                Some(n) => lang.t_with("form-edit", &[("title", n.title.clone())]),
+                None => lang.t("editor-new-notice"),
             },
             action: match existing {
                 Some(n) => format!("/admin/kunngjoringer/{}", n.id),
@@ -68,7 +78,7 @@ impl FormPage {
             form,
             kinds: Kind::ALL
                 .iter()
-                .map(|k| (k.as_str().to_owned(), k.label().to_owned()))
+                .map(|k| (k.as_str().to_owned(), lang.kind(*k)))
                 .collect(),
             areas,
             done: None,
@@ -81,6 +91,14 @@ impl FormPage {
                 .filter(|n| n.state != State::Withdrawn)
                 .map(|n| format!("/admin/kunngjoringer/{}/trekk-tilbake", n.id)),
         }
+    }
+
+    /// «Rett opp feltene som er merket (3).»
+    fn fix_fields(&self) -> String {
+        self.lang.t_with(
+            "form-fix-fields",
+            &[("count", self.form.errors.len().to_string())],
+        )
     }
 
     /// The page with the notice as it would look, or with what keeps it from being valid.
@@ -102,20 +120,16 @@ impl FormPage {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             WriteError::OutsideAreas { .. } | WriteError::NotYours { .. } => {
-                self.problem = Some("Du har ikke tilgang til alle områdene som er valgt.".into());
+                self.problem = Some(self.lang.t("form-not-your-areas"));
                 StatusCode::FORBIDDEN
             }
             WriteError::Stale => {
-                self.problem = Some(
-                    "Noen andre har endret kunngjøringen siden du åpnet den. Åpne den på nytt og gjør endringen igjen."
-                        .into(),
-                );
+                self.problem = Some(self.lang.t("form-stale"));
                 StatusCode::CONFLICT
             }
             other => {
                 tracing::error!(error = %other, "editor form failed");
-                self.problem =
-                    Some("Noe gikk galt hos oss; ingenting ble lagret. Prøv igjen om litt.".into());
+                self.problem = Some(self.lang.t("form-failed"));
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
@@ -134,6 +148,7 @@ pub async fn new_page(
     session: EditorSession,
     state: web::Data<App>,
     query: web::Query<NewQuery>,
+    lang: EditorLang,
 ) -> HttpResponse {
     let kind = query
         .kind
@@ -142,13 +157,14 @@ pub async fn new_page(
         .unwrap_or(Kind::Grant);
     html(
         StatusCode::OK,
-        &FormPage::new(&session, &state, NoticeForm::empty(kind), None),
+        &FormPage::new(&session, &state, NoticeForm::empty(kind), None, &lang),
     )
 }
 
 #[derive(Template)]
 #[template(path = "notice_body.html")]
 struct NoticeBody {
+    c: Chrome,
     n: crate::pages::views::NoticeCard,
     body_html: Option<String>,
     tags: Vec<(String, String)>,
@@ -161,6 +177,7 @@ async fn preview(
     doc: &Value,
     existing: Option<&Notice>,
     time_named: bool,
+    lang: Lang,
 ) -> Result<String, WriteError> {
     let input = validate(state, doc, existing).await?;
     let now = state.clock.now();
@@ -168,8 +185,9 @@ async fn preview(
         Some(before) => input.revise(before, time_named, now),
         None => input.into_new(now),
     };
-    let page = NoticePage::new(&notice, &state.taxonomy, now);
+    let page = NoticePage::new(&notice, &state.taxonomy, now, lang);
     NoticeBody {
+        c: page.c,
         n: page.n,
         body_html: page.body_html,
         tags: page.tags,
@@ -186,17 +204,19 @@ type FormPairs = Vec<(String, String)>;
 fn read_form(
     session: &EditorSession,
     body: &[u8],
+    lang: Lang,
 ) -> Result<(FormPairs, NoticeForm), Box<HttpResponse>> {
     if body.len() > MAX_FORM_BYTES {
         return Err(Box::new(crate::pages::message(
+            lang,
             StatusCode::PAYLOAD_TOO_LARGE,
-            "Skjemaet er for stort",
-            "Teksten er for lang til å lagres. Kort den ned og prøv igjen.",
+            "form-too-large-heading",
+            "form-too-large-text",
         )));
     }
     let pairs = pairs(body);
     if !session.verify(field(&pairs, "csrf")) {
-        return Err(Box::new(forbidden_form()));
+        return Err(Box::new(forbidden_form(lang)));
     }
     let form = NoticeForm::from_pairs(&pairs);
     Ok((pairs, form))
@@ -206,19 +226,20 @@ fn read_form(
 pub async fn create(
     session: EditorSession,
     state: web::Data<App>,
+    lang: EditorLang,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (pairs, form) = match read_form(&session, &body) {
+    let (pairs, form) = match read_form(&session, &body, lang.lang) {
         Ok(read) => read,
         Err(response) => return *response,
     };
     let (doc, form_errors) = form.document();
-    let page = FormPage::new(&session, &state, form, None);
+    let page = FormPage::new(&session, &state, form, None, &lang);
     if !form_errors.is_empty() {
         return page.failed(WriteError::Invalid(form_errors));
     }
     if field(&pairs, "action") == Some("preview") {
-        return page.previewed(preview(&state, &doc, None, true).await);
+        return page.previewed(preview(&state, &doc, None, true, lang.lang).await);
     }
     match create_notice(&state, &session.token, &doc, None, |_, _| String::new()).await {
         Ok(created) => see_other(&format!(
@@ -240,33 +261,37 @@ pub async fn edit_page(
     state: web::Data<App>,
     id: web::Path<String>,
     query: web::Query<EditQuery>,
+    lang: EditorLang,
 ) -> HttpResponse {
     let notice = match find_for(&state, &session.token, &id).await {
         Ok(notice) => notice,
-        Err(e) => return not_yours(e),
+        Err(e) => return not_yours(e, lang.lang),
     };
-    let mut page = FormPage::new(&session, &state, NoticeForm::of(&notice), Some(&notice));
+    let form = NoticeForm::of(&notice);
+    let mut page = FormPage::new(&session, &state, form, Some(&notice), &lang);
     page.done = match query.ferdig.as_deref() {
-        Some("lagret") => Some("Lagret.".into()),
+        Some("lagret") => Some(lang.lang.t("form-saved")),
         _ => None,
     };
     html(StatusCode::OK, &page)
 }
 
-fn not_yours(error: WriteError) -> HttpResponse {
+fn not_yours(error: WriteError, lang: Lang) -> HttpResponse {
     match error {
-        WriteError::NotFound(_) => crate::pages::not_found(),
+        WriteError::NotFound(_) => crate::pages::not_found(lang),
         WriteError::NotYours { .. } => crate::pages::message(
+            lang,
             StatusCode::FORBIDDEN,
-            "Ingen tilgang",
-            "Kunngjøringen har områder utenfor dine tilgangspakker.",
+            "no-access-heading",
+            "no-access-text",
         ),
         other => {
             tracing::error!(error = %other, "editor page failed");
             crate::pages::message(
+                lang,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Noe gikk galt",
-                "Feilen er logget.",
+                "editor-failed-heading",
+                "editor-failed-text",
             )
         }
     }
@@ -277,20 +302,21 @@ pub async fn update(
     session: EditorSession,
     state: web::Data<App>,
     id: web::Path<String>,
+    lang: EditorLang,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (pairs, form) = match read_form(&session, &body) {
+    let (pairs, form) = match read_form(&session, &body, lang.lang) {
         Ok(read) => read,
         Err(response) => return *response,
     };
     let before = match find_for(&state, &session.token, &id).await {
         Ok(notice) => notice,
-        Err(e) => return not_yours(e),
+        Err(e) => return not_yours(e, lang.lang),
     };
     let time_named = form.time_named();
     let revision_sent = form.v("revision").parse::<i32>().ok();
     let (doc, form_errors) = form.document();
-    let page = FormPage::new(&session, &state, form, Some(&before));
+    let page = FormPage::new(&session, &state, form, Some(&before), &lang);
     if !form_errors.is_empty() {
         return page.failed(WriteError::Invalid(form_errors));
     }
@@ -298,7 +324,8 @@ pub async fn update(
         return page.failed(WriteError::Stale);
     }
     if field(&pairs, "action") == Some("preview") {
-        return page.previewed(preview(&state, &doc, Some(&before), time_named).await);
+        let shown = preview(&state, &doc, Some(&before), time_named, lang.lang).await;
+        return page.previewed(shown);
     }
     match update_notice(&state, &session.token, &before, &doc, time_named).await {
         Ok(after) => see_other(&format!("/admin/kunngjoringer/{}?ferdig=lagret", after.id)),
@@ -311,20 +338,23 @@ pub async fn withdraw_page_action(
     session: EditorSession,
     state: web::Data<App>,
     id: web::Path<String>,
+    lang: EditorLang,
     body: web::Bytes,
 ) -> HttpResponse {
+    let lang = lang.lang;
     let pairs = pairs(&body);
     if !session.verify(field(&pairs, "csrf")) {
-        return forbidden_form();
+        return forbidden_form(lang);
     }
     let expected = field(&pairs, "revision").and_then(|r| r.parse().ok());
     match withdraw_notice(&state, &session.token, &id, expected).await {
         Ok(_) => see_other("/admin?ferdig=trukket"),
         Err(WriteError::Stale) => crate::pages::message(
+            lang,
             StatusCode::CONFLICT,
-            "Kunngjøringen er endret",
-            "Noen andre har endret kunngjøringen siden du åpnet den. Åpne den på nytt før du trekker den tilbake.",
+            "withdraw-stale-heading",
+            "withdraw-stale-text",
         ),
-        Err(e) => not_yours(e),
+        Err(e) => not_yours(e, lang),
     }
 }

@@ -10,47 +10,34 @@ use crate::domain::document::{GrantDocument, WebinarDocument};
 use crate::domain::time::ZONE;
 use crate::domain::Invalid;
 use crate::domain::{FieldError, Kind, Notice};
+use crate::i18n::Lang;
 
 /// One input of the form; `name` is the document's field path.
 pub struct Field {
     pub name: &'static str,
     pub id: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub input_type: &'static str,
-    pub hint: &'static str,
+    /// Empty when the field needs no hint.
+    pub hint: String,
     pub multiline: bool,
-}
-
-const fn field(
-    name: &'static str,
-    id: &'static str,
-    label: &'static str,
-    input_type: &'static str,
-    hint: &'static str,
-) -> Field {
-    Field {
-        name,
-        id,
-        label,
-        input_type,
-        hint,
-        multiline: false,
-    }
 }
 
 /// The fields of one kind's details.
 pub struct KindGroup {
     pub kind: &'static str,
-    pub legend: &'static str,
+    pub legend: String,
     pub fields: Vec<Field>,
 }
 
-/// What the editor typed, and what was wrong with it.
+/// What the editor typed, and what was wrong with it, in the editor's
+/// written standard.
 #[derive(Default)]
 pub struct NoticeForm {
     values: HashMap<String, String>,
     areas: Vec<String>,
     pub errors: HashMap<String, String>,
+    pub lang: Lang,
 }
 
 /// `2026-12-01T12:00` in Oslo time, as `datetime-local` inputs hold it.
@@ -185,7 +172,7 @@ impl NoticeForm {
     /// Places each error beside its field (`areas[1]` beside the areas), in Norwegian.
     pub fn show_errors(&mut self, errors: &[FieldError]) {
         for error in errors {
-            let text = super::norsk::message(&error.invalid);
+            let text = self.lang.invalid(&error.invalid);
             let field = match error.field.split_once('[') {
                 Some((name, _)) => name.to_owned(),
                 None => error.field.clone(),
@@ -200,35 +187,49 @@ impl NoticeForm {
         }
     }
 
+    /// A field labelled by the message `label` (and `hint`, if not empty).
+    fn field(
+        &self,
+        name: &'static str,
+        id: &'static str,
+        label: &str,
+        input_type: &'static str,
+        hint: &str,
+    ) -> Field {
+        Field {
+            name,
+            id,
+            label: self.lang.t(label),
+            input_type,
+            hint: match hint {
+                "" => String::new(),
+                key => self.lang.t(key),
+            },
+            multiline: false,
+        }
+    }
+
     pub fn text_fields(&self) -> Vec<Field> {
+        let long = |field: Field| Field {
+            multiline: true,
+            ..field
+        };
         vec![
-            field(
-                "title",
-                "title",
-                "Tittel",
+            self.field("title", "title", "form-title", "text", "form-title-hint"),
+            long(self.field(
+                "summary",
+                "summary",
+                "form-summary",
                 "text",
-                "Én linje, høyst 200 tegn.",
-            ),
-            Field {
-                multiline: true,
-                ..field(
-                    "summary",
-                    "summary",
-                    "Sammendrag",
-                    "text",
-                    "Ren tekst, høyst 2000 tegn. Vises i feeder og lister.",
-                )
-            },
-            Field {
-                multiline: true,
-                ..field("body", "body", "Brødtekst (valgfri)", "text", "Markdown.")
-            },
-            field(
+                "form-summary-hint",
+            )),
+            long(self.field("body", "body", "form-body", "text", "form-body-hint")),
+            self.field(
                 "source_url",
                 "source_url",
-                "Kilde (valgfri)",
+                "form-source",
                 "url",
-                "Full adresse, https://…",
+                "form-source-hint",
             ),
         ]
     }
@@ -237,33 +238,33 @@ impl NoticeForm {
         vec![
             KindGroup {
                 kind: "grant",
-                legend: "Tilskudd",
+                legend: self.lang.t("form-grant"),
                 fields: vec![
-                    field(
+                    self.field(
                         "grant.deadline",
                         "grant-deadline",
-                        "Søknadsfrist",
+                        "form-deadline",
                         "datetime-local",
-                        "Norsk tid. Tomt: løpende.",
+                        "form-deadline-hint",
                     ),
-                    field(
+                    self.field(
                         "grant.amount_nok",
                         "grant-amount",
-                        "Beløp i kroner (valgfritt)",
+                        "form-amount",
                         "text",
                         "",
                     ),
-                    field(
+                    self.field(
                         "grant.applicants",
                         "grant-applicants",
-                        "Hvem kan søke",
+                        "form-applicants",
                         "text",
-                        "Skill med komma, f.eks. kommuner, helseforetak.",
+                        "form-applicants-hint",
                     ),
-                    field(
+                    self.field(
                         "grant.apply_url",
                         "grant-apply",
-                        "Søknadslenke (valgfri)",
+                        "form-apply-url",
                         "url",
                         "",
                     ),
@@ -271,42 +272,42 @@ impl NoticeForm {
             },
             KindGroup {
                 kind: "webinar",
-                legend: "Webinar",
+                legend: self.lang.t("form-webinar"),
                 fields: vec![
-                    field(
+                    self.field(
                         "webinar.starts_at",
                         "webinar-starts",
-                        "Starter",
+                        "form-starts",
                         "datetime-local",
-                        "Norsk tid.",
+                        "form-starts-hint",
                     ),
-                    field(
+                    self.field(
                         "webinar.ends_at",
                         "webinar-ends",
-                        "Slutter (valgfritt)",
+                        "form-ends",
                         "datetime-local",
                         "",
                     ),
-                    field(
+                    self.field(
                         "webinar.registration_url",
                         "webinar-registration",
-                        "Påmeldingslenke (valgfri)",
+                        "form-registration-url",
                         "url",
                         "",
                     ),
-                    field(
+                    self.field(
                         "webinar.cancelled",
                         "webinar-cancelled",
-                        "Avlyst",
+                        "form-cancelled",
                         "checkbox",
                         "",
                     ),
-                    field(
+                    self.field(
                         "webinar.cancellation_note",
                         "webinar-note",
-                        "Melding om avlysning",
+                        "form-cancellation-note",
                         "text",
-                        "Bare for avlyste webinarer.",
+                        "form-cancellation-note-hint",
                     ),
                 ],
             },

@@ -5,6 +5,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::html;
+use super::language::EditorLang;
 use super::session::EditorSession;
 use super::{see_other, who};
 use crate::app::cursor::encode_cursor;
@@ -13,14 +14,15 @@ use crate::app::query::admin_list_query;
 use crate::app::App;
 use crate::domain::time::norwegian_date_time;
 use crate::domain::{Notice, State, Status};
+use crate::i18n::Lang;
 use crate::store::listing::{self, Position};
 
 struct Row {
     id: String,
     title: String,
-    kind: &'static str,
-    state: &'static str,
-    status: Option<&'static str>,
+    kind: String,
+    state: String,
+    status: Option<String>,
     cancelled: bool,
     published: String,
 }
@@ -28,6 +30,8 @@ struct Row {
 #[derive(Template)]
 #[template(path = "admin/list.html")]
 struct ListPage {
+    lang: Lang,
+    switch_url: String,
     who: String,
     csrf: String,
     done: Option<String>,
@@ -37,13 +41,13 @@ struct ListPage {
     next_page: Option<String>,
 }
 
-fn state_label(notice: &Notice, now: chrono::DateTime<chrono::Utc>) -> &'static str {
-    match notice.state {
-        State::Draft => "Utkast",
-        State::Withdrawn => "Trukket tilbake",
-        State::Published if notice.published_at > now => "Planlagt",
-        State::Published => "Publisert",
-    }
+fn state_label(notice: &Notice, now: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
+    lang.t(match notice.state {
+        State::Draft => "state-draft",
+        State::Withdrawn => "state-withdrawn",
+        State::Published if notice.published_at > now => "state-scheduled",
+        State::Published => "state-published",
+    })
 }
 
 /// Every notice the editor may touch, in every state.
@@ -52,7 +56,9 @@ pub async fn list(
     session: EditorSession,
     state: web::Data<App>,
     request: HttpRequest,
+    editor_lang: EditorLang,
 ) -> HttpResponse {
+    let lang = editor_lang.lang;
     let chosen = web::Query::<Vec<(String, String)>>::from_query(request.query_string())
         .map(|q| q.into_inner())
         .unwrap_or_default();
@@ -89,7 +95,7 @@ pub async fn list(
         .await
     {
         Ok(found) => found,
-        Err(e) => return crate::pages::store_failed(e),
+        Err(e) => return crate::pages::store_failed(lang, e),
     };
     let mut next_page = None;
     if found.len() as i64 > limit {
@@ -110,44 +116,44 @@ pub async fn list(
         .map(|n| Row {
             id: n.id.to_string(),
             title: n.title.clone(),
-            kind: n.kind().label(),
-            state: state_label(n, now),
-            status: n.status(now).map(|s| s.label()),
+            kind: lang.kind(n.kind()),
+            state: state_label(n, now, lang),
+            status: n.status(now).map(|s| lang.status(s)),
             cancelled: n.status(now) == Some(Status::Cancelled),
             published: norwegian_date_time(n.published_at),
         })
         .collect();
     let filters = [
-        ("/admin", "Alle", None),
-        ("/admin?state=published", "Publiserte", Some("published")),
-        ("/admin?state=draft", "Utkast", Some("draft")),
+        ("/admin", "list-all", None),
+        (
+            "/admin?state=published",
+            "list-published",
+            Some("published"),
+        ),
+        ("/admin?state=draft", "list-drafts", Some("draft")),
         (
             "/admin?state=withdrawn",
-            "Trukket tilbake",
+            "list-withdrawn",
             Some("withdrawn"),
         ),
     ]
     .into_iter()
-    .map(|(href, label, s)| {
-        (
-            href.to_owned(),
-            label.to_owned(),
-            wanted_state.as_deref() == s,
-        )
-    })
+    .map(|(href, label, s)| (href.to_owned(), lang.t(label), wanted_state.as_deref() == s))
     .collect();
     let done = match chosen
         .iter()
         .find(|(k, _)| k == "ferdig")
         .map(|(_, v)| v.as_str())
     {
-        Some("trukket") => Some("Kunngjøringen er trukket tilbake.".to_owned()),
+        Some("trukket") => Some(lang.t("list-withdrawn-done")),
         _ => None,
     };
     html(
         StatusCode::OK,
         &ListPage {
-            who: who(&session),
+            lang,
+            switch_url: editor_lang.switch_url(),
+            who: who(&session, lang),
             csrf: session.csrf.clone(),
             done,
             filters,

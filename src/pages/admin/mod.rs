@@ -4,8 +4,8 @@
 
 mod edit;
 mod form;
+mod language;
 mod list;
-pub(crate) mod norsk;
 mod session;
 mod sign_in;
 
@@ -13,6 +13,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::Role;
+use crate::i18n::Lang;
 use session::{EditorSession, SignInRequired};
 
 /// An editor page: never kept by a browser or proxy, for it carries the
@@ -30,7 +31,8 @@ fn html(status: StatusCode, page: &impl askama::Template) -> HttpResponse {
 pub(super) const MAX_FORM_BYTES: usize = 256 * 1024;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(list::list)
+    cfg.service(language::choose)
+        .service(list::list)
         .service(sign_in::sign_in_page)
         .service(sign_in::sign_in)
         .service(sign_in::sign_out)
@@ -59,18 +61,19 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn forbidden_form() -> HttpResponse {
+fn forbidden_form(lang: Lang) -> HttpResponse {
     super::message(
+        lang,
         StatusCode::FORBIDDEN,
-        "Skjemaet er utløpt",
-        "Skjemaet hørte ikke til denne innloggingen. Gå tilbake, last inn siden på nytt og prøv igjen.",
+        "form-expired-heading",
+        "form-expired-text",
     )
 }
 
-fn who(session: &EditorSession) -> String {
+fn who(session: &EditorSession, lang: Lang) -> String {
     let token = &session.token;
     match token.role {
-        Role::Admin => format!("{} (administrator)", token.name),
+        Role::Admin => format!("{} ({})", token.name, lang.t("editor-administrator")),
         Role::Editor => format!("{} ({})", token.name, token.areas.join(", ")),
     }
 }

@@ -5,6 +5,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::html;
+use super::language::EditorLang;
 use super::session::{self, EditorSession};
 use super::{field, forbidden_form, pairs, see_other};
 use crate::app::auth::{self, AuthError, Presented};
@@ -14,12 +15,24 @@ use crate::app::App;
 #[derive(Template)]
 #[template(path = "admin/signin.html")]
 struct SignInPage {
+    lang: crate::i18n::Lang,
+    switch_url: String,
     problem: Option<String>,
 }
 
+impl SignInPage {
+    fn new(lang: &EditorLang, problem: Option<String>) -> Self {
+        Self {
+            lang: lang.lang,
+            switch_url: lang.switch_url(),
+            problem,
+        }
+    }
+}
+
 #[get("/admin/logg-inn")]
-pub async fn sign_in_page() -> HttpResponse {
-    html(StatusCode::OK, &SignInPage { problem: None })
+pub async fn sign_in_page(lang: EditorLang) -> HttpResponse {
+    html(StatusCode::OK, &SignInPage::new(&lang, None))
 }
 
 /// Exchanges a token for a session, with the same check (and brake on
@@ -28,6 +41,7 @@ pub async fn sign_in_page() -> HttpResponse {
 pub async fn sign_in(
     state: web::Data<App>,
     request: HttpRequest,
+    lang: EditorLang,
     body: web::Bytes,
 ) -> HttpResponse {
     // No other site may sign a browser in (with its own token): browsers say
@@ -38,7 +52,7 @@ pub async fn sign_in(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|site| !matches!(site, "same-origin" | "none"));
     if cross_site {
-        return forbidden_form();
+        return forbidden_form(lang.lang);
     }
     let pairs = pairs(&body);
     let secret = field(&pairs, "token").unwrap_or_default().trim().to_owned();
@@ -58,45 +72,34 @@ pub async fn sign_in(
             let (status, problem) = match e {
                 AuthError::TooMany(wait) => (
                     StatusCode::TOO_MANY_REQUESTS,
-                    format!(
-                        "For mange mislykkede forsøk. Vent {} sekunder.",
-                        wait.as_secs().max(1)
+                    lang.lang.t_with(
+                        "sign-in-throttled",
+                        &[("seconds", wait.as_secs().max(1).to_string())],
                     ),
                 ),
                 AuthError::Missing
                 | AuthError::Malformed
                 | AuthError::Invalid
-                | AuthError::Inactive => (
-                    StatusCode::UNAUTHORIZED,
-                    "Nøkkelen er ikke gyldig, er utløpt eller trukket tilbake.".to_owned(),
-                ),
+                | AuthError::Inactive => (StatusCode::UNAUTHORIZED, lang.lang.t("sign-in-refused")),
                 other => {
                     tracing::error!(error = %other, "sign-in failed");
                     (
                         StatusCode::SERVICE_UNAVAILABLE,
-                        "Innloggingen virker ikke akkurat nå. Prøv igjen om litt.".to_owned(),
+                        lang.lang.t("sign-in-unavailable"),
                     )
                 }
             };
-            return html(
-                status,
-                &SignInPage {
-                    problem: Some(problem),
-                },
-            );
+            return html(status, &SignInPage::new(&lang, Some(problem)));
         }
     };
     let id = match sessions::start(&state, &token).await {
         Ok(id) => id,
         Err(e) => {
             tracing::error!(error = %e, "session not stored");
+            let problem = lang.lang.t("sign-in-unavailable");
             return html(
                 StatusCode::SERVICE_UNAVAILABLE,
-                &SignInPage {
-                    problem: Some(
-                        "Innloggingen virker ikke akkurat nå. Prøv igjen om litt.".into(),
-                    ),
-                },
+                &SignInPage::new(&lang, Some(problem)),
             );
         }
     };
@@ -110,19 +113,21 @@ pub async fn sign_out(
     session: EditorSession,
     state: web::Data<App>,
     request: HttpRequest,
+    lang: EditorLang,
     body: web::Bytes,
 ) -> HttpResponse {
     if !session.verify(field(&pairs(&body), "csrf")) {
-        return forbidden_form();
+        return forbidden_form(lang.lang);
     }
     if let Err(e) = sessions::end(&state, session.id_hash()).await {
         // The session still opens the pages: say so, and keep the cookie so
         // that the editor can try again.
         tracing::error!(error = %e, "sign-out failed");
         return crate::pages::message(
+            lang.lang,
             StatusCode::SERVICE_UNAVAILABLE,
-            "Du er ikke logget ut",
-            "Utloggingen virker ikke akkurat nå. Prøv igjen om litt, eller lukk nettleseren.",
+            "sign-out-failed-heading",
+            "sign-out-failed-text",
         );
     }
     let mut response = see_other("/admin/logg-inn");

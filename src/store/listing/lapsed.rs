@@ -33,13 +33,7 @@ pub(super) fn lapsed_list(
     query: &NoticeQuery,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<Notice>> {
-    use notices::dsl as n;
-    let unmarked: Vec<String> = notices::table
-        .filter(n::lapsed.eq(false))
-        .filter(n::lapses_at.le(now.naive_utc()))
-        .select(n::id)
-        .limit(MAX_UNMARKED + 1)
-        .load(conn)?;
+    let unmarked = unmarked(conn, now, MAX_UNMARKED + 1)?;
     if unmarked.len() as i64 > MAX_UNMARKED {
         return scan(conn, query, now, Among::All);
     }
@@ -62,18 +56,29 @@ pub(super) fn lapsed_list(
     notices_of(conn, keys)
 }
 
+/// Up to `limit` notices whose instant has passed at `now` and which are not
+/// marked yet, through `notices_lapsing`. In the index's order: PostgreSQL's
+/// statistics cannot know that hardly any unmarked notice has lapsed (most
+/// unmarked ones are news, with no instant, or still ahead), and without an
+/// order to keep it would read the whole table for them.
+fn unmarked(conn: &mut DbConnection, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<String>> {
+    use notices::dsl as n;
+    Ok(notices::table
+        .filter(n::lapsed.eq(false))
+        .filter(n::lapses_at.le(now.naive_utc()))
+        .order_by(n::lapses_at)
+        .select(n::id)
+        .limit(limit)
+        .load(conn)?)
+}
+
 /// Marks up to `batch` notices whose instant has passed at `now` as lapsed;
 /// returns how many. Not a change of content: no version, no event, nothing
 /// a reader sees; run by the outbox worker between deliveries.
 pub fn sweep(conn: &mut DbConnection, now: DateTime<Utc>, batch: i64) -> StoreResult<usize> {
     use notices::dsl as n;
     // Looked up first, without the write lock, which an idle sweep never takes.
-    let due: Vec<String> = notices::table
-        .filter(n::lapsed.eq(false))
-        .filter(n::lapses_at.le(now.naive_utc()))
-        .select(n::id)
-        .limit(batch)
-        .load(conn)?;
+    let due = unmarked(conn, now, batch)?;
     if due.is_empty() {
         return Ok(0);
     }

@@ -1,0 +1,104 @@
+# Tavla's editor pages at /admin, in bokmål. Every key has its twin in ../nn/editor.ftl.
+
+editor-title = Redaktør
+editor-brand = Tavla – redaktør
+editor-nav = Redaktør
+editor-notices = Kunngjøringer
+editor-new-notice = Ny kunngjøring
+editor-see-site = Se nettstedet
+editor-signed-in-as = Innlogget som
+editor-administrator = administrator
+editor-sign-out = Logg ut
+
+## Signing in
+
+sign-in = Logg inn
+sign-in-lead = Lim inn tilgangsnøkkelen du har fått (den begynner med <code>tavla_</code>). En administrator lager nøkler med <code>tavla token create</code>.
+sign-in-token = Tilgangsnøkkel
+sign-in-throttled = For mange mislykkede forsøk. Vent { $seconds } sekunder.
+sign-in-refused = Nøkkelen er ikke gyldig, er utløpt eller trukket tilbake.
+sign-in-unavailable = Innloggingen virker ikke akkurat nå. Prøv igjen om litt.
+sign-out-failed-heading = Du er ikke logget ut
+sign-out-failed-text = Utloggingen virker ikke akkurat nå. Prøv igjen om litt, eller lukk nettleseren.
+
+## The list
+
+list-show = Vis
+list-all = Alle
+list-published = Publiserte
+list-drafts = Utkast
+list-withdrawn = Trukket tilbake
+list-empty = Ingen kunngjøringer her.
+list-more = Flere
+list-title = Tittel
+list-kind = Type
+list-state = Tilstand
+list-publishing = Publisering
+list-withdrawn-done = Kunngjøringen er trukket tilbake.
+
+state-draft = Utkast
+state-withdrawn = Trukket tilbake
+state-scheduled = Planlagt
+state-published = Publisert
+
+## The form
+
+form-edit = Rediger: { $title }
+form-saved = Lagret.
+form-fix-fields = Rett opp feltene som er merket ({ $count }).
+form-preview = Forhåndsvisning
+form-preview-unsaved = Forhåndsvisning – ikke lagret
+form-public-page = Offentlig side:
+form-kind = Type
+form-kind-fixed = Typen kan ikke endres.
+form-title = Tittel
+form-title-hint = Én linje, høyst 200 tegn.
+form-summary = Sammendrag
+form-summary-hint = Ren tekst, høyst 2000 tegn. Vises i feeder og lister.
+form-body = Brødtekst (valgfri)
+form-body-hint = Markdown.
+form-source = Kilde (valgfri)
+form-source-hint = Full adresse, https://…
+form-areas = Områder
+form-publishing = Publisering
+form-state = Tilstand
+form-state-published = Publisert (eller planlagt, med tidspunkt fram i tid)
+form-state-draft = Utkast
+form-state-withdrawn = Trukket tilbake
+form-published-at = Publiseres
+form-published-at-hint = Norsk tid. Tomt: nå. Fram i tid: kunngjøringen vises først da.
+form-grant = Tilskudd
+form-deadline = Søknadsfrist
+form-deadline-hint = Norsk tid. Tomt: løpende.
+form-amount = Beløp i kroner (valgfritt)
+form-applicants = Hvem kan søke
+form-applicants-hint = Skill med komma, f.eks. kommuner, helseforetak.
+form-apply-url = Søknadslenke (valgfri)
+form-webinar = Webinar
+form-starts = Starter
+form-starts-hint = Norsk tid.
+form-ends = Slutter (valgfritt)
+form-registration-url = Påmeldingslenke (valgfri)
+form-cancelled = Avlyst
+form-cancellation-note = Melding om avlysning
+form-cancellation-note-hint = Bare for avlyste webinarer.
+form-save = Lagre
+form-show-preview = Forhåndsvis
+form-withdraw = Trekk tilbake
+form-withdraw-hint = Publikum får da en melding om at kunngjøringen er trukket tilbake; historikken beholdes.
+
+## What went wrong
+
+form-not-your-areas = Du har ikke tilgang til alle områdene som er valgt.
+form-stale = Noen andre har endret kunngjøringen siden du åpnet den. Åpne den på nytt og gjør endringen igjen.
+form-failed = Noe gikk galt hos oss; ingenting ble lagret. Prøv igjen om litt.
+form-too-large-heading = Skjemaet er for stort
+form-too-large-text = Teksten er for lang til å lagres. Kort den ned og prøv igjen.
+no-access-heading = Ingen tilgang
+no-access-text = Kunngjøringen har områder utenfor dine tilgangspakker.
+editor-failed-heading = Noe gikk galt
+editor-failed-text = Feilen er logget.
+withdraw-stale-heading = Kunngjøringen er endret
+withdraw-stale-text = Noen andre har endret kunngjøringen siden du åpnet den. Åpne den på nytt før du trekker den tilbake.
+form-expired-heading = Skjemaet er utløpt
+form-expired-text = Skjemaet hørte ikke til denne innloggingen. Gå tilbake, last inn siden på nytt og prøv igjen.

@@ -1,0 +1,44 @@
+# What an editor or reader is told when a value breaks a rule (domain::Invalid),
+# in bokmål. Each says what is wrong with the field named before it.
+
+invalid-shape = har feil form
+invalid-read-only = settes av Tavla og kan ikke skrives
+invalid-unknown-field = er ikke et felt i skjemaet
+invalid-required = må fylles ut
+invalid-not-a-choice = må være et av valgene
+invalid-kind-fixed = kan ikke endres; trekk tilbake og lag en ny kunngjøring
+invalid-not-a-state = må være utkast eller publisert
+invalid-withdraw-by-delete = trekk tilbake med knappen «Trekk tilbake»
+invalid-not-text = må være tekst
+invalid-too-long = kan ha høyst { $max } tegn
+invalid-line-break = kan ikke ha linjeskift eller tabulator
+invalid-control = har et kontrolltegn som ikke er tillatt ({ $code } i tegn nr. { $at })
+invalid-bidi = har et tegn som snur skriveretningen, og det er ikke tillatt ({ $code } i tegn nr. { $at })
+invalid-separator = har et linje- eller avsnittsskilletegn som ikke er tillatt ({ $code } i tegn nr. { $at }); bruk vanlig linjeskift
+invalid-nothing-visible = må ha synlig tekst
+invalid-too-much-html = blir til { $size } kB HTML; høyst { $max } kB er tillatt, så gjør teksten kortere
+invalid-nested-blocks = har sitater og lister inni hverandre i mer enn { $max } nivåer; bruk færre nivåer
+invalid-nested-inline = har uthevinger og lenker inni hverandre i mer enn { $max } nivåer; bruk færre nivåer
+invalid-nested-html = har HTML-elementer inni hverandre i mer enn { $max } nivåer; bruk færre nivåer
+invalid-not-http = må være en adresse som begynner med http:// eller https://
+invalid-not-absolute-url = er ikke en fullstendig adresse (https://…)
+invalid-not-an-instant = velg dato og klokkeslett
+invalid-years-between = må være mellom år { $from } og { $to }
+invalid-not-in-the-future = må være fram i tid
+invalid-areas-required = velg minst ett område
+invalid-unknown-area = er ikke et kjent område
+invalid-not-linkable = kan ikke ha kunngjøringer; velg et av underområdene
+invalid-not-delegable = kan ikke delegeres til ansatte
+invalid-listed-twice = er valgt to ganger
+invalid-admin-areas = en administrator har alle områder; velg ingen
+invalid-editor-areas = en redaktør trenger minst ett område
+invalid-only-for = hører bare til kunngjøringer av typen { $kind }
+invalid-not-bool = må være ja eller nei
+invalid-start-required = må fylles ut: når webinaret starter
+invalid-end-before-start = må være etter starttidspunktet
+invalid-end-without-start = krever et starttidspunkt
+invalid-note-without-cancel = brukes bare når webinaret er avlyst
+invalid-amount-range = må være et helt antall kroner, ikke negativt
+invalid-not-kroner = skriv et helt antall kroner
+invalid-applicants = skriv søkergrupper skilt med komma, høyst 20, hver på én linje
+invalid-parameter = har en ugyldig verdi

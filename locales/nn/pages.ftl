@@ -1,0 +1,88 @@
+# Tavla's public pages, in nynorsk. Every key has its twin in ../nb/pages.ftl.
+
+## The frame of every page
+
+skip-to-content = Hopp til innhaldet
+site-tagline = kunngjeringar frå Helsedirektoratet
+site-title = Tavla – kunngjeringar frå Helsedirektoratet
+subscribe = Abonner
+subscribe-selection = Abonner på dette utvalet
+calendar = Kalender
+calendar-long = Kalender (webinar og fristar)
+feed-calendar-title = Tavla (kalender)
+json-api = JSON-API
+api-description = API-skildring
+for-editors = For redaktørar
+language-switch = Språk
+in-other-language = På bokmål
+to-front-page = Til framsida
+
+## The list
+
+index-heading = Kunngjeringar frå Helsedirektoratet
+index-lead = Tilskot, webinar og nyheiter for kommunar og helsetenesta.
+filter-kind = Type
+filter-all-kinds = Alle typar
+filter-area = Område
+filter-all-areas = Alle område
+filter-search = Søk
+filter-show = Vis
+more-notices = Fleire kunngjeringar
+no-notices = Ingen kunngjeringar.
+only-stop-words = Søket inneheld berre ord som det ikkje blir søkt på (som «og» og «i»).
+
+## Filters in a page's address that could not be used
+
+filter-ignored = { $field } vart ikkje brukt: { $problem }.
+param-kind = Typen
+param-area = Området
+param-q = Søket
+param-status = Statusen
+param-from = Frå-datoen
+param-to = Til-datoen
+param-cursor = Sidemerket
+param-limit = Talet
+param-other = Eit filter
+
+## A notice
+
+published = Publisert
+areas = Område
+source = Kjelde
+apply-here = Søk her
+register-here = Meld deg på
+
+kind-grant = Tilskot
+kind-webinar = Webinar
+kind-news = Nyheit
+
+status-open = Open
+status-closed = Stengd
+status-upcoming = Kommande
+status-past = Halden
+status-cancelled = Avlyst
+
+fact-deadline = Søknadsfrist: { $when }
+fact-rolling = Søknadsfrist: løpande
+fact-amount = Beløp: { $amount } kr
+fact-applicants = Kven kan søkje: { $who }
+fact-cancelled = Avlyst
+fact-cancelled-note = Avlyst: { $note }
+fact-time = Tidspunkt: { $when }
+fact-status = Status: { $status }
+
+## An area
+
+area-no-description = Tilgangspakken har inga skildring enno.
+area-includes = Omfattar:
+area-notices = Kunngjeringar
+
+## Messages instead of a page
+
+not-found-heading = Fann ikkje sida
+not-found-text = Vi fann inga side på denne adressa.
+withdrawn-heading = Kunngjeringa er trekt tilbake
+withdrawn-text = Denne kunngjeringa gjeld ikkje lenger.
+unavailable-heading = Tavla er mellombels utilgjengeleg
+unavailable-text = Databasen svarar ikkje akkurat no. Prøv igjen om litt.
+server-error = Noko gjekk gale hos oss. Feilen er logga.

@@ -1,0 +1,44 @@
+# What an editor or reader is told when a value breaks a rule (domain::Invalid),
+# in nynorsk. Each says what is wrong with the field named before it.
+
+invalid-shape = har feil form
+invalid-read-only = blir sett av Tavla og kan ikkje skrivast
+invalid-unknown-field = er ikkje eit felt i skjemaet
+invalid-required = må fyllast ut
+invalid-not-a-choice = må vere eitt av vala
+invalid-kind-fixed = kan ikkje endrast; trekk tilbake og lag ei ny kunngjering
+invalid-not-a-state = må vere utkast eller publisert
+invalid-withdraw-by-delete = trekk tilbake med knappen «Trekk tilbake»
+invalid-not-text = må vere tekst
+invalid-too-long = kan ha høgst { $max } teikn
+invalid-line-break = kan ikkje ha linjeskift eller tabulator
+invalid-control = har eit kontrollteikn som ikkje er tillate ({ $code } i teikn nr. { $at })
+invalid-bidi = har eit teikn som snur skriveretninga, og det er ikkje tillate ({ $code } i teikn nr. { $at })
+invalid-separator = har eit linje- eller avsnittsskiljeteikn som ikkje er tillate ({ $code } i teikn nr. { $at }); bruk vanleg linjeskift
+invalid-nothing-visible = må ha synleg tekst
+invalid-too-much-html = blir til { $size } kB HTML; høgst { $max } kB er tillate, så gjer teksten kortare
+invalid-nested-blocks = har sitat og lister inni kvarandre i meir enn { $max } nivå; bruk færre nivå
+invalid-nested-inline = har uthevingar og lenkjer inni kvarandre i meir enn { $max } nivå; bruk færre nivå
+invalid-nested-html = har HTML-element inni kvarandre i meir enn { $max } nivå; bruk færre nivå
+invalid-not-http = må vere ei adresse som byrjar med http:// eller https://
+invalid-not-absolute-url = er ikkje ei fullstendig adresse (https://…)
+invalid-not-an-instant = vel dato og klokkeslett
+invalid-years-between = må vere mellom år { $from } og { $to }
+invalid-not-in-the-future = må vere fram i tid
+invalid-areas-required = vel minst eitt område
+invalid-unknown-area = er ikkje eit kjent område
+invalid-not-linkable = kan ikkje ha kunngjeringar; vel eitt av underområda
+invalid-not-delegable = kan ikkje delegerast til tilsette
+invalid-listed-twice = er vald to gonger
+invalid-admin-areas = ein administrator har alle område; vel ingen
+invalid-editor-areas = ein redaktør treng minst eitt område
+invalid-only-for = høyrer berre til kunngjeringar av typen { $kind }
+invalid-not-bool = må vere ja eller nei
+invalid-start-required = må fyllast ut: når webinaret startar
+invalid-end-before-start = må vere etter starttidspunktet
+invalid-end-without-start = krev eit starttidspunkt
+invalid-note-without-cancel = blir berre brukt når webinaret er avlyst
+invalid-amount-range = må vere eit heilt tal på kroner, ikkje negativt
+invalid-not-kroner = skriv eit heilt tal på kroner
+invalid-applicants = skriv søkjargrupper skilde med komma, høgst 20, kvar på éi linje
+invalid-parameter = har ein ugyldig verdi
