@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use diesel::Connection;
 
 use crate::domain::Actor;
-use crate::domain::{Area, Body, Details, GrantDetails, Notice, State, WebinarDetails};
+use crate::domain::{Area, Body, Details, GrantDetails, Language, Notice, State, WebinarDetails};
 use crate::store::editing::{self, EditError};
 use crate::store::{
     areas, lock_for_transaction, notices, DbConnection, StoreError, StoreResult, SEED_LOCK,
@@ -123,6 +123,8 @@ pub fn notices(now: DateTime<Utc>) -> Vec<Notice> {
                     Body::render(rest.join("\n\n")).expect("the seed bodies are plain paragraphs")
                 }),
                 source_url: Some(SOURCE_URL.to_owned()),
+                // Helsedirektoratet's news page is in bokmål.
+                language: Language::Nb,
                 published_at: start_of_oslo_day(entry.date),
                 revision: 1,
                 areas: areas.iter().map(|a| a.to_string()).collect(),

@@ -80,13 +80,16 @@ impl WebSub {
         let kinds: Vec<_> = placements.iter().map(|n| n.kind).collect();
         let mut queries = vec![String::new()];
         for kind in &kinds {
-            queries.push(canonical_query(&[*kind], &[]));
+            queries.push(canonical_query(&[*kind], &[], &[]));
             for area in &areas {
-                queries.push(canonical_query(&[*kind], std::slice::from_ref(area)));
+                queries.push(canonical_query(&[*kind], std::slice::from_ref(area), &[]));
             }
         }
         for area in &areas {
-            queries.push(canonical_query(&[], std::slice::from_ref(area)));
+            queries.push(canonical_query(&[], std::slice::from_ref(area), &[]));
+        }
+        for placement in placements {
+            queries.push(canonical_query(&[], &[], &[placement.language]));
         }
         let mut topics: Vec<String> = Format::ALL
             .iter()
@@ -108,6 +111,7 @@ impl WebSub {
             let takes_it = placements.iter().any(|n| {
                 (filter.kinds.is_empty() || filter.kinds.contains(&n.kind))
                     && (filter.areas.is_empty() || n.areas.iter().any(|a| filter.areas.contains(a)))
+                    && (filter.languages.is_empty() || filter.languages.contains(&n.language))
             });
             if takes_it {
                 topics.push(target.clone());

@@ -116,7 +116,7 @@ on_every_backend! {
         assert_eq!(ics.matches("\r\nPRODID:").count(), 1, "one PRODID, as RFC 5545 says");
         assert_eq!(ics.matches("\r\nVERSION:2.0\r\n").count(), 1);
         let unfolded = ics.replace("\r\n ", "");
-        assert!(unfolded.contains("SUMMARY:Emoji 🎉 æøå «» – \\; \\, \\\\ :"), "TEXT escaping of ; , and \\");
+        assert!(unfolded.contains("SUMMARY;LANGUAGE=nb:Emoji 🎉 æøå «» – \\; \\, \\\\ :"), "TEXT escaping of ; , and \\");
         assert!(!ics.replace("\r\n", "").contains('\n'), "every line ends in CRLF");
     }
 

@@ -153,3 +153,54 @@ async fn an_editor_chooses_nynorsk_and_keeps_it() {
         .unwrap();
     assert_eq!(away.headers()[LOCATION], "/admin");
 }
+
+/// A notice's own language, beside the pages'.
+mod notice_language {
+    use super::*;
+
+    on_every_backend! {
+        async fn a_notice_has_a_language_that_lists_and_feeds_filter_and_mark(app: TestApp) {
+            let admin = app.admin();
+            let mut doc = common::grant_doc("Tilskot til vaksinasjon i kommunane");
+            doc["language"] = serde_json::json!("nn");
+            let created = app.create_notice(&admin, &doc).await;
+            assert_eq!(created["language"], "nn");
+            let seed = app.json("/api/v1/notices/tilskudd-til-hospitering").await;
+            assert_eq!(seed["language"], "nb", "the seed notices are in bokmål");
+
+            let nynorsk = app.all_notices("&language=nn", 100).await;
+            assert_eq!(nynorsk.len(), 1);
+            assert_eq!(nynorsk[0]["title"], "Tilskot til vaksinasjon i kommunane");
+            let bokmål = app.all_notices("&language=nb&kind=grant", 100).await;
+            assert!(!bokmål.is_empty() && bokmål.iter().all(|n| n["language"] == "nb"));
+            let both = app.all_notices("&language=nb&language=nn", 100).await;
+            assert_eq!(both.len(), app.all_notices("", 100).await.len());
+            common::assert_problem(app.get("/api/v1/notices?language=de").await, 400, Some("language")).await;
+            let mut german = common::grant_doc("Zuschuss");
+            german["language"] = serde_json::json!("de");
+            common::assert_problem(app.post_notice(&admin, &german).await, 422, Some("language")).await;
+
+            let atom = app.text("/feed.atom?language=nn").await;
+            assert!(atom.contains("xml:lang=\"nn\""), "{atom}");
+            assert!(atom.contains("Tavla – kunngjeringar frå Helsedirektoratet"), "a nynorsk feed speaks nynorsk");
+            assert!(atom.contains("<title xml:lang=\"nn\">Tilskot til vaksinasjon i kommunane</title>"), "{atom}");
+            let all = app.text("/feed.atom").await;
+            assert!(all.contains("<title xml:lang=\"nn\">Tilskot til vaksinasjon i kommunane</title>"));
+            assert!(all.contains("<title xml:lang=\"nb\">Tilskudd til hospitering</title>"));
+            let json = app.json("/feed.json?language=nn").await;
+            assert_eq!(json["language"], "nn");
+            assert_eq!(json["items"][0]["language"], "nn");
+            assert!(json["items"][0]["content_text"].as_str().unwrap().contains("Kven kan søkje"), "{json}");
+            assert!(app.text("/feed.rss?language=nn").await.contains("<language>nn</language>"));
+            app.create_notice(&admin, &common::grant_doc("Tilskudd på bokmål"))
+            .await;
+        let calendar = app.text("/calendar.ics").await.replace("\r\n ", "");
+        assert!(calendar.contains("SUMMARY;LANGUAGE=nb:Søknadsfrist: Tilskudd på bokmål"));
+            assert!(calendar.contains("SUMMARY;LANGUAGE=nn:Søknadsfrist: Tilskot til vaksinasjon i kommunane"), "{calendar}");
+            assert!(calendar.contains("DESCRIPTION;LANGUAGE=nn:"), "{calendar}");
+            let slug = created["slug"].as_str().unwrap();
+            let page = app.text(&format!("/notices/{slug}")).await;
+            assert!(page.contains("<html lang=\"nb\">") && page.contains("<article lang=\"nn\">"), "{page}");
+        }
+    }
+}

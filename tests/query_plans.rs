@@ -18,7 +18,7 @@ use common::{create_postgres_database, settings};
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::sql_types::Text;
 use diesel::{Connection, QueryableByName, RunQueryDsl};
-use tavla::domain::{Kind, Status};
+use tavla::domain::{Kind, Language, Status};
 use tavla::store::listing::{self, NoticeQuery, Position, Scope};
 use tavla::store::{changes, notices, outbox, Backend, DbConnection, Store};
 use uuid::Uuid;
@@ -207,6 +207,7 @@ fn fill(conn: &mut DbConnection) {
              FROM generate_series(1, {NOTICES}) AS i; \
              UPDATE notices SET lapsed = TRUE WHERE lapses_at <= (now() AT TIME ZONE 'UTC') \
                AND change_seq % 997 <> 0; \
+             UPDATE notices SET language = 'nn' WHERE change_seq % 4 = 0; \
              INSERT INTO notice_areas (notice_id, area_slug, kind, state, published_at) \
              SELECT n.id, a.slug, n.kind, n.state, n.published_at \
              FROM notices n JOIN (SELECT slug, row_number() OVER (ORDER BY position) - 1 AS k FROM areas WHERE linkable) a \
@@ -239,6 +240,7 @@ fn fill(conn: &mut DbConnection) {
              FROM seq; \
              UPDATE notices SET lapsed = TRUE WHERE lapses_at <= datetime('now') \
                AND change_seq % 997 <> 0; \
+             UPDATE notices SET language = 'nn' WHERE change_seq % 4 = 0; \
              INSERT INTO notice_areas (notice_id, area_slug, kind, state, published_at) \
              SELECT n.id, a.slug, n.kind, n.state, n.published_at \
              FROM notices n JOIN (SELECT slug, row_number() OVER (ORDER BY position) - 1 AS k FROM areas WHERE linkable) a \
@@ -358,6 +360,19 @@ fn scenarios() -> Vec<Scenario> {
             listing(query(|q| {
                 q.from = Some(some_instant() - Duration::days(30));
                 q.until = Some(some_instant());
+            })),
+        ),
+        (
+            "one language",
+            &["notices_by_language_in_order"],
+            listing(query(|q| q.languages = vec![Language::Nn])),
+        ),
+        (
+            "a language in an area",
+            &["notices_by_language_in_order|notice_areas_in_order|notices_newest_first"],
+            listing(query(|q| {
+                q.languages = vec![Language::Nn];
+                q.areas = areas(&["helsetjenester"]);
             })),
         ),
         (

@@ -36,6 +36,7 @@ only-stop-words = Søket inneholder bare ord som ikke søkes på (som «og» og 
 filter-ignored = { $field } ble ikke brukt: { $problem }.
 param-kind = Typen
 param-area = Området
+param-language = Språket
 param-q = Søket
 param-status = Statusen
 param-from = Fra-datoen
@@ -86,3 +87,17 @@ withdrawn-text = Denne kunngjøringen er ikke lenger gjeldende.
 unavailable-heading = Tavla er midlertidig utilgjengelig
 unavailable-text = Databasen svarer ikke akkurat nå. Prøv igjen om litt.
 server-error = Noe gikk galt hos oss. Feilen er logget.
+
+## Feeds and the calendar
+
+feed-description = Tilskudd, webinarer og nyheter fra Helsedirektoratet for kommuner og helsetjenesten.
+calendar-deadline = Søknadsfrist: { $title }
+calendar-registration = Påmelding: { $url }
+
+## Languages a notice is written in
+
+language = Språk
+language-nb = Bokmål
+language-nn = Nynorsk
+language-se = Nordsamisk
+language-en = Engelsk

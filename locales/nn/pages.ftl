@@ -36,6 +36,7 @@ only-stop-words = Søket inneheld berre ord som det ikkje blir søkt på (som «
 filter-ignored = { $field } vart ikkje brukt: { $problem }.
 param-kind = Typen
 param-area = Området
+param-language = Språket
 param-q = Søket
 param-status = Statusen
 param-from = Frå-datoen
@@ -86,3 +87,17 @@ withdrawn-text = Denne kunngjeringa gjeld ikkje lenger.
 unavailable-heading = Tavla er mellombels utilgjengeleg
 unavailable-text = Databasen svarar ikkje akkurat no. Prøv igjen om litt.
 server-error = Noko gjekk gale hos oss. Feilen er logga.
+
+## Feeds and the calendar
+
+feed-description = Tilskot, webinar og nyheiter frå Helsedirektoratet for kommunar og helsetenesta.
+calendar-deadline = Søknadsfrist: { $title }
+calendar-registration = Påmelding: { $url }
+
+## Languages a notice is written in
+
+language = Språk
+language-nb = Bokmål
+language-nn = Nynorsk
+language-se = Nordsamisk
+language-en = Engelsk

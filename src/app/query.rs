@@ -14,7 +14,7 @@ pub struct InvalidParameters(pub Vec<FieldError>);
 use crate::domain::time::start_of_oslo_day;
 use crate::domain::Invalid;
 use crate::domain::{Action, State};
-use crate::domain::{Kind, Status, Taxonomy};
+use crate::domain::{Kind, Language, Status, Taxonomy};
 use crate::store::listing::{NoticeQuery, Scope};
 use crate::store::search::words;
 
@@ -116,7 +116,11 @@ fn kinds(pairs: &mut Pairs) -> Vec<Kind> {
     pairs.each("kind", |v| v.parse::<Kind>())
 }
 
-/// The filters of a feed: `kind` and `area`, both repeatable.
+fn languages(pairs: &mut Pairs) -> Vec<Language> {
+    pairs.each("language", |v| v.parse::<Language>())
+}
+
+/// The filters of a feed: `kind`, `area` and `language`, each repeatable.
 #[derive(Debug, Clone, Default)]
 pub struct FeedFilter {
     pub kinds: Vec<Kind>,
@@ -124,17 +128,20 @@ pub struct FeedFilter {
     pub requested_areas: Vec<String>,
     /// Widened to sub-packages.
     pub areas: Vec<String>,
+    pub languages: Vec<Language>,
 }
 
 impl FeedFilter {
     pub fn parse(query_string: &str, taxonomy: &Taxonomy) -> Result<Self, InvalidParameters> {
-        let mut pairs = Pairs::parse(query_string, &["kind", "area"]);
+        let mut pairs = Pairs::parse(query_string, &["kind", "area", "language"]);
         let kinds = kinds(&mut pairs);
         let (requested_areas, areas) = areas(&mut pairs, taxonomy);
+        let languages = languages(&mut pairs);
         let filter = FeedFilter {
             kinds,
             requested_areas,
             areas,
+            languages,
         };
         pairs.finish(filter)
     }
@@ -143,14 +150,20 @@ impl FeedFilter {
         NoticeQuery {
             kinds: self.kinds.clone(),
             areas: self.areas.clone(),
+            languages: self.languages.clone(),
             limit,
             ..Default::default()
         }
     }
+
+    /// The filters in their fixed order, as `canonical_query`.
+    pub fn canonical(&self) -> String {
+        canonical_query(&self.kinds, &self.requested_areas, &self.languages)
+    }
 }
 
-/// The filters in a fixed order: `kind=…&area=…`, for ids and hub topics.
-pub fn canonical_query(kinds: &[Kind], areas: &[String]) -> String {
+/// The filters in a fixed order: `kind=…&area=…&language=…`, for ids and hub topics.
+pub fn canonical_query(kinds: &[Kind], areas: &[String], languages: &[Language]) -> String {
     let mut kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
     kinds.sort_unstable();
     kinds.dedup();
@@ -163,6 +176,12 @@ pub fn canonical_query(kinds: &[Kind], areas: &[String]) -> String {
     }
     for area in areas {
         query.append_pair("area", area);
+    }
+    let mut languages: Vec<&str> = languages.iter().map(|l| l.as_str()).collect();
+    languages.sort_unstable();
+    languages.dedup();
+    for language in languages {
+        query.append_pair("language", language);
     }
     query.finish()
 }
@@ -204,7 +223,7 @@ fn bound(pairs: &mut Pairs, name: &str, kind: Bound) -> Option<DateTime<Utc>> {
 
 /// The parameters of a public list.
 pub const LIST_PARAMETERS: &[&str] = &[
-    "kind", "area", "q", "from", "to", "status", "limit", "cursor",
+    "kind", "area", "language", "q", "from", "to", "status", "limit", "cursor",
 ];
 
 /// The filters and page of `GET /api/v1/notices`.
@@ -241,6 +260,7 @@ fn notice_query(
 ) -> Result<NoticeQuery, InvalidParameters> {
     let kinds = kinds(&mut pairs);
     let (_, areas) = areas(&mut pairs, taxonomy);
+    let languages = languages(&mut pairs);
     let statuses = pairs.each("status", |v| v.parse::<Status>());
     if !kinds.is_empty() {
         for status in &statuses {
@@ -291,6 +311,7 @@ fn notice_query(
         scope,
         kinds,
         areas,
+        languages,
         text,
         from,
         until,

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::input::NoticeInput;
 use super::time::rfc3339_oslo;
-use super::{Details, Kind, Notice, State};
+use super::{Details, Kind, Language, Notice, State};
 
 /// The notice document an editor sends: the body of a POST, and what a PATCH
 /// (a JSON merge patch, RFC 7396) changes. Every invalid field is named in a
@@ -31,6 +31,9 @@ pub struct NoticeDocument {
     pub body: Option<String>,
     /// An absolute http(s) URL.
     pub source_url: Option<String>,
+    /// The language it is written in: `nb` (bokmål, the default), `nn`
+    /// (nynorsk), `se` (Northern Sami) or `en`.
+    pub language: Option<Language>,
     /// An RFC 3339 instant, or a date (00:00 Europe/Oslo). Default: now. Ahead: scheduled.
     #[schema(example = "2026-12-01T09:00:00+01:00")]
     pub published_at: Option<String>,
@@ -104,6 +107,7 @@ pub fn document(notice: &Notice) -> NoticeDocument {
         summary: notice.summary.clone(),
         body: notice.body.as_ref().map(|b| b.markdown().to_owned()),
         source_url: notice.source_url.clone(),
+        language: Some(notice.language),
         published_at: Some(rfc3339_oslo(notice.published_at)),
         state: Some(notice.state),
         areas: notice.areas.clone(),
@@ -166,6 +170,7 @@ impl NoticeInput {
             summary: self.summary,
             body: self.body,
             source_url: self.source_url,
+            language: self.language,
             revision: 1,
             areas: self.areas,
             details: self.details,
@@ -188,6 +193,7 @@ impl NoticeInput {
             summary: self.summary,
             body: self.body,
             source_url: self.source_url,
+            language: self.language,
             published_at: match publishing_draft {
                 true => now,
                 false => self.published_at.unwrap_or(before.published_at),

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Kind, Notice, State};
+use super::{Kind, Language, Notice, State};
 
 crate::named_enum! {
     /// How the public set changed.
@@ -21,6 +21,9 @@ crate::named_enum! {
 pub struct Placement {
     pub kind: Kind,
     pub areas: Vec<String>,
+    /// Events recorded before notices had a language are of bokmål ones.
+    #[serde(default)]
+    pub language: Language,
 }
 
 impl Placement {
@@ -28,6 +31,7 @@ impl Placement {
         Self {
             kind: notice.kind(),
             areas: notice.areas.clone(),
+            language: notice.language,
         }
     }
 }
@@ -92,6 +96,7 @@ mod tests {
             summary: "Kort".into(),
             body: None,
             source_url: None,
+            language: Default::default(),
             published_at,
             revision: 1,
             areas: vec!["helsetjenester".into()],

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::document::{field_names, GrantDocument, NoticeDocument, WebinarDocument};
 use super::invalid::Invalid;
 use super::validation::{self as check, Errors, FieldError};
-use super::{Body, Details, GrantDetails, Kind, Notice, State, Taxonomy, WebinarDetails};
+use super::{Body, Details, GrantDetails, Kind, Language, Notice, State, Taxonomy, WebinarDetails};
 
 pub const TITLE_MAX: usize = 200;
 pub const SUMMARY_MAX: usize = 2000;
@@ -55,6 +55,7 @@ pub struct NoticeInput {
     /// Rendered here, so that a body too costly to render is refused with the rest.
     pub body: Option<Body>,
     pub source_url: Option<String>,
+    pub language: Language,
     /// `None`: now.
     pub published_at: Option<DateTime<Utc>>,
     pub state: State,
@@ -141,6 +142,20 @@ pub fn parse(
         }),
     );
     let source_url = errors.check("source_url", check::optional_url(get("source_url")));
+    let language = match get("language") {
+        None => Some(existing.map_or(Language::default(), |n| n.language)),
+        Some(Value::String(s)) => errors.check(
+            "language",
+            s.parse::<Language>().map_err(|_| Invalid::NotAChoice {
+                choices: Language::names(),
+            }),
+        ),
+        Some(_) => {
+            let choices = Language::names();
+            errors.add("language", Invalid::NotAChoice { choices });
+            None
+        }
+    };
     let published_at = match get("published_at") {
         None => Some(None),
         Some(v) => errors
@@ -156,6 +171,7 @@ pub fn parse(
         summary,
         body,
         source_url,
+        language,
         published_at,
         state,
         areas,
@@ -166,6 +182,7 @@ pub fn parse(
             Some(summary),
             Some(body),
             Some(source_url),
+            Some(language),
             Some(published_at),
             Some(state),
             Some(areas),
@@ -175,6 +192,7 @@ pub fn parse(
             summary,
             body,
             source_url,
+            language,
             published_at,
             state,
             areas,

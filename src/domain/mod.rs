@@ -20,6 +20,6 @@ pub use area::{Area, Taxonomy};
 pub use event::{Event, EventType, Placement};
 pub use invalid::Invalid;
 pub use markdown::Body;
-pub use notice::{Details, GrantDetails, Kind, Notice, State, Status, WebinarDetails};
+pub use notice::{Details, GrantDetails, Kind, Language, Notice, State, Status, WebinarDetails};
 pub use token::{Actor, Role, Token};
 pub use validation::FieldError;

@@ -54,6 +54,20 @@ named_enum!(
 );
 
 named_enum!(
+    /// The language a notice is written in: bokmål (the default), nynorsk,
+    /// Northern Sami or English, as BCP 47 tags.
+    Language { Nb => "nb", Nn => "nn", Se => "se", En => "en" }
+);
+
+// The enum comes from `named_enum!`, whose variants take no attributes.
+#[allow(clippy::derivable_impls)]
+impl Default for Language {
+    fn default() -> Self {
+        Language::Nb
+    }
+}
+
+named_enum!(
     /// Derived at read time from the kind's details and the clock.
     Status {
         Open => "open",
@@ -124,6 +138,7 @@ pub struct Notice {
     /// Markdown, with the HTML it renders to.
     pub body: Option<super::Body>,
     pub source_url: Option<String>,
+    pub language: Language,
     pub published_at: DateTime<Utc>,
     pub revision: i32,
     pub areas: Vec<String>,
@@ -182,6 +197,7 @@ mod tests {
             summary: "x".into(),
             body: None,
             source_url: None,
+            language: Default::default(),
             published_at: now,
             revision: 1,
             areas: vec!["helsetjenester".into()],

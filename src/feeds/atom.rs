@@ -44,7 +44,10 @@ pub fn render(
                 .collect::<Vec<_>>();
             EntryBuilder::default()
                 .id(guid(notice))
-                .title(Text::plain(xml_safe(&notice.title)))
+                .title(Text {
+                    lang: Some(notice.language.to_string()),
+                    ..Text::plain(xml_safe(&notice.title))
+                })
                 .updated(fixed(notice.updated_at.max(notice.published_at)))
                 .published(Some(fixed(notice.published_at)))
                 .links(vec![link(
@@ -52,9 +55,13 @@ pub fn render(
                     &info.item_link(notice),
                     Some("text/html"),
                 )])
-                .summary(Some(Text::plain(xml_safe(&notice.summary))))
+                .summary(Some(Text {
+                    lang: Some(notice.language.to_string()),
+                    ..Text::plain(xml_safe(&notice.summary))
+                }))
                 .content(Some(
                     ContentBuilder::default()
+                        .lang(Some(notice.language.to_string()))
                         .content_type(Some("html".to_owned()))
                         .value(Some(xml_safe(&description_html(notice, now))))
                         .build(),
@@ -80,7 +87,7 @@ pub fn render(
             .name("Helsedirektoratet".to_owned())
             .build()])
         .links(links)
-        .lang(Some("nb".to_owned()))
+        .lang(Some(info.language.to_string()))
         .entries(entries)
         .build();
     feed.to_string()

@@ -6,6 +6,7 @@ use icalendar::{Calendar, Component, Event, EventStatus};
 use super::{description_text, FeedInfo};
 use crate::domain::time::ZONE;
 use crate::domain::{Details, Notice};
+use crate::i18n::Lang;
 
 /// Europe/Oslo as RFC 5545 defines zones: the EU rules in force since 1996.
 const OSLO: &str = "BEGIN:VTIMEZONE\r\n\
@@ -39,6 +40,16 @@ fn oslo(event: &mut Event, key: &str, at: DateTime<Utc>) {
 /// The host-independent part of every UID, so they never change.
 const UID_DOMAIN: &str = "tavla.helsedirektoratet";
 
+/// A text property (SUMMARY, DESCRIPTION) in the notice's language (RFC
+/// 5545's LANGUAGE parameter).
+fn text(event: &mut Event, name: &str, value: &str, notice: &Notice) {
+    event.append_property(
+        icalendar::Property::new(name, value)
+            .add_parameter("LANGUAGE", notice.language.as_str())
+            .done(),
+    );
+}
+
 /// Renders the calendar: one event per webinar with a time (cancelled ones
 /// kept, `STATUS:CANCELLED`), and one all-day event per grant deadline.
 /// `SEQUENCE` is the notice's revision, so clients take each change.
@@ -62,8 +73,14 @@ pub fn render(info: &FeedInfo, notices: &[Notice], now: DateTime<Utc>) -> String
                 notice.updated_at.format("%Y%m%dT%H%M%SZ").to_string(),
             )
             .add_property("SEQUENCE", notice.revision.to_string())
-            .url(&info.item_link(notice))
-            .description(&description_text(notice, now));
+            .url(&info.item_link(notice));
+        let lang = Lang::of(notice.language);
+        text(
+            &mut event,
+            "DESCRIPTION",
+            &description_text(notice, now),
+            notice,
+        );
         match &notice.details {
             Details::Webinar(webinar) => {
                 let Some(start) = webinar.starts_at else {
@@ -72,12 +89,12 @@ pub fn render(info: &FeedInfo, notices: &[Notice], now: DateTime<Utc>) -> String
                 let end = webinar.ends_at.unwrap_or(start + Duration::hours(1));
                 event
                     .uid(&format!("{}@{UID_DOMAIN}", notice.id))
-                    .summary(&notice.title)
                     .status(if webinar.cancelled {
                         EventStatus::Cancelled
                     } else {
                         EventStatus::Confirmed
                     });
+                text(&mut event, "SUMMARY", &notice.title, notice);
                 oslo(&mut event, "DTSTART", start);
                 oslo(&mut event, "DTEND", end);
                 if let Some(registration) = webinar
@@ -86,11 +103,10 @@ pub fn render(info: &FeedInfo, notices: &[Notice], now: DateTime<Utc>) -> String
                     .filter(|_| !webinar.cancelled)
                 {
                     // Calendars show the description, not extension properties.
-                    let text = format!(
-                        "{}\nPåmelding: {registration}",
-                        description_text(notice, now)
-                    );
-                    event.description(&text);
+                    let registration =
+                        lang.t_with("calendar-registration", &[("url", registration.clone())]);
+                    let described = format!("{}\n{registration}", description_text(notice, now));
+                    text(&mut event, "DESCRIPTION", &described, notice);
                 }
             }
             Details::Grant(grant) => {
@@ -102,7 +118,6 @@ pub fn render(info: &FeedInfo, notices: &[Notice], now: DateTime<Utc>) -> String
                 let date = |d: chrono::NaiveDate| d.format("%Y%m%d").to_string();
                 event
                     .uid(&format!("{}-frist@{UID_DOMAIN}", notice.id))
-                    .summary(&format!("Søknadsfrist: {}", notice.title))
                     .append_property(
                         icalendar::Property::new("DTSTART", date(day))
                             .add_parameter("VALUE", "DATE")
@@ -114,6 +129,8 @@ pub fn render(info: &FeedInfo, notices: &[Notice], now: DateTime<Utc>) -> String
                             .done(),
                     )
                     .add_property("TRANSP", "TRANSPARENT");
+                let title = lang.t_with("calendar-deadline", &[("title", notice.title.clone())]);
+                text(&mut event, "SUMMARY", &title, notice);
             }
             Details::News => continue,
         }

@@ -8,7 +8,7 @@ pub mod rss;
 use chrono::{DateTime, Utc};
 
 use crate::domain::time::norwegian_date_time;
-use crate::domain::{Details, Notice, Taxonomy};
+use crate::domain::{Details, Language, Notice, Taxonomy};
 use crate::i18n::Lang;
 
 /// What a feed says about itself.
@@ -26,6 +26,8 @@ pub struct FeedInfo {
     pub id: String,
     /// The WebSub hub to name, if one is configured.
     pub hub: Option<String>,
+    /// The language of the feed's own text; each item says its own.
+    pub language: Language,
 }
 
 impl FeedInfo {
@@ -39,10 +41,11 @@ pub fn guid(notice: &Notice) -> String {
     format!("urn:uuid:{}", notice.id)
 }
 
-/// The summary and the kind's key facts, as escaped HTML.
+/// The summary and the kind's key facts, as escaped HTML, the facts in the
+/// notice's written standard.
 pub fn description_html(notice: &Notice, now: DateTime<Utc>) -> String {
     let mut html = format!("<p>{}</p>", escape_html(&notice.summary));
-    let facts = key_facts(notice, now, Lang::Nb);
+    let facts = key_facts(notice, now, Lang::of(notice.language));
     if !facts.is_empty() {
         html.push_str("<ul>");
         for fact in facts {
@@ -56,7 +59,7 @@ pub fn description_html(notice: &Notice, now: DateTime<Utc>) -> String {
 /// The summary and the key facts as plain text, one per line.
 pub fn description_text(notice: &Notice, now: DateTime<Utc>) -> String {
     let mut text = notice.summary.clone();
-    for fact in key_facts(notice, now, Lang::Nb) {
+    for fact in key_facts(notice, now, Lang::of(notice.language)) {
         text.push('\n');
         text.push_str(&fact);
     }

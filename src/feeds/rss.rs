@@ -54,7 +54,7 @@ pub fn render(
         .title(xml_safe(&info.title))
         .link(info.site_url.clone())
         .description(xml_safe(&info.description))
-        .language(Some("nb".to_owned()))
+        .language(Some(info.language.to_string()))
         .last_build_date(newest_change(notices).map(|at| at.to_rfc2822()))
         .pub_date(notices.first().map(|n| n.published_at.to_rfc2822()))
         .atom_ext(Some(AtomExtension { links }))

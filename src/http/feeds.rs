@@ -7,9 +7,8 @@ use chrono::{DateTime, Utc};
 use super::cached::{self, request_target};
 use super::problem::ApiError;
 use super::AppState;
-use crate::app::query::canonical_query;
 use crate::app::query::FeedFilter;
-use crate::domain::{Kind, Notice, Taxonomy};
+use crate::domain::{Kind, Language, Notice, Taxonomy};
 pub use crate::feeds::Format;
 use crate::feeds::{self, FeedInfo};
 use crate::i18n::Lang;
@@ -21,9 +20,15 @@ pub const FEED_ITEMS: i64 = 50;
 pub const CALENDAR_ITEMS: i64 = 500;
 
 /// The channel's title, description, links and id, naming the filters.
+/// A feed of one language speaks it; any other feed speaks bokmål.
 fn describe(state: &AppState, filter: &FeedFilter, format: Format, self_target: &str) -> FeedInfo {
-    let mut title = "Tavla – kunngjøringer fra Helsedirektoratet".to_owned();
-    let mut parts: Vec<String> = filter.kinds.iter().map(|k| Lang::Nb.kind(*k)).collect();
+    let language = match filter.languages.as_slice() {
+        [one] => *one,
+        _ => Language::Nb,
+    };
+    let lang = Lang::of(language);
+    let mut title = lang.t("site-title");
+    let mut parts: Vec<String> = filter.kinds.iter().map(|k| lang.kind(*k)).collect();
     parts.extend(
         filter
             .requested_areas
@@ -34,7 +39,7 @@ fn describe(state: &AppState, filter: &FeedFilter, format: Format, self_target: 
         title.push_str(" – ");
         title.push_str(&parts.join(", "));
     }
-    let canonical = canonical_query(&filter.kinds, &filter.requested_areas);
+    let canonical = filter.canonical();
     let id_query = if canonical.is_empty() {
         String::new()
     } else {
@@ -42,9 +47,7 @@ fn describe(state: &AppState, filter: &FeedFilter, format: Format, self_target: 
     };
     FeedInfo {
         title,
-        description:
-            "Tilskudd, webinarer og nyheter fra Helsedirektoratet for kommuner og helsetjenesten."
-                .into(),
+        description: lang.t("feed-description"),
         site_url: format!("{}/", state.app.base_url),
         self_url: format!("{}{}", state.app.base_url, self_target),
         base_url: state.app.base_url.clone(),
@@ -53,6 +56,7 @@ fn describe(state: &AppState, filter: &FeedFilter, format: Format, self_target: 
             format.path()
         ),
         hub: state.websub_hub.clone(),
+        language,
     }
 }
 
@@ -66,7 +70,7 @@ async fn serve(
     let filter = FeedFilter::parse(request.query_string(), &state.app.taxonomy)?;
     // One URL per feed: the filters in a fixed order. Readers who subscribe
     // through a redirect keep the URL the WebSub hub is told of.
-    let canonical = canonical_query(&filter.kinds, &filter.requested_areas);
+    let canonical = filter.canonical();
     if request.query_string() != canonical {
         let to = match canonical.is_empty() {
             true => format.path().to_owned(),
@@ -121,11 +125,13 @@ async fn serve(
 
 const KIND_PARAM: &str = "`grant`, `webinar` or `news`; repeatable";
 const AREA_PARAM: &str = "An area slug (see /api/v1/areas); repeatable, any of them";
+const LANGUAGE_PARAM: &str =
+    "`nb`, `nn`, `se` or `en`; repeatable. A feed of one language speaks it";
 
 /// RSS 2.0 of the newest 50 public notices.
 #[utoipa::path(
     get, path = "/feed.rss", tag = "feeds",
-    params(("kind" = Option<Vec<String>>, Query, description = KIND_PARAM), ("area" = Option<Vec<String>>, Query, description = AREA_PARAM)),
+    params(("kind" = Option<Vec<String>>, Query, description = KIND_PARAM), ("area" = Option<Vec<String>>, Query, description = AREA_PARAM), ("language" = Option<Vec<String>>, Query, description = LANGUAGE_PARAM)),
     responses(
         (status = 200, description = "The feed", content_type = "application/rss+xml"),
         (status = 304, description = "Unchanged since If-None-Match / If-Modified-Since"),
@@ -142,7 +148,7 @@ pub async fn rss(
 /// Atom 1.0 of the newest 50 public notices.
 #[utoipa::path(
     get, path = "/feed.atom", tag = "feeds",
-    params(("kind" = Option<Vec<String>>, Query, description = KIND_PARAM), ("area" = Option<Vec<String>>, Query, description = AREA_PARAM)),
+    params(("kind" = Option<Vec<String>>, Query, description = KIND_PARAM), ("area" = Option<Vec<String>>, Query, description = AREA_PARAM), ("language" = Option<Vec<String>>, Query, description = LANGUAGE_PARAM)),
     responses(
         (status = 200, description = "The feed", content_type = "application/atom+xml"),
         (status = 304, description = "Unchanged"),
@@ -159,7 +165,7 @@ pub async fn atom(
 /// JSON Feed 1.1 of the newest 50 public notices; `_tavla` on each item holds kind, status and area slugs.
 #[utoipa::path(
     get, path = "/feed.json", tag = "feeds",
-    params(("kind" = Option<Vec<String>>, Query, description = KIND_PARAM), ("area" = Option<Vec<String>>, Query, description = AREA_PARAM)),
+    params(("kind" = Option<Vec<String>>, Query, description = KIND_PARAM), ("area" = Option<Vec<String>>, Query, description = AREA_PARAM), ("language" = Option<Vec<String>>, Query, description = LANGUAGE_PARAM)),
     responses(
         (status = 200, description = "The feed", content_type = "application/feed+json"),
         (status = 304, description = "Unchanged"),
@@ -178,7 +184,7 @@ pub async fn json_feed(
 /// all-day event. UIDs never change; `SEQUENCE` is the notice's revision.
 #[utoipa::path(
     get, path = "/calendar.ics", tag = "feeds",
-    params(("kind" = Option<Vec<String>>, Query, description = "`grant` or `webinar`; repeatable"), ("area" = Option<Vec<String>>, Query, description = AREA_PARAM)),
+    params(("kind" = Option<Vec<String>>, Query, description = "`grant` or `webinar`; repeatable"), ("area" = Option<Vec<String>>, Query, description = AREA_PARAM), ("language" = Option<Vec<String>>, Query, description = LANGUAGE_PARAM)),
     responses(
         (status = 200, description = "The calendar", content_type = "text/calendar"),
         (status = 304, description = "Unchanged"),

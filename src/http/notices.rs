@@ -23,6 +23,8 @@ struct ListParameters {
     kind: Option<Vec<String>>,
     /// An area slug; repeat for several (any of them). A parent package covers its sub-packages.
     area: Option<Vec<String>>,
+    /// `nb`, `nn`, `se` or `en`: the language a notice is written in; repeat for several.
+    language: Option<Vec<String>>,
     /// Full-text search (every word; Norwegian stemming on PostgreSQL, word prefixes on SQLite).
     /// A filter like the others: matches come newest first, as every list.
     q: Option<String>,

@@ -6,7 +6,7 @@ use actix_web::{route, HttpResponse};
 use serde_json::{json, Value};
 use utoipa::OpenApi;
 
-use crate::domain::{Kind, State, Status};
+use crate::domain::{Kind, Language, State, Status};
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::Modify;
@@ -158,6 +158,7 @@ fn complete(path: &str, method: &str, operation: &mut Value) {
             "kind" => Some(names(Kind::ALL.iter().map(|k| k.as_str()).collect())),
             "status" => Some(names(Status::ALL.iter().map(|s| s.as_str()).collect())),
             "state" => Some(names(State::ALL.iter().map(|s| s.as_str()).collect())),
+            "language" => Some(names(Language::ALL.iter().map(|l| l.as_str()).collect())),
             _ => None,
         };
         let values =
@@ -277,6 +278,7 @@ mod tests {
             summary: "Kort".into(),
             body: Some("Tekst med *vekt*".into()),
             source_url: Some("https://www.helsedirektoratet.no/".into()),
+            language: Some(crate::domain::Language::Nn),
             published_at: Some("2020-01-02T00:00:00+01:00".into()),
             state: Some(State::Published),
             areas: vec!["helsetjenester".into()],

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::time::rfc3339_oslo;
-use crate::domain::{Area, Details, Kind, Notice, Status};
+use crate::domain::{Area, Details, Kind, Language, Notice, Status};
 
 /// A grant's terms. Instants are RFC 3339 with Oslo's offset.
 #[derive(Debug, Serialize, ToSchema)]
@@ -54,6 +54,8 @@ pub struct NoticeView {
     pub url: String,
     /// Where the notice was first published, if elsewhere.
     pub source_url: Option<String>,
+    /// The language it is written in: `nb`, `nn`, `se` or `en`.
+    pub language: Language,
     /// Present for grants only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant: Option<GrantView>,
@@ -104,6 +106,7 @@ impl NoticeView {
             areas: notice.areas.clone(),
             url: format!("{base_url}/notices/{}", notice.slug),
             source_url: notice.source_url.clone(),
+            language: notice.language,
             grant,
             webinar,
         }

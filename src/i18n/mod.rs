@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::LanguageIdentifier;
 
-use crate::domain::{Kind, Status};
+use crate::domain::{Kind, Language, Status};
 
 fluent_templates::static_loader! {
     static CATALOGUES = {
@@ -65,6 +65,15 @@ impl Lang {
     /// `nb` or `nn`; anything else is `None`.
     pub fn from_code(code: &str) -> Option<Lang> {
         Lang::ALL.into_iter().find(|lang| lang.code() == code)
+    }
+
+    /// The written standard to say things about a notice in `language`:
+    /// nynorsk for nynorsk, bokmål for the rest.
+    pub fn of(language: Language) -> Lang {
+        match language {
+            Language::Nn => Lang::Nn,
+            Language::Nb | Language::Se | Language::En => Lang::Nb,
+        }
     }
 
     /// The language of a page at `path`: nynorsk under `/nn/`.

@@ -127,7 +127,7 @@ fn page_query(
 /// «Typen ble ikke brukt: må være et av valgene.»
 fn ignored(error: &FieldError, lang: Lang) -> String {
     let field = match error.field.as_str() {
-        "kind" | "area" | "q" | "status" | "from" | "to" | "cursor" | "limit" => {
+        "kind" | "area" | "language" | "q" | "status" | "from" | "to" | "cursor" | "limit" => {
             lang.t(&format!("param-{}", error.field))
         }
         _ => lang.t("param-other"),
@@ -200,7 +200,7 @@ async fn index_in(lang: Lang, state: web::Data<App>, request: HttpRequest) -> Ht
     };
     let feed_filters: Vec<Kind> = kind.and_then(|k| k.parse().ok()).into_iter().collect();
     let feed_areas: Vec<String> = chosen_area.into_iter().collect();
-    let canonical = canonical_query(&feed_filters, &feed_areas);
+    let canonical = canonical_query(&feed_filters, &feed_areas, &[]);
     if !canonical.is_empty() {
         page.c.feed_query = format!("?{canonical}");
     }

@@ -9,6 +9,8 @@ use crate::i18n::Lang;
 
 pub struct NoticeCard {
     pub slug: String,
+    /// The notice's language, for `lang` on what shows it.
+    pub language: &'static str,
     pub title: String,
     pub summary: String,
     pub kind_label: String,
@@ -34,6 +36,7 @@ impl NoticeCard {
         let status = notice.status(now);
         Self {
             slug: notice.slug.clone(),
+            language: notice.language.as_str(),
             title: notice.title.clone(),
             summary: notice.summary.clone(),
             kind_label: lang.kind(notice.kind()),

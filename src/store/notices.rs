@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::schema::{areas, notice_areas, notices};
 use super::{DbConnection, StoreError, StoreResult};
-use crate::domain::{Body, Details, GrantDetails, Kind, Notice, State, WebinarDetails};
+use crate::domain::{Body, Details, GrantDetails, Kind, Language, Notice, State, WebinarDetails};
 
 /// A row as stored: instants in UTC, kind details in nullable columns.
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -24,6 +24,7 @@ pub(super) struct NoticeRow {
     /// `body` rendered when written; `None` in rows stored before it was kept.
     body_html: Option<String>,
     source_url: Option<String>,
+    language: String,
     published_at: NaiveDateTime,
     revision: i32,
     deadline: Option<NaiveDateTime>,
@@ -80,6 +81,7 @@ impl NoticeRow {
             body: n.body.as_ref().map(|b| b.markdown().to_owned()),
             body_html: n.body.as_ref().map(|b| b.html().to_owned()),
             source_url: n.source_url.clone(),
+            language: n.language.as_str().to_owned(),
             published_at: n.published_at.naive_utc(),
             revision: n.revision,
             deadline,
@@ -100,6 +102,7 @@ impl NoticeRow {
         let corrupt = |what: String| StoreError::Corrupt(format!("notice {}: {what}", self.id));
         let kind: Kind = self.kind.parse().map_err(corrupt)?;
         let state: State = self.state.parse().map_err(corrupt)?;
+        let language: Language = self.language.parse().map_err(corrupt)?;
         let id = Uuid::parse_str(&self.id).map_err(|e| corrupt(e.to_string()))?;
         let details = match kind {
             Kind::Grant => Details::Grant(GrantDetails {
@@ -134,6 +137,7 @@ impl NoticeRow {
                 (None, _) => None,
             },
             source_url: self.source_url,
+            language,
             published_at: utc(self.published_at),
             revision: self.revision,
             areas,

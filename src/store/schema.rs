@@ -41,6 +41,7 @@ diesel::table! {
         body_html -> Nullable<Text>,
         lapses_at -> Nullable<Timestamp>,
         lapsed -> Bool,
+        language -> Text,
     }
 }
 

@@ -287,6 +287,7 @@ pub fn news_notice(title: &str, summary: &str) -> tavla::domain::Notice {
         summary: summary.to_owned(),
         body: None,
         source_url: None,
+        language: Default::default(),
         published_at: now,
         revision: 1,
         areas: vec!["helsetjenester".to_owned()],

@@ -65,6 +65,11 @@ impl NoticeForm {
                 .insert(name.to_owned(), value.unwrap_or_default());
         };
         put(&mut form, "kind", Some(doc.kind.as_str().to_owned()));
+        put(
+            &mut form,
+            "language",
+            doc.language.map(|l| l.as_str().to_owned()),
+        );
         put(&mut form, "title", Some(doc.title));
         put(&mut form, "summary", Some(doc.summary));
         put(&mut form, "body", doc.body);
@@ -234,6 +239,26 @@ impl NoticeForm {
         ]
     }
 
+    /// The languages a notice can be in, as (value, name), the notice's
+    /// (bokmål for a new one) selected.
+    pub fn languages(&self) -> Vec<(&'static str, String, bool)> {
+        let chosen = match self.v("language") {
+            "" => crate::domain::Language::default().as_str(),
+            chosen => chosen,
+        };
+        crate::domain::Language::ALL
+            .iter()
+            .map(|l| {
+                let code = l.as_str();
+                (
+                    code,
+                    self.lang.t(&format!("language-{code}")),
+                    code == chosen,
+                )
+            })
+            .collect()
+    }
+
     pub fn kind_groups(&self) -> Vec<KindGroup> {
         vec![
             KindGroup {
@@ -326,7 +351,15 @@ impl NoticeForm {
         let mut errors = Vec::new();
         let mut doc = Map::new();
         let text = |name: &str| Some(self.v(name).trim()).filter(|v| !v.is_empty());
-        for name in ["kind", "title", "summary", "body", "source_url", "state"] {
+        for name in [
+            "kind",
+            "language",
+            "title",
+            "summary",
+            "body",
+            "source_url",
+            "state",
+        ] {
             if let Some(value) = text(name) {
                 doc.insert(name.into(), json!(value));
             }

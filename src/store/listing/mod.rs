@@ -21,7 +21,7 @@ use super::notices::{utc, with_areas, NoticeRow};
 use super::schema::{notice_areas, notices};
 use super::search::{self, PgSearch, Search};
 use super::{DbConnection, MultiBackend, StoreError, StoreResult};
-use crate::domain::{Kind, Notice, State, Status};
+use crate::domain::{Kind, Language, Notice, State, Status};
 
 use by_area::by_area;
 pub use lapsed::sweep;
@@ -53,6 +53,8 @@ pub struct NoticeQuery {
     pub kinds: Vec<Kind>,
     /// Tagged with any of these areas; empty means every area.
     pub areas: Vec<String>,
+    /// In any of these languages; empty means every language.
+    pub languages: Vec<Language>,
     /// Full-text search: notices containing every word.
     pub text: Option<String>,
     /// Published at or after.
@@ -106,7 +108,8 @@ pub fn list(
     if public && only_lapsed(&query.statuses) {
         return lapsed_list(conn, query, now);
     }
-    if public && !query.areas.is_empty() && query.statuses.is_empty() {
+    if public && !query.areas.is_empty() && query.statuses.is_empty() && query.languages.is_empty()
+    {
         return by_area(conn, query, now);
     }
     if public && query.kinds.len() > 1 {

@@ -229,6 +229,17 @@ fn scan_with(
         [kind] => select = select.filter(kind_is(*kind)),
         kinds => select = select.filter(n::kind.eq_any(kinds.iter().map(|k| k.as_str()))),
     }
+    // One language as an equality, which its index gives in order.
+    match query.languages.as_slice() {
+        [] => {}
+        [language] if by_ids => {
+            select = select.filter(n::language.concat("").eq(language.as_str()));
+        }
+        [language] => select = select.filter(n::language.eq(language.as_str())),
+        languages => {
+            select = select.filter(n::language.eq_any(languages.iter().map(|l| l.as_str())))
+        }
+    }
     if !query.areas.is_empty() {
         let tagged = notice_areas::table
             .filter(notice_areas::notice_id.eq(n::id))
