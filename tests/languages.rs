@@ -123,24 +123,14 @@ async fn an_editor_chooses_nynorsk_and_keeps_it() {
         .await
         .unwrap();
     assert_eq!(signed_in.status(), 303);
-    let list = client
-        .get(app.url("/admin"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = |path: &'static str| {
+        let request = client.get(app.url(path));
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    let list = text("/admin").await;
     assert!(list.contains("<html lang=\"nn\">"), "{list}");
     assert!(list.contains("Ny kunngjering") && list.contains("Innlogga som"));
-    let form = client
-        .get(app.url("/admin/ny"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = text("/admin/ny").await;
     assert!(
         form.contains("Samandrag") && form.contains("Kven kan søkje"),
         "{form}"

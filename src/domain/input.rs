@@ -104,17 +104,7 @@ pub fn parse(
             errors.add("kind", Invalid::RequiredChoice { choices });
             None
         }
-        Some(Value::String(s)) => errors.check(
-            "kind",
-            s.parse::<Kind>().map_err(|_| Invalid::NotAChoice {
-                choices: Kind::names(),
-            }),
-        ),
-        Some(_) => {
-            let choices = Kind::names();
-            errors.add("kind", Invalid::NotAChoice { choices });
-            None
-        }
+        Some(value) => choice(&mut errors, "kind", value, Kind::names()),
     };
     // A notice keeps its kind; its details are checked against the kind it has.
     let kind = match (kind, existing) {
@@ -144,17 +134,7 @@ pub fn parse(
     let source_url = errors.check("source_url", check::optional_url(get("source_url")));
     let language = match get("language") {
         None => Some(existing.map_or(Language::default(), |n| n.language)),
-        Some(Value::String(s)) => errors.check(
-            "language",
-            s.parse::<Language>().map_err(|_| Invalid::NotAChoice {
-                choices: Language::names(),
-            }),
-        ),
-        Some(_) => {
-            let choices = Language::names();
-            errors.add("language", Invalid::NotAChoice { choices });
-            None
-        }
+        Some(value) => choice(&mut errors, "language", value, Language::names()),
     };
     let published_at = match get("published_at") {
         None => Some(None),
@@ -200,6 +180,20 @@ pub fn parse(
         }),
         _ => Err(errors.0),
     }
+}
+
+/// One of a closed set of names (`choices`, for the error), given as a string.
+fn choice<T: std::str::FromStr>(
+    errors: &mut Errors,
+    field: &str,
+    value: &Value,
+    choices: String,
+) -> Option<T> {
+    let parsed = value.as_str().and_then(|s| s.parse::<T>().ok());
+    if parsed.is_none() {
+        errors.add(field, Invalid::NotAChoice { choices });
+    }
+    parsed
 }
 
 fn state(errors: &mut Errors, value: Option<&Value>, existing: Option<&Notice>) -> Option<State> {
