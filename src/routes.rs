@@ -78,6 +78,8 @@ pub const METHODS: &[(&str, &str)] = &[
     ("/nn/", "GET, HEAD"),
     ("/nn/notices/{slug}", "GET, HEAD"),
     ("/nn/areas/{slug}", "GET, HEAD"),
+    ("/tilgjengelighet", "GET, HEAD"),
+    ("/nn/tilgjengelighet", "GET, HEAD"),
     ("/assets/tavla.css", "GET, HEAD"),
     ("/admin", "GET"),
     ("/admin/logg-inn", "GET, POST"),

@@ -41,6 +41,7 @@ on_every_backend! {
             ("/".to_owned(), "/nn/".to_owned()),
             (format!("/notices/{slug}"), format!("/nn/notices/{slug}")),
             ("/areas/helsetjenester".to_owned(), "/nn/areas/helsetjenester".to_owned()),
+            ("/tilgjengelighet".to_owned(), "/nn/tilgjengelighet".to_owned()),
         ] {
             let nb = page(&app, &nb_path, 200).await;
             let nn = page(&app, &nn_path, 200).await;
@@ -54,6 +55,8 @@ on_every_backend! {
             assert!(nb.contains(&format!("href=\"{nn_path}\" hreflang=\"nn\" lang=\"nn\">På nynorsk")), "{nb_path}");
             assert!(nn.contains(&format!("href=\"{nb_path}\" hreflang=\"nb\" lang=\"nb\">På bokmål")), "{nn_path}");
             assert_ne!(nb, nn);
+            assert!(nb.contains("<a href=\"/tilgjengelighet\">Tilgjengelighetserklæring</a>"), "{nb_path}");
+            assert!(nn.contains("<a href=\"/nn/tilgjengelighet\">Tilgjengelegheitserklæring</a>"), "{nn_path}");
         }
         let nn = page(&app, "/nn/", 200).await;
         assert!(nn.contains("Kunngjeringar frå Helsedirektoratet"));
@@ -101,6 +104,10 @@ async fn an_editor_chooses_nynorsk_and_keeps_it() {
     let sign_in = client.get(app.url("/admin/logg-inn")).send().await.unwrap();
     let sign_in = sign_in.text().await.unwrap();
     assert!(sign_in.contains("<html lang=\"nb\">") && sign_in.contains("Tilgangsnøkkel"));
+    assert!(
+        sign_in.contains("href=\"/tilgjengelighet\""),
+        "the editor pages link the statement too"
+    );
     let switch = sign_in
         .split("class=\"languages\"")
         .nth(1)

@@ -101,3 +101,18 @@ language-nb = Bokmål
 language-nn = Nynorsk
 language-se = Nordsamisk
 language-en = Engelsk
+
+## The accessibility statement
+
+a11y-link = Tilgjengelighetserklæring
+a11y-heading = Tilgjengelighetserklæring for Tavla
+a11y-intro = Tavla skal kunne brukes av alle. Som nettsted for en statlig virksomhet skal det oppfylle kravene til universell utforming av nettløsninger: WCAG 2.1, nivå A og AA. Det gjelder også sidene for redaktører.
+a11y-how-heading = Slik lager og tester vi sidene
+a11y-how-pages = Sidene lages ferdig på serveren og virker uten JavaScript, på mobil og med forstørrelse. Alle sidene finnes på bokmål og nynorsk, med språket merket i sidene.
+a11y-how-tests = Automatiske tester åpner sidene i en ekte nettleser (Chromium) og bruker skjemaene slik en leser og en redaktør gjør. Fargene har god kontrast, også fokusmarkeringen.
+a11y-gaps-heading = Det vi vet ikke er godt nok ennå
+a11y-gap-form = Redaktørskjemaet knytter ikke alle hjelpetekster og feilmeldinger til feltene sine, og feilene vises ikke i en samlet oversikt med lenker.
+a11y-gap-session = En innlogging for redaktører varer i åtte timer uten varsel før den går ut.
+a11y-gap-test = Sidene er ennå ikke kontrollert med axe-core i begge skriftspråk.
+a11y-contact-heading = Si fra
+a11y-contact = Finner du noe som ikke virker for deg, kan du si fra til Helsedirektoratet gjennom kontaktskjemaet på helsedirektoratet.no. Får du ikke svar, eller er du ikke fornøyd med svaret, kan du klage til Tilsynet for universell utforming av ikt (uutilsynet.no).

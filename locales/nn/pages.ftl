@@ -101,3 +101,18 @@ language-nb = Bokmål
 language-nn = Nynorsk
 language-se = Nordsamisk
 language-en = Engelsk
+
+## The accessibility statement
+
+a11y-link = Tilgjengelegheitserklæring
+a11y-heading = Tilgjengelegheitserklæring for Tavla
+a11y-intro = Tavla skal kunne brukast av alle. Som nettstad for ei statleg verksemd skal han oppfylle krava til universell utforming av nettløysingar: WCAG 2.1, nivå A og AA. Det gjeld òg sidene for redaktørar.
+a11y-how-heading = Slik lagar og testar vi sidene
+a11y-how-pages = Sidene blir laga ferdige på serveren og verkar utan JavaScript, på mobil og med forstørring. Alle sidene finst på bokmål og nynorsk, med språket merkt i sidene.
+a11y-how-tests = Automatiske testar opnar sidene i ein ekte nettlesar (Chromium) og brukar skjemaa slik ein lesar og ein redaktør gjer. Fargane har god kontrast, òg fokusmarkeringa.
+a11y-gaps-heading = Det vi veit ikkje er godt nok enno
+a11y-gap-form = Redaktørskjemaet knyter ikkje alle hjelpetekstar og feilmeldingar til felta sine, og feila blir ikkje viste i eit samla oversyn med lenkjer.
+a11y-gap-session = Ei innlogging for redaktørar varer i åtte timar utan varsel før ho går ut.
+a11y-gap-test = Sidene er enno ikkje kontrollerte med axe-core i begge skriftspråka.
+a11y-contact-heading = Sei frå
+a11y-contact = Finn du noko som ikkje verkar for deg, kan du seie frå til Helsedirektoratet gjennom kontaktskjemaet på helsedirektoratet.no. Får du ikkje svar, eller er du ikkje nøgd med svaret, kan du klage til Tilsynet for universell utforming av ikt (uutilsynet.no).

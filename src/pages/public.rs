@@ -23,7 +23,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(notice_page)
         .service(notice_page_nn)
         .service(area_page)
-        .service(area_page_nn);
+        .service(area_page_nn)
+        .service(accessibility)
+        .service(accessibility_nn);
+}
+
+#[derive(Template)]
+#[template(path = "accessibility.html")]
+struct AccessibilityPage {
+    c: Chrome,
+}
+
+/// The accessibility statement: what is tested and how, what is known not
+/// to be good enough yet, and where to say so.
+#[route("/tilgjengelighet", method = "GET", method = "HEAD")]
+pub async fn accessibility() -> HttpResponse {
+    let c = Chrome::new(Lang::Nb, "/tilgjengelighet");
+    html(StatusCode::OK, &AccessibilityPage { c })
+}
+
+#[route("/nn/tilgjengelighet", method = "GET", method = "HEAD")]
+pub async fn accessibility_nn() -> HttpResponse {
+    let c = Chrome::new(Lang::Nn, "/tilgjengelighet");
+    html(StatusCode::OK, &AccessibilityPage { c })
 }
 
 #[derive(Template)]
