@@ -137,6 +137,11 @@ async fn an_editor_chooses_nynorsk_and_keeps_it() {
     let list = text("/admin").await;
     assert!(list.contains("<html lang=\"nn\">"), "{list}");
     assert!(list.contains("Ny kunngjering") && list.contains("Innlogga som"));
+    assert!(list.contains("<caption>Kunngjeringane du kan redigere, nyaste først</caption>"));
+    assert!(
+        list.contains("<a href=\"/admin\" aria-current=\"page\"><strong>Alle</strong></a>"),
+        "the filter shown is marked current: {list}"
+    );
     let form = text("/admin/ny").await;
     assert!(
         form.contains("Samandrag") && form.contains("Kven kan søkje"),

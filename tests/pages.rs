@@ -74,6 +74,18 @@ on_every_backend! {
         assert!(!page.contains("/notices/tilskudd-til-hospitering"));
     }
 
+    async fn headings_nest_one_level_at_a_time(app: TestApp) {
+        // On an area page the notices are under the h2 «Kunngjøringer»; on
+        // the front page, right under its h1.
+        let area = html(&app, "/areas/barnevern-og-familievern").await;
+        assert!(area.contains("<h2>Kunngjøringer</h2>"));
+        assert!(area.contains("<h3><a href=\"/notices/webinar-for-helsestasjon-og-skolehelse\">"), "{area}");
+        assert!(!area.contains("<h2><a href"));
+        let front = html(&app, "/").await;
+        assert!(front.contains("<h2><a href=\"/notices/"));
+        assert!(!front.contains("<h3>"));
+    }
+
     async fn a_bad_filter_on_the_front_page_is_left_out_and_told_in_norwegian(app: TestApp) {
         let long = "a".repeat(201);
         let page = html(&app, &format!("/?q={long}&kind=grant")).await;

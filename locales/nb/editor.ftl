@@ -30,6 +30,7 @@ list-drafts = Utkast
 list-withdrawn = Trukket tilbake
 list-empty = Ingen kunngjøringer her.
 list-more = Flere
+list-caption = Kunngjøringene du kan redigere, nyeste først
 list-title = Tittel
 list-kind = Type
 list-state = Tilstand

@@ -30,6 +30,7 @@ list-drafts = Utkast
 list-withdrawn = Trekte tilbake
 list-empty = Ingen kunngjeringar her.
 list-more = Fleire
+list-caption = Kunngjeringane du kan redigere, nyaste først
 list-title = Tittel
 list-kind = Type
 list-state = Tilstand

@@ -53,6 +53,8 @@ pub async fn accessibility_nn() -> HttpResponse {
 struct IndexPage {
     c: Chrome,
     notices: Vec<NoticeCard>,
+    /// The heading level of each notice's title: under the page's h1.
+    item_level: u8,
     /// (value, label, selected)
     kinds: Vec<(String, String, bool)>,
     areas: Vec<(String, String, bool)>,
@@ -99,6 +101,8 @@ impl NoticePage {
 #[template(path = "area.html")]
 struct AreaPage {
     c: Chrome,
+    /// Under the h2 «Kunngjøringer».
+    item_level: u8,
     name: String,
     description: Option<String>,
     children: Vec<(String, String)>,
@@ -214,6 +218,7 @@ async fn index_in(lang: Lang, state: web::Data<App>, request: HttpRequest) -> Ht
     let mut page = IndexPage {
         c: Chrome::new(lang, here),
         notices: Vec::new(),
+        item_level: 2,
         kinds,
         areas,
         q: q.clone().unwrap_or_default(),
@@ -331,6 +336,7 @@ async fn area_page_in(lang: Lang, state: web::Data<App>, slug: String) -> HttpRe
                 StatusCode::OK,
                 &AreaPage {
                     c,
+                    item_level: 3,
                     name: area.name,
                     description: area.description,
                     children,
