@@ -3,6 +3,7 @@
 //! through the same functions as the admin API.
 
 mod edit;
+mod fields;
 mod form;
 mod language;
 mod list;
