@@ -81,13 +81,15 @@ pub const METHODS: &[(&str, &str)] = &[
     ("/tilgjengelighet", "GET, HEAD"),
     ("/nn/tilgjengelighet", "GET, HEAD"),
     ("/assets/tavla.css", "GET, HEAD"),
+    ("/assets/tavla.js", "GET, HEAD"),
     ("/admin", "GET"),
     ("/admin/logg-inn", "GET, POST"),
     ("/admin/sprak/{code}", "GET"),
     ("/admin/logg-ut", "POST"),
     ("/admin/ny", "GET, POST"),
     ("/admin/kunngjoringer/{id}", "GET, POST"),
-    ("/admin/kunngjoringer/{id}/trekk-tilbake", "POST"),
+    ("/admin/kunngjoringer/{id}/trekk-tilbake", "GET, POST"),
+    ("/admin/okt", "POST"),
 ];
 
 /// A path no route takes is a 404 (a problem for API clients, a page for

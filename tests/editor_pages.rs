@@ -3,58 +3,10 @@
 
 mod common;
 
+use common::editor::{no_redirects, sign_in, sign_out};
 use common::{grant_doc, TestApp, TestDb};
 use diesel::RunQueryDsl;
 use reqwest::header::{LOCATION, SET_COOKIE};
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// Signs out through the form.
-async fn sign_out(app: &TestApp, cookie: &str, csrf: &str) -> reqwest::Response {
-    no_redirects()
-        .post(app.url("/admin/logg-ut"))
-        .header("cookie", cookie)
-        .form(&[("csrf", csrf)])
-        .send()
-        .await
-        .unwrap()
-}
-
-/// Signs in through the form; returns the session cookie and the page's CSRF token.
-async fn sign_in(app: &TestApp, secret: &str) -> (String, String) {
-    let client = no_redirects();
-    let response = client
-        .post(app.url("/admin/logg-inn"))
-        .form(&[("token", secret)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()[LOCATION], "/admin");
-    let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
-    let cookie = set_cookie.split(';').next().unwrap().to_owned();
-    let page = client
-        .get(app.url("/admin"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
-    let page = page.text().await.unwrap();
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
-    (cookie, csrf)
-}
 
 on_every_backend! {
     async fn the_session_cookie_is_http_only_and_same_site_strict(app: TestApp) {

@@ -103,3 +103,21 @@ withdraw-stale-heading = Kunngjøringen er endret
 withdraw-stale-text = Noen andre har endret kunngjøringen siden du åpnet den. Åpne den på nytt før du trekker den tilbake.
 form-expired-heading = Skjemaet er utløpt
 form-expired-text = Skjemaet hørte ikke til denne innloggingen. Gå tilbake, last inn siden på nytt og prøv igjen.
+
+## Errors, required fields and confirmations
+
+form-title-errors = Feil: { $heading }
+form-required = må fylles ut
+form-areas-required = velg minst ett
+withdraw-confirm-heading = Trekke tilbake «{ $title }»?
+withdraw-confirm = Ja, trekk tilbake
+withdraw-cancel = Nei, gå tilbake til skjemaet
+
+## The session's end
+
+session-ends = Økta di går ut kl. { $time }. Forleng den, så du ikke mister det du skriver.
+session-extend = Forleng økta
+session-extended = Økta er forlenget til kl. { $time }.
+session-extend-failed = Økta kunne ikke forlenges. Det du skriver, blir tatt vare på: lagre, og logg inn igjen om du blir bedt om det.
+sign-in-draft-kept = Økta di gikk ut før skjemaet ble lagret. Det du skrev, er tatt vare på: logg inn igjen, så kommer du tilbake til skjemaet. Ingenting er lagret ennå.
+form-draft-restored = Du er logget inn igjen. Her er det du skrev – ingenting er lagret ennå. Se over og lagre.

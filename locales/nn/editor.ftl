@@ -103,3 +103,21 @@ withdraw-stale-heading = Kunngjeringa er endra
 withdraw-stale-text = Nokon andre har endra kunngjeringa sidan du opna ho. Opne ho på nytt før du trekkjer ho tilbake.
 form-expired-heading = Skjemaet har gått ut
 form-expired-text = Skjemaet høyrde ikkje til denne innlogginga. Gå tilbake, last inn sida på nytt og prøv igjen.
+
+## Errors, required fields and confirmations
+
+form-title-errors = Feil: { $heading }
+form-required = må fyllast ut
+form-areas-required = vel minst eitt
+withdraw-confirm-heading = Trekkje tilbake «{ $title }»?
+withdraw-confirm = Ja, trekk tilbake
+withdraw-cancel = Nei, gå tilbake til skjemaet
+
+## The session's end
+
+session-ends = Økta di går ut kl. { $time }. Forleng ho, så du ikkje mistar det du skriv.
+session-extend = Forleng økta
+session-extended = Økta er forlengd til kl. { $time }.
+session-extend-failed = Økta kunne ikkje forlengjast. Det du skriv, blir teke vare på: lagre, og logg inn att om du blir beden om det.
+sign-in-draft-kept = Økta di gjekk ut før skjemaet vart lagra. Det du skreiv, er teke vare på: logg inn att, så kjem du tilbake til skjemaet. Ingenting er lagra enno.
+form-draft-restored = Du er logga inn att. Her er det du skreiv – ingenting er lagra enno. Sjå over og lagre.

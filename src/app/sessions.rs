@@ -3,6 +3,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::App;
@@ -16,6 +17,7 @@ pub struct Opened {
     pub csrf: String,
     /// What the store keeps of its id.
     pub id_hash: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// 32 random bytes, URL-safe: a session id or a CSRF token.
@@ -61,7 +63,18 @@ pub async fn open(app: &App, id: &str) -> StoreResult<Option<Opened>> {
             token,
             csrf: session.csrf,
             id_hash,
+            expires_at: session.expires_at,
         }))
+}
+
+/// Gives the session whose id hashes to `id_hash` a full lifetime from now;
+/// returns its new end, or `None` if it had already ended.
+pub async fn extend(app: &App, id_hash: &str) -> StoreResult<Option<DateTime<Utc>>> {
+    let id_hash = id_hash.to_owned();
+    let now = app.clock.now();
+    app.store
+        .run(move |conn| sessions::extend(conn, &id_hash, now))
+        .await
 }
 
 /// Ends the session whose id hashes to `id_hash`.

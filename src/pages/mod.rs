@@ -5,6 +5,8 @@ pub mod admin;
 pub mod public;
 pub(crate) mod views;
 
+use std::sync::LazyLock;
+
 use actix_web::http::{header, StatusCode};
 use actix_web::{route, HttpResponse};
 use askama::Template;
@@ -14,7 +16,9 @@ use crate::store::StoreError;
 
 /// The pages' routes: the public board in both written standards, and the editors'.
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
-    cfg.service(stylesheet).configure(admin::configure);
+    cfg.service(stylesheet)
+        .service(script)
+        .configure(admin::configure);
     public::configure(cfg);
 }
 
@@ -129,17 +133,37 @@ pub fn not_found(lang: Lang) -> HttpResponse {
 }
 
 const STYLESHEET: &str = include_str!("../../assets/tavla.css");
+const SCRIPT: &str = include_str!("../../assets/tavla.js");
 
 /// The stylesheet, embedded in the binary; its URL changes never, so it is
 /// revalidated by ETag.
 #[route("/assets/tavla.css", method = "GET", method = "HEAD")]
 pub async fn stylesheet(request: actix_web::HttpRequest) -> HttpResponse {
-    static ETAG: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        use sha2::Digest;
-        let digest = sha2::Sha256::digest(STYLESHEET.as_bytes());
-        format!("\"{:x}\"", digest)[..18].to_owned() + "\""
-    });
-    let etag = ETAG.as_str();
+    static ETAG: LazyLock<String> = LazyLock::new(|| etag_of(STYLESHEET));
+    asset(&request, STYLESHEET, &ETAG, "text/css; charset=utf-8")
+}
+
+/// The editor pages' script: what it does (focus on what a page says, only
+/// the chosen kind's fields, the session's warning) improves pages that work
+/// without it.
+#[route("/assets/tavla.js", method = "GET", method = "HEAD")]
+pub async fn script(request: actix_web::HttpRequest) -> HttpResponse {
+    static ETAG: LazyLock<String> = LazyLock::new(|| etag_of(SCRIPT));
+    asset(&request, SCRIPT, &ETAG, "text/javascript; charset=utf-8")
+}
+
+fn etag_of(text: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    format!("\"{:x}\"", digest)[..18].to_owned() + "\""
+}
+
+fn asset(
+    request: &actix_web::HttpRequest,
+    text: &'static str,
+    etag: &str,
+    content_type: &'static str,
+) -> HttpResponse {
     let matches = request
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -157,8 +181,8 @@ pub async fn stylesheet(request: actix_web::HttpRequest) -> HttpResponse {
         return response.finish();
     }
     response
-        .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
-        .body(STYLESHEET)
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .body(text)
 }
 
 /// Security headers for every response: nothing from elsewhere runs or
@@ -167,8 +191,8 @@ pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
     actix_web::middleware::DefaultHeaders::new()
         .add((
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; \
+             img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ))
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::REFERRER_POLICY, "strict-origin-when-cross-origin"))

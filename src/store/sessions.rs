@@ -58,6 +58,24 @@ pub fn find(
     }))
 }
 
+/// Gives a session that has not expired a full lifetime from `now`; returns
+/// its new end, or `None` if it had already ended.
+pub fn extend(
+    conn: &mut DbConnection,
+    id_hash: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<DateTime<Utc>>> {
+    let until = now + LIFETIME;
+    let extended = diesel::update(
+        sessions::table
+            .find(id_hash)
+            .filter(sessions::expires_at.gt(now.naive_utc())),
+    )
+    .set(sessions::expires_at.eq(until.naive_utc()))
+    .execute(conn)?;
+    Ok((extended == 1).then_some(until))
+}
+
 pub fn delete(conn: &mut DbConnection, id_hash: &str) -> StoreResult<()> {
     diesel::delete(sessions::table.find(id_hash)).execute(conn)?;
     Ok(())

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod editor;
 pub mod hub;
 
 use std::path::PathBuf;

@@ -5,16 +5,17 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde_json::Value;
 
-use super::form::NoticeForm;
+use super::form::{all_errors, NoticeForm};
 use super::html;
 use super::language::EditorLang;
-use super::session::EditorSession;
+use super::session::{EditorSession, Expiry};
+use super::sign_in::keep_draft;
 use super::{field, forbidden_form, pairs, see_other, who, MAX_FORM_BYTES};
 use crate::app::notices::{
-    create_notice, editor_areas, find_for, update_notice, validate, withdraw_notice, WriteError,
+    create_notice, editor_areas, find_for, update_notice, validate, WriteError,
 };
 use crate::app::App;
-use crate::domain::{Kind, Notice, State};
+use crate::domain::{FieldError, Kind, Notice, State};
 use crate::i18n::Lang;
 use crate::pages::public::NoticePage;
 use crate::pages::Chrome;
@@ -27,6 +28,7 @@ struct FormPage {
     switch_url: String,
     who: String,
     csrf: String,
+    expiry: Expiry,
     heading: String,
     action: String,
     is_new: bool,
@@ -66,6 +68,7 @@ impl FormPage {
             switch_url: editor_lang.switch_url(),
             who: who(session, lang),
             csrf: session.csrf.clone(),
+            expiry: session.expiry(now, lang),
             heading: match existing {
                 Some(n) => lang.t_with("form-edit", &[("title", n.title.clone())]),
                 None => lang.t("editor-new-notice"),
@@ -99,6 +102,21 @@ impl FormPage {
             "form-fix-fields",
             &[("count", self.form.errors.len().to_string())],
         )
+    }
+
+    /// An existing notice keeps its kind (the select is shown with a hint).
+    fn kind_fixed(&self) -> bool {
+        !self.is_new
+    }
+
+    /// The page's title, which says when the form has errors.
+    fn title(&self) -> String {
+        match self.form.errors.is_empty() {
+            true => self.heading.clone(),
+            false => self
+                .lang
+                .t_with("form-title-errors", &[("heading", self.heading.clone())]),
+        }
     }
 
     /// The page with the notice as it would look, or with what keeps it from being valid.
@@ -197,6 +215,22 @@ async fn preview(
     .map_err(|e| WriteError::Store(StoreError::Task(format!("the preview failed: {e}"))))
 }
 
+/// What the form could not read (a garbled date, an amount that is no
+/// number) and every error of the rest of the document, so that the editor
+/// sees them all at once.
+async fn unreadable(
+    state: &App,
+    doc: &Value,
+    unread: Vec<FieldError>,
+    existing: Option<&Notice>,
+) -> WriteError {
+    let invalid = match validate(state, doc, existing).await {
+        Err(WriteError::Invalid(errors)) => errors,
+        _ => Vec::new(),
+    };
+    WriteError::Invalid(all_errors(unread, invalid))
+}
+
 /// A form's fields as sent, repeated names kept.
 type FormPairs = Vec<(String, String)>;
 
@@ -224,11 +258,14 @@ fn read_form(
 
 #[post("/admin/ny")]
 pub async fn create(
-    session: EditorSession,
+    session: Option<EditorSession>,
     state: web::Data<App>,
     lang: EditorLang,
     body: web::Bytes,
 ) -> HttpResponse {
+    let Some(session) = session else {
+        return keep_draft(&lang, "/admin/ny", &body);
+    };
     let (pairs, form) = match read_form(&session, &body, lang.lang) {
         Ok(read) => read,
         Err(response) => return *response,
@@ -236,7 +273,7 @@ pub async fn create(
     let (doc, form_errors) = form.document();
     let page = FormPage::new(&session, &state, form, None, &lang);
     if !form_errors.is_empty() {
-        return page.failed(WriteError::Invalid(form_errors));
+        return page.failed(unreadable(&state, &doc, form_errors, None).await);
     }
     if field(&pairs, "action") == Some("preview") {
         return page.previewed(preview(&state, &doc, None, true, lang.lang).await);
@@ -248,6 +285,28 @@ pub async fn create(
         )),
         Err(e) => page.failed(e),
     }
+}
+
+/// The form an editor was filling in when the session ended, as typed, in
+/// the new session: nothing is saved until the editor saves it.
+pub(super) async fn resume(
+    state: &App,
+    session: &EditorSession,
+    lang: &EditorLang,
+    to: &str,
+    draft: &str,
+) -> HttpResponse {
+    let form = NoticeForm::from_pairs(&pairs(draft.as_bytes()));
+    let existing = match to.strip_prefix("/admin/kunngjoringer/") {
+        Some(id) => match find_for(state, &session.token, id).await {
+            Ok(notice) => Some(notice),
+            Err(e) => return not_yours(e, lang.lang),
+        },
+        None => None,
+    };
+    let mut page = FormPage::new(session, state, form, existing.as_ref(), lang);
+    page.done = Some(lang.lang.t("form-draft-restored"));
+    html(StatusCode::OK, &page)
 }
 
 #[derive(serde::Deserialize)]
@@ -276,7 +335,8 @@ pub async fn edit_page(
     html(StatusCode::OK, &page)
 }
 
-fn not_yours(error: WriteError, lang: Lang) -> HttpResponse {
+/// The page for a notice the editor may not open, or that failed to load.
+pub(super) fn not_yours(error: WriteError, lang: Lang) -> HttpResponse {
     match error {
         WriteError::NotFound(_) => crate::pages::not_found(lang),
         WriteError::NotYours { .. } => crate::pages::message(
@@ -299,12 +359,15 @@ fn not_yours(error: WriteError, lang: Lang) -> HttpResponse {
 
 #[post("/admin/kunngjoringer/{id}")]
 pub async fn update(
-    session: EditorSession,
+    session: Option<EditorSession>,
     state: web::Data<App>,
     id: web::Path<String>,
     lang: EditorLang,
     body: web::Bytes,
 ) -> HttpResponse {
+    let Some(session) = session else {
+        return keep_draft(&lang, &format!("/admin/kunngjoringer/{id}"), &body);
+    };
     let (pairs, form) = match read_form(&session, &body, lang.lang) {
         Ok(read) => read,
         Err(response) => return *response,
@@ -318,7 +381,7 @@ pub async fn update(
     let (doc, form_errors) = form.document();
     let page = FormPage::new(&session, &state, form, Some(&before), &lang);
     if !form_errors.is_empty() {
-        return page.failed(WriteError::Invalid(form_errors));
+        return page.failed(unreadable(&state, &doc, form_errors, Some(&before)).await);
     }
     if revision_sent != Some(before.revision) {
         return page.failed(WriteError::Stale);
@@ -330,31 +393,5 @@ pub async fn update(
     match update_notice(&state, &session.token, &before, &doc, time_named).await {
         Ok(after) => see_other(&format!("/admin/kunngjoringer/{}?ferdig=lagret", after.id)),
         Err(e) => page.failed(e),
-    }
-}
-
-#[post("/admin/kunngjoringer/{id}/trekk-tilbake")]
-pub async fn withdraw_page_action(
-    session: EditorSession,
-    state: web::Data<App>,
-    id: web::Path<String>,
-    lang: EditorLang,
-    body: web::Bytes,
-) -> HttpResponse {
-    let lang = lang.lang;
-    let pairs = pairs(&body);
-    if !session.verify(field(&pairs, "csrf")) {
-        return forbidden_form(lang);
-    }
-    let expected = field(&pairs, "revision").and_then(|r| r.parse().ok());
-    match withdraw_notice(&state, &session.token, &id, expected).await {
-        Ok(_) => see_other("/admin?ferdig=trukket"),
-        Err(WriteError::Stale) => crate::pages::message(
-            lang,
-            StatusCode::CONFLICT,
-            "withdraw-stale-heading",
-            "withdraw-stale-text",
-        ),
-        Err(e) => not_yours(e, lang),
     }
 }

@@ -13,6 +13,15 @@ pub struct Field {
     /// Empty when the field needs no hint.
     pub hint: String,
     pub multiline: bool,
+    /// Must be filled in: marked so beside its label, and `required`.
+    pub required: bool,
+}
+
+fn required(field: Field) -> Field {
+    Field {
+        required: true,
+        ..field
+    }
 }
 
 /// The fields of one kind's details.
@@ -42,7 +51,50 @@ impl NoticeForm {
                 key => self.lang.t(key),
             },
             multiline: false,
+            required: false,
         }
+    }
+
+    /// The `aria-describedby` and `aria-invalid` of the input `id`: its hint
+    /// (`{id}-hint`) and its error (`{id}-feil`), those it has.
+    pub fn described(&self, name: &str, id: &str, hinted: bool) -> String {
+        let mut by = Vec::new();
+        if hinted {
+            by.push(format!("{id}-hint"));
+        }
+        if self.has(name) {
+            by.push(format!("{id}-feil"));
+        }
+        let mut attributes = String::new();
+        if !by.is_empty() {
+            attributes.push_str(&format!(" aria-describedby=\"{}\"", by.join(" ")));
+        }
+        if self.has(name) {
+            attributes.push_str(" aria-invalid=\"true\"");
+        }
+        attributes
+    }
+
+    /// Every input that can have an error, in the order of the form, as
+    /// (name, id, label): the error summary lists and links them so.
+    pub fn inputs(&self) -> Vec<(&'static str, &'static str, String)> {
+        let t = |key: &str| self.lang.t(key);
+        let mut inputs = vec![
+            ("kind", "kind", t("form-kind")),
+            ("language", "language", t("language")),
+        ];
+        inputs.extend(
+            self.text_fields()
+                .into_iter()
+                .map(|f| (f.name, f.id, f.label)),
+        );
+        inputs.push(("areas", "areas", t("form-areas")));
+        inputs.push(("state", "state", t("form-state")));
+        inputs.push(("published_at", "published_at", t("form-published-at")));
+        for group in self.kind_groups() {
+            inputs.extend(group.fields.into_iter().map(|f| (f.name, f.id, f.label)));
+        }
+        inputs
     }
 
     pub fn text_fields(&self) -> Vec<Field> {
@@ -51,14 +103,14 @@ impl NoticeForm {
             ..field
         };
         vec![
-            self.field("title", "title", "form-title", "text", "form-title-hint"),
-            long(self.field(
+            required(self.field("title", "title", "form-title", "text", "form-title-hint")),
+            required(long(self.field(
                 "summary",
                 "summary",
                 "form-summary",
                 "text",
                 "form-summary-hint",
-            )),
+            ))),
             long(self.field("body", "body", "form-body", "text", "form-body-hint")),
             self.field(
                 "source_url",
@@ -130,13 +182,13 @@ impl NoticeForm {
                 kind: "webinar",
                 legend: self.lang.t("form-webinar"),
                 fields: vec![
-                    self.field(
+                    required(self.field(
                         "webinar.starts_at",
                         "webinar-starts",
                         "form-starts",
                         "datetime-local",
                         "form-starts-hint",
-                    ),
+                    )),
                     self.field(
                         "webinar.ends_at",
                         "webinar-ends",

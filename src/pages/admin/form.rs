@@ -175,6 +175,26 @@ impl NoticeForm {
         }
     }
 
+    /// The errors in the order of the form, as (the input's id, its label,
+    /// what is wrong): the summary at the top links each to its input.
+    pub fn error_summary(&self) -> Vec<(&'static str, String, String)> {
+        let inputs = self.inputs();
+        let mut listed: Vec<(&'static str, String, String)> = inputs
+            .iter()
+            .filter_map(|(name, id, label)| Some((*id, label.clone(), self.err(name)?.to_owned())))
+            .collect();
+        let mut others: Vec<_> = self
+            .errors
+            .iter()
+            .filter(|(name, _)| !inputs.iter().any(|(known, _, _)| known == name))
+            .collect();
+        others.sort();
+        for (_, text) in others {
+            listed.push(("kind", String::new(), text.clone()));
+        }
+        listed
+    }
+
     /// Whether the editor changed the publication time the form showed.
     pub fn time_named(&self) -> bool {
         self.v("published_at") != self.v("published_at_before")
@@ -269,6 +289,20 @@ impl NoticeForm {
         }
         (Value::Object(doc), errors)
     }
+}
+
+/// What the form could not read, then what the notice's validation found in
+/// the rest: every error at once, one per field (the form's own first).
+pub fn all_errors(unread: Vec<FieldError>, invalid: Vec<FieldError>) -> Vec<FieldError> {
+    let base = |field: &str| field.split('[').next().unwrap_or_default().to_owned();
+    let named: Vec<String> = unread.iter().map(|e| base(&e.field)).collect();
+    let mut errors = unread;
+    errors.extend(
+        invalid
+            .into_iter()
+            .filter(|e| !named.contains(&base(&e.field))),
+    );
+    errors
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::html;
 use super::language::EditorLang;
-use super::session::EditorSession;
+use super::session::{EditorSession, Expiry};
 use super::{see_other, who};
 use crate::app::cursor::encode_cursor;
 use crate::app::notices::editor_areas;
@@ -34,6 +34,7 @@ struct ListPage {
     switch_url: String,
     who: String,
     csrf: String,
+    expiry: Expiry,
     done: Option<String>,
     /// (href, label, current)
     filters: Vec<(String, String, bool)>,
@@ -155,6 +156,7 @@ pub async fn list(
             switch_url: editor_lang.switch_url(),
             who: who(&session, lang),
             csrf: session.csrf.clone(),
+            expiry: session.expiry(state.clock.now(), lang),
             done,
             filters,
             rows,

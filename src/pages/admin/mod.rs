@@ -9,6 +9,7 @@ mod language;
 mod list;
 mod session;
 mod sign_in;
+mod withdraw;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
@@ -35,13 +36,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(language::choose)
         .service(list::list)
         .service(sign_in::sign_in_page)
-        .service(sign_in::sign_in)
+        .service(
+            // A sign-in may carry a form kept from an ended session, which
+            // its encoding makes up to three times as long.
+            web::resource("/admin/logg-inn")
+                .guard(actix_web::guard::Post())
+                .app_data(web::PayloadConfig::new(4 * MAX_FORM_BYTES))
+                .route(web::post().to(sign_in::sign_in)),
+        )
         .service(sign_in::sign_out)
         .service(edit::new_page)
         .service(edit::create)
         .service(edit::edit_page)
         .service(edit::update)
-        .service(edit::withdraw_page_action);
+        .service(withdraw::confirm_page)
+        .service(withdraw::withdraw)
+        .service(session::extend);
 }
 
 fn see_other(to: &str) -> HttpResponse {

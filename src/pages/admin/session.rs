@@ -9,7 +9,12 @@ use crate::app::{sessions, App};
 use crate::domain::Token;
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
-use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{dev::Payload, post, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use chrono::{DateTime, Utc};
+
+use super::language::EditorLang;
+use crate::domain::time::ZONE;
+use crate::i18n::Lang;
 
 pub const COOKIE: &str = "tavla_sesjon";
 const SIGN_IN: &str = "/admin/logg-inn";
@@ -19,6 +24,26 @@ pub struct EditorSession {
     pub token: Token,
     pub csrf: String,
     id_hash: String,
+    expires_at: DateTime<Utc>,
+}
+
+impl From<sessions::Opened> for EditorSession {
+    fn from(opened: sessions::Opened) -> Self {
+        Self {
+            token: opened.token,
+            csrf: opened.csrf,
+            id_hash: opened.id_hash,
+            expires_at: opened.expires_at,
+        }
+    }
+}
+
+/// When a session ends, as its pages warn of it: the page shows `warning`
+/// five minutes before (or at once, if less is left), with a button that
+/// extends the session without leaving the page.
+pub struct Expiry {
+    pub seconds_left: i64,
+    pub warning: String,
 }
 
 impl EditorSession {
@@ -31,6 +56,71 @@ impl EditorSession {
 
     pub fn id_hash(&self) -> &str {
         &self.id_hash
+    }
+
+    pub fn expiry(&self, now: DateTime<Utc>, lang: Lang) -> Expiry {
+        Expiry {
+            seconds_left: (self.expires_at - now).num_seconds().max(0),
+            warning: lang.t_with("session-ends", &[("time", clock_time(self.expires_at))]),
+        }
+    }
+}
+
+/// `18:34`, Norwegian time.
+fn clock_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&ZONE).format("%H:%M").to_string()
+}
+
+#[derive(serde::Serialize)]
+struct Extended {
+    seconds_left: i64,
+    /// What the page says now.
+    message: String,
+    /// What it says when the session is about to end again.
+    warning: String,
+}
+
+/// Extends the session from the page's warning, without leaving the page:
+/// answers what the warning then says, and renews the cookie.
+#[post("/admin/okt")]
+pub async fn extend(
+    session: EditorSession,
+    state: web::Data<App>,
+    request: HttpRequest,
+    lang: EditorLang,
+    body: web::Bytes,
+) -> HttpResponse {
+    let lang = lang.lang;
+    if !session.verify(super::field(&super::pairs(&body), "csrf")) {
+        return super::forbidden_form(lang);
+    }
+    let Some(id) = request.cookie(COOKIE) else {
+        return super::forbidden_form(lang);
+    };
+    match sessions::extend(&state, session.id_hash()).await {
+        Ok(Some(until)) => {
+            let mut response = HttpResponse::Ok()
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(Extended {
+                    seconds_left: (until - state.clock.now()).num_seconds(),
+                    message: lang.t_with("session-extended", &[("time", clock_time(until))]),
+                    warning: lang.t_with("session-ends", &[("time", clock_time(until))]),
+                });
+            let _ = response.add_cookie(&cookie(id.value().to_owned(), &request, &state));
+            response
+        }
+        Ok(None) => SignInRequired.error_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "session not extended");
+            let expiry = session.expiry(state.clock.now(), lang);
+            HttpResponse::ServiceUnavailable()
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(Extended {
+                    seconds_left: expiry.seconds_left,
+                    message: lang.t("session-extend-failed"),
+                    warning: expiry.warning,
+                })
+        }
     }
 }
 
@@ -68,12 +158,7 @@ impl FromRequest for EditorSession {
                 tracing::error!(error = %e, "session lookup failed");
                 SignInRequired
             })?;
-            let opened = opened.ok_or(SignInRequired)?;
-            Ok(EditorSession {
-                token: opened.token,
-                csrf: opened.csrf,
-                id_hash: opened.id_hash,
-            })
+            Ok(EditorSession::from(opened.ok_or(SignInRequired)?))
         })
     }
 }

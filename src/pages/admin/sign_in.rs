@@ -18,6 +18,29 @@ struct SignInPage {
     lang: crate::i18n::Lang,
     switch_url: String,
     problem: Option<String>,
+    draft: Option<Draft>,
+}
+
+/// A form whose session ended before it was saved: where it was sent and
+/// what it held, carried through the sign-in as hidden fields.
+struct Draft {
+    to: String,
+    body: String,
+}
+
+impl Draft {
+    /// The draft a sign-in form carries, if it names an editor form.
+    fn sent(pairs: &[(String, String)]) -> Option<Self> {
+        let to = field(pairs, "utkast_til")?;
+        let is_form = to == "/admin/ny"
+            || to
+                .strip_prefix("/admin/kunngjoringer/")
+                .is_some_and(|id| !id.is_empty() && !id.contains('/'));
+        is_form.then(|| Self {
+            to: to.to_owned(),
+            body: field(pairs, "utkast").unwrap_or_default().to_owned(),
+        })
+    }
 }
 
 impl SignInPage {
@@ -26,8 +49,23 @@ impl SignInPage {
             lang: lang.lang,
             switch_url: lang.switch_url(),
             problem,
+            draft: None,
         }
     }
+}
+
+/// The sign-in page in place of a form sent after its session ended: what
+/// the editor typed is kept in it, and comes back after signing in.
+pub(super) fn keep_draft(lang: &EditorLang, to: &str, body: &[u8]) -> HttpResponse {
+    if body.len() > super::MAX_FORM_BYTES {
+        return see_other("/admin/logg-inn");
+    }
+    let mut page = SignInPage::new(lang, None);
+    page.draft = Some(Draft {
+        to: to.to_owned(),
+        body: String::from_utf8_lossy(body).into_owned(),
+    });
+    html(StatusCode::UNAUTHORIZED, &page)
 }
 
 #[get("/admin/logg-inn")]
@@ -36,8 +74,8 @@ pub async fn sign_in_page(lang: EditorLang) -> HttpResponse {
 }
 
 /// Exchanges a token for a session, with the same check (and brake on
-/// repeated failures) as the API's bearer tokens.
-#[post("/admin/logg-inn")]
+/// repeated failures) as the API's bearer tokens. A form kept from an ended
+/// session comes back filled in, unsaved.
 pub async fn sign_in(
     state: web::Data<App>,
     request: HttpRequest,
@@ -89,7 +127,9 @@ pub async fn sign_in(
                     )
                 }
             };
-            return html(status, &SignInPage::new(&lang, Some(problem)));
+            let mut page = SignInPage::new(&lang, Some(problem));
+            page.draft = Draft::sent(&pairs);
+            return html(status, &page);
         }
     };
     let id = match sessions::start(&state, &token).await {
@@ -103,7 +143,17 @@ pub async fn sign_in(
             );
         }
     };
-    let mut response = see_other("/admin");
+    let resumed = match Draft::sent(&pairs) {
+        Some(draft) => match sessions::open(&state, &id).await {
+            Ok(Some(opened)) => {
+                let session = EditorSession::from(opened);
+                Some(super::edit::resume(&state, &session, &lang, &draft.to, &draft.body).await)
+            }
+            _ => None,
+        },
+        None => None,
+    };
+    let mut response = resumed.unwrap_or_else(|| see_other("/admin"));
     let _ = response.add_cookie(&session::cookie(id, &request, &state));
     response
 }
