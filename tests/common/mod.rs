@@ -5,6 +5,8 @@
 
 pub mod editor;
 pub mod hub;
+// browser.rs (headless Chromium) is not declared here: only the test files
+// that drive a browser include it, by path.
 
 use std::path::PathBuf;
 use std::time::Duration;
