@@ -316,7 +316,10 @@ async fn submit_with_mistakes(audit: &mut Audit, lang: &str) {
         browser.wait_for(error).await;
     }
     audit
-        .check("the new-notice form after a submit with five mistakes", lang)
+        .check(
+            "the new-notice form after a submit with five mistakes",
+            lang,
+        )
         .await;
 }
 

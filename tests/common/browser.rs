@@ -15,6 +15,11 @@ use serde_json::json;
 use crate::common::{free_port, TestApp};
 
 /// chromedriver on a free port, with one headless Chromium session.
+/// WebDriver's key codes.
+pub const TAB: &str = "\u{E004}";
+pub const ENTER: &str = "\u{E007}";
+pub const SPACE: &str = " ";
+
 pub struct Browser {
     pub client: Client,
     driver: Child,
@@ -142,6 +147,53 @@ impl Browser {
         // Only a signed-in page has the sign-out form.
         self.text("form[action='/admin/logg-ut'] button").await;
         assert_eq!(self.text("h1").await, "Kunngjøringer");
+    }
+
+    /// Whether the focused element matches `css`.
+    pub async fn focused(&self, css: &str) -> bool {
+        self.client
+            .execute(
+                "return document.activeElement !== null && document.activeElement.matches(arguments[0]);",
+                vec![json!(css)],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    }
+
+    /// Waits for the page that is loading to put the focus on `css`.
+    pub async fn wait_for_focus(&self, css: &str) {
+        crate::common::eventually(
+            10,
+            || format!("the focus on {css}"),
+            || async { self.focused(css).await.then_some(()) },
+        )
+        .await;
+    }
+
+    /// Types `keys` (text, or WebDriver key codes) into the focused element,
+    /// as a keyboard would.
+    pub async fn keys(&self, keys: &str) {
+        self.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(keys)
+            .await
+            .unwrap();
+    }
+
+    /// Presses Tab until the focus is on `css`, as a keyboard user would;
+    /// fails if 80 presses do not get there.
+    pub async fn tab_to(&self, css: &str) {
+        for _ in 0..80 {
+            if self.focused(css).await {
+                return;
+            }
+            self.keys(TAB).await;
+        }
+        panic!("Tab never reached {css}");
     }
 
     pub async fn close(mut self) {
