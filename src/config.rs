@@ -66,6 +66,11 @@ pub struct ServeArgs {
     /// failed sign-ins).
     #[arg(long, env = "TAVLA_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<String>,
+    /// Allow webhooks to `http://` URLs and to loopback, private and
+    /// link-local addresses (an intranet's receivers). Off: only public
+    /// `https://` receivers, checked again at every connection.
+    #[arg(long, env = "TAVLA_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    pub webhook_allow_private: bool,
 }
 
 /// Validated settings for one server.
@@ -83,6 +88,8 @@ pub struct Settings {
     /// Bound of the in-memory representations; `0`: none are kept.
     pub cache_bytes: u64,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Webhooks may go to `http://` and private addresses.
+    pub webhook_allow_private: bool,
     /// Where "now" comes from: the system clock, or a test's.
     pub clock: crate::app::Clock,
 }
@@ -162,6 +169,7 @@ impl Settings {
             bind,
             base_url,
             seed: true,
+            webhook_allow_private: args.webhook_allow_private,
             clock: crate::app::Clock::system(),
         })
     }
@@ -241,6 +249,7 @@ mod tests {
             cache_max_age: 60,
             cache_bytes: "64MiB".into(),
             trusted_proxies: Vec::new(),
+            webhook_allow_private: false,
         }
     }
 

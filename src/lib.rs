@@ -11,6 +11,7 @@ pub mod pages;
 pub mod routes;
 pub mod seed;
 pub mod store;
+pub mod webhooks;
 pub mod websub;
 
 use std::net::TcpListener;
@@ -102,6 +103,12 @@ impl Application {
                 Box::new(move || cached.keys()),
             )));
         }
+        channels.push(Arc::new(webhooks::Webhooks::new(
+            store.clone(),
+            settings.clock.clone(),
+            base_url.clone(),
+            settings.webhook_allow_private,
+        )));
         let outbox = Arc::new(Outbox::new(
             store.clone(),
             settings.clock.clone(),
@@ -120,6 +127,7 @@ impl Application {
                 base_url: base_url.clone(),
                 auth_throttle: Default::default(),
                 trusted_proxies: settings.trusted_proxies.clone(),
+                webhook_allow_private: settings.webhook_allow_private,
             },
             representations,
             cache_max_age: settings.cache_max_age,

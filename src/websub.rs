@@ -144,14 +144,14 @@ impl WebSub {
                 tracing::debug!(topic, "notified the WebSub hub");
                 Ok(Some(i32::from(response.status().as_u16())))
             }
-            Ok(response) => Err(Failure {
-                status: Some(i32::from(response.status().as_u16())),
-                error: format!("the hub answered {} for {topic}", response.status()),
-            }),
-            Err(e) => Err(Failure {
-                status: None,
-                error: format!("the hub did not answer for {topic}: {e}"),
-            }),
+            Ok(response) => Err(Failure::retry(
+                Some(i32::from(response.status().as_u16())),
+                format!("the hub answered {} for {topic}", response.status()),
+            )),
+            Err(e) => Err(Failure::retry(
+                None,
+                format!("the hub did not answer for {topic}: {e}"),
+            )),
         }
     }
 }

@@ -448,6 +448,7 @@ fn scenarios() -> Vec<Scenario> {
                 let claimed = outbox::claim(
                     conn,
                     &["go-live", "websub"],
+                    &[],
                     Utc::now(),
                     Duration::seconds(60),
                     16,

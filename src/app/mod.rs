@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod query;
 pub mod sessions;
 pub mod tokens;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -36,4 +37,6 @@ pub struct App {
     pub auth_throttle: Arc<auth::AuthThrottle>,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Webhooks may go to `http://` and private addresses.
+    pub webhook_allow_private: bool,
 }

@@ -2,6 +2,7 @@
 //! from the database, hands each to its channel, and records how it went.
 //! Scheduled notices go live here, at their instant, whoever is reading.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use super::Clock;
 use crate::store::listing;
 use crate::store::outbox::{self, Attempt, Claimed, Fanout, GO_LIVE};
 use crate::store::version::{self, VersionWatch};
-use crate::store::Store;
+use crate::store::{webhooks, Store};
 
 /// How often an idle worker looks for due deliveries: the bound on how late
 /// a scheduled notice goes live or another instance's write is delivered.
@@ -22,6 +23,11 @@ pub const POLL: std::time::Duration = std::time::Duration::from_millis(250);
 pub const LEASE: Duration = Duration::seconds(60);
 /// Deliveries under way at once, per instance.
 const IN_FLIGHT: usize = 16;
+/// Deliveries under way at once to one target (a webhook, the hub), per
+/// instance: a slow receiver holds no more, and the rest go on.
+const PER_TARGET: usize = 4;
+/// How long webhook deliveries are kept, with their attempts.
+pub const KEPT: Duration = Duration::days(30);
 
 /// Most notices one sweep marks lapsed; more wait for the next poll.
 const SWEEP_BATCH: i64 = 1_000;
@@ -54,6 +60,19 @@ pub struct Failure {
     /// The receiver's HTTP status, if it answered.
     pub status: Option<i32>,
     pub error: String,
+    /// No retry will do (the receiver is gone, or was removed).
+    pub give_up: bool,
+}
+
+impl Failure {
+    /// A failure that a retry may mend.
+    pub fn retry(status: Option<i32>, error: impl Into<String>) -> Self {
+        Self {
+            status,
+            error: error.into(),
+            give_up: false,
+        }
+    }
 }
 
 /// An attempt at a delivery: the receiver's status on success.
@@ -69,6 +88,10 @@ pub trait Channel: Send + Sync {
     fn handles(&self, channel: &str, target: &str) -> bool;
     /// One attempt; the outbox records it and retries a failure.
     fn deliver<'a>(&'a self, claimed: &'a Claimed) -> Delivering<'a>;
+    /// When a delivery that failed on its `attempts`-th try is tried again.
+    fn retry_at(&self, attempts: i32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        retry_at(attempts, now)
+    }
 }
 
 /// The outbox of one instance: its channels and its worker's doorbell.
@@ -112,6 +135,7 @@ impl Outbox {
     /// claiming (a go-live, another receiver's events) beside it.
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         let mut running = tokio::task::JoinSet::new();
+        let mut per_target: HashMap<String, usize> = HashMap::new();
         let mut channels: Vec<&'static str> = self.channels.iter().map(|c| c.name()).collect();
         channels.push(GO_LIVE);
         while !*stop.borrow() {
@@ -119,16 +143,26 @@ impl Outbox {
             let mut claimed_any = false;
             if room > 0 {
                 let (now, channels) = (self.clock.now(), channels.clone());
+                let busy: Vec<String> = per_target
+                    .iter()
+                    .filter(|(_, n)| **n >= PER_TARGET)
+                    .map(|(t, _)| t.clone())
+                    .collect();
                 let claimed = self
                     .store
-                    .run(move |conn| outbox::claim(conn, &channels, now, LEASE, room))
+                    .run(move |conn| outbox::claim(conn, &channels, &busy, now, LEASE, room))
                     .await;
                 match claimed {
                     Ok(claimed) => {
                         claimed_any = !claimed.is_empty();
                         for delivery in claimed {
                             let this = self.clone();
-                            running.spawn(async move { this.deliver(delivery).await });
+                            let target = delivery.target.clone();
+                            *per_target.entry(target.clone()).or_default() += 1;
+                            running.spawn(async move {
+                                this.deliver(delivery).await;
+                                target
+                            });
                         }
                     }
                     Err(e) => {
@@ -144,7 +178,16 @@ impl Outbox {
                 () = tokio::time::sleep(POLL) => {}
                 () = self.wake.notified() => {}
                 _ = stop.changed() => {}
-                Some(_) = running.join_next(), if !running.is_empty() => {}
+                Some(done) = running.join_next(), if !running.is_empty() => {
+                    if let Ok(target) = done {
+                        if let Some(n) = per_target.get_mut(&target) {
+                            *n -= 1;
+                            if *n == 0 {
+                                per_target.remove(&target);
+                            }
+                        }
+                    }
+                }
             }
         }
         while running.join_next().await.is_some() {}
@@ -153,54 +196,62 @@ impl Outbox {
     /// Marks notices whose time has passed as lapsed (closed grants, past
     /// webinars), a batch at a time: it only chooses where their lists look,
     /// so it is no delivery and needs no retry.
+    /// Webhook deliveries older than `KEPT` are forgotten here too.
     async fn sweep(&self) {
         let now = self.clock.now();
         if let Err(e) = self
             .store
-            .run(move |conn| listing::sweep(conn, now, SWEEP_BATCH))
+            .run(move |conn| {
+                listing::sweep(conn, now, SWEEP_BATCH)?;
+                webhooks::prune(conn, now - KEPT, SWEEP_BATCH)
+            })
             .await
         {
-            tracing::warn!(error = %e, "lapsed notices could not be marked; trying again");
+            tracing::warn!(error = %e, "lapsed notices could not be marked or old deliveries pruned; trying again");
         }
     }
 
     async fn deliver(&self, claimed: Claimed) {
+        let started = std::time::Instant::now();
+        let channel = self
+            .channels
+            .iter()
+            .find(|c| c.handles(&claimed.channel, &claimed.target));
         let result = if claimed.channel == GO_LIVE {
             self.go_live(&claimed).await
         } else {
-            match self
-                .channels
-                .iter()
-                .find(|c| c.handles(&claimed.channel, &claimed.target))
-            {
+            match channel {
                 Some(channel) => {
                     let limit = (LEASE / 2).to_std().expect("positive");
                     match tokio::time::timeout(limit, channel.deliver(&claimed)).await {
                         Ok(result) => result,
-                        Err(_) => Err(Failure {
-                            status: None,
-                            error: "no answer in time".into(),
-                        }),
+                        Err(_) => Err(Failure::retry(None, "no answer in time")),
                     }
                 }
-                None => Err(Failure {
-                    status: None,
-                    error: format!(
+                None => Err(Failure::retry(
+                    None,
+                    format!(
                         "this instance has no {} channel to {}",
                         claimed.channel, claimed.target
                     ),
-                }),
+                )),
             }
         };
         let now = self.clock.now();
+        let duration_ms = i32::try_from(started.elapsed().as_millis()).ok();
         let attempt = match result {
             Ok(status) => Attempt {
                 status,
                 error: None,
                 retry_at: None,
+                duration_ms,
             },
             Err(failure) => {
-                let retry_at = retry_at(claimed.attempts, now);
+                let retry_at = match (failure.give_up, channel) {
+                    (true, _) => None,
+                    (false, Some(channel)) => channel.retry_at(claimed.attempts, now),
+                    (false, None) => retry_at(claimed.attempts, now),
+                };
                 match retry_at {
                     Some(at) => {
                         tracing::warn!(channel = %claimed.channel, event = %claimed.event.id,
@@ -213,6 +264,7 @@ impl Outbox {
                     status: failure.status,
                     error: Some(failure.error),
                     retry_at,
+                    duration_ms,
                 }
             }
         };
@@ -242,10 +294,7 @@ impl Outbox {
                 version::current(conn)
             })
             .await
-            .map_err(|e| Failure {
-                status: None,
-                error: e.to_string(),
-            })?;
+            .map_err(|e| Failure::retry(None, e.to_string()))?;
         self.version.observe(version);
         Ok(None)
     }

@@ -9,5 +9,11 @@ crate::named_enum! {
         NoticeWithdraw => "notice.withdraw",
         TokenCreate => "token.create",
         TokenRevoke => "token.revoke",
+        WebhookCreate => "webhook.create",
+        WebhookUpdate => "webhook.update",
+        WebhookDelete => "webhook.delete",
+        WebhookRotate => "webhook.rotate",
+        WebhookDisable => "webhook.disable",
+        WebhookRedeliver => "webhook.redeliver",
     }
 }

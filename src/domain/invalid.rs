@@ -64,6 +64,12 @@ pub enum Invalid {
         max: usize,
     },
     NotHttp,
+    /// A webhook's receiver must be reached over TLS.
+    NotHttps,
+    /// A user name or password in a receiver's URL.
+    CredentialsInUrl,
+    /// A receiver on a loopback, private or link-local address.
+    PrivateAddress,
     NotAbsoluteUrl {
         reason: String,
     },
@@ -146,6 +152,9 @@ impl Invalid {
             Invalid::Costly(_) => "too-costly",
             Invalid::UrlTooLong { .. } => "too-long",
             Invalid::NotHttp | Invalid::NotAbsoluteUrl { .. } => "not-a-url",
+            Invalid::NotHttps => "not-https",
+            Invalid::CredentialsInUrl => "credentials-in-url",
+            Invalid::PrivateAddress => "private-address",
             Invalid::NotAnInstant { .. } | Invalid::FormDateTime => "not-an-instant",
             Invalid::YearsBetween { .. } => "out-of-range",
             Invalid::NotInTheFuture => "not-in-the-future",
@@ -205,6 +214,11 @@ impl fmt::Display for Invalid {
             Invalid::Costly(costly) => costly.fmt(f),
             Invalid::UrlTooLong { max } => write!(f, "must be at most {max} characters"),
             Invalid::NotHttp => f.write_str("must be an http:// or https:// URL"),
+            Invalid::NotHttps => f.write_str("must be an https:// URL"),
+            Invalid::CredentialsInUrl => f.write_str("must not hold a user name or password"),
+            Invalid::PrivateAddress => f.write_str(
+                "must reach a public address, not a loopback, private or link-local one",
+            ),
             Invalid::NotAbsoluteUrl { reason } => write!(f, "is not an absolute URL ({reason})"),
             Invalid::NotAnInstant { raw, date_allowed } => {
                 match raw {

@@ -14,6 +14,7 @@ pub mod slug;
 pub mod time;
 pub mod token;
 pub mod validation;
+pub mod webhook;
 
 pub use action::Action;
 pub use area::{Area, Taxonomy};

@@ -11,7 +11,7 @@ use crate::domain::{Kind, Language, State, Status};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::Modify;
 
-use super::admin::{audit, notices as admin_notices, tokens};
+use super::admin::{audit, notices as admin_notices, tokens, webhooks};
 use super::feeds::Format;
 use super::{areas, changes, feeds, health, notices, problem, views};
 
@@ -54,6 +54,14 @@ impl Modify for BearerTokens {
         tokens::create,
         tokens::list,
         tokens::revoke,
+        webhooks::create,
+        webhooks::list,
+        webhooks::get,
+        webhooks::update,
+        webhooks::remove,
+        webhooks::rotate,
+        webhooks::deliveries,
+        webhooks::redeliver,
         audit::list,
         health::healthz,
         health::readyz,
@@ -80,6 +88,13 @@ impl Modify for BearerTokens {
         crate::domain::document::WebinarDocument,
         tokens::IssuedToken,
         tokens::TokenList,
+        webhooks::WebhookView,
+        webhooks::WebhookRequest,
+        webhooks::WebhookWithSecret,
+        webhooks::WebhookList,
+        webhooks::AttemptView,
+        webhooks::DeliveryView,
+        webhooks::DeliveryPage,
         audit::AuditView,
         audit::AuditPage,
         problem::Problem,

@@ -49,6 +49,9 @@ impl Lang {
             Invalid::Costly(TooCostly::NestedInline) => nested("invalid-nested-inline"),
             Invalid::Costly(_) => nested("invalid-nested-html"),
             Invalid::NotHttp => t("invalid-not-http"),
+            Invalid::NotHttps => t("invalid-not-https"),
+            Invalid::CredentialsInUrl => t("invalid-credentials-in-url"),
+            Invalid::PrivateAddress => t("invalid-private-address"),
             Invalid::NotAbsoluteUrl { .. } => t("invalid-not-absolute-url"),
             Invalid::NotAnInstant { .. } | Invalid::FormDateTime => t("invalid-not-an-instant"),
             Invalid::YearsBetween { from, to } => self.t_with(

@@ -16,6 +16,7 @@ pub mod search;
 pub mod sessions;
 pub mod tokens;
 pub mod version;
+pub mod webhooks;
 
 use std::time::{Duration, Instant};
 

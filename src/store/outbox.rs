@@ -48,22 +48,25 @@ pub fn record(
         if event.due_at > now {
             schedule(conn, id, GO_LIVE, "", event.due_at)?;
         } else {
-            fan_out(conn, id, event.due_at, fanout)?;
+            fan_out(conn, id, event, event.due_at, fanout)?;
         }
     }
     Ok(())
 }
 
+/// The deliveries of an event that has happened: one per channel target,
+/// and one per webhook whose filters take it in.
 fn fan_out(
     conn: &mut DbConnection,
-    event: i64,
+    row: i64,
+    event: &Event,
     at: DateTime<Utc>,
     fanout: &[Fanout],
 ) -> StoreResult<()> {
     for out in fanout {
-        schedule(conn, event, &out.channel, &out.target, at + out.delay)?;
+        schedule(conn, row, &out.channel, &out.target, at + out.delay)?;
     }
-    Ok(())
+    super::webhooks::fan_out(conn, row, event, at)
 }
 
 fn schedule(
@@ -119,15 +122,23 @@ pub struct Claimed {
     /// Including this one.
     pub attempts: i32,
     pub event: Event,
+    /// What the receiver is told the event is, when its filters make it
+    /// another than the event's own type.
+    pub told_as: Option<EventType>,
 }
 
 /// Claims up to `limit` due deliveries, oldest due first, for `lease`: no
 /// other worker, in this instance or another, gets them before it ends. A
 /// worker that dies holding them leaves them due again when it does.
 /// Only deliveries on `channels` (those this instance has) are claimed.
+///
+/// A delivery in a queue waits until those before it in the queue are
+/// finished; deliveries to a target in `busy` (one this worker already has
+/// as many under way to as it allows) are left for later.
 pub fn claim(
     conn: &mut DbConnection,
     channels: &[&'static str],
+    busy: &[String],
     now: DateTime<Utc>,
     lease: Duration,
     limit: i64,
@@ -156,10 +167,25 @@ pub fn claim(
         })
         .collect::<Vec<_>>()
         .join(", ");
+    // Busy targets are ids this instance made (webhook UUIDs, the hub's
+    // URL from the configuration); quoted as SQL strings all the same.
+    let not_busy = match busy.is_empty() {
+        true => String::new(),
+        false => format!(
+            "AND target NOT IN ({}) ",
+            busy.iter()
+                .map(|t| format!("'{}'", t.replace('\'', "''")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     let base = format!(
         "UPDATE deliveries SET claim = $1, due_at = $2, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM deliveries WHERE finished_at IS NULL AND due_at <= $3 \
-         AND channel IN ({names}) ORDER BY due_at LIMIT $4"
+         WHERE id IN (SELECT id FROM deliveries d WHERE finished_at IS NULL AND due_at <= $3 \
+         AND channel IN ({names}) {not_busy}\
+         AND (queue IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries earlier \
+              WHERE earlier.queue = d.queue AND earlier.finished_at IS NULL AND earlier.id < d.id)) \
+         ORDER BY due_at LIMIT $4"
     );
     // One statement: on SQLite it runs under the write lock; on PostgreSQL
     // rows another instance is claiming are skipped, not waited for.
@@ -184,6 +210,7 @@ pub fn claim(
         String,
         String,
         i32,
+        Option<String>,
         String,
         String,
         String,
@@ -200,6 +227,7 @@ pub fn claim(
             deliveries::channel,
             deliveries::target,
             deliveries::attempts,
+            deliveries::event_type,
             events::event_id,
             events::event_type,
             events::notice_id,
@@ -215,6 +243,7 @@ pub fn claim(
                 channel,
                 target,
                 attempts,
+                told_as,
                 event_id,
                 event_type,
                 notice_id,
@@ -230,6 +259,10 @@ pub fn claim(
                     channel,
                     target,
                     attempts,
+                    told_as: match told_as {
+                        Some(t) => Some(t.parse::<EventType>().map_err(|_| corrupt("told as"))?),
+                        None => None,
+                    },
                     event: Event {
                         id: Uuid::try_parse(&event_id).map_err(|_| corrupt("id"))?,
                         event_type: event_type
@@ -255,6 +288,8 @@ pub struct Attempt {
     pub error: Option<String>,
     /// When to try again; `None` when it succeeded or is given up.
     pub retry_at: Option<DateTime<Utc>>,
+    /// How long the attempt took, in milliseconds.
+    pub duration_ms: Option<i32>,
 }
 
 /// Records an attempt at a delivery this worker still holds and finishes
@@ -297,6 +332,7 @@ pub fn settle(
                 delivery_attempts::status.eq(attempt.status),
                 delivery_attempts::error.eq(&attempt.error),
                 delivery_attempts::next_attempt_at.eq(attempt.retry_at.map(|t| t.naive_utc())),
+                delivery_attempts::duration_ms.eq(attempt.duration_ms),
             ))
             .execute(conn)?;
         Ok(changed > 0)
@@ -351,7 +387,13 @@ pub fn go_live(
             .filter(events::event_id.eq(claimed.event.id.to_string()))
             .select(events::id)
             .first::<i64>(conn)?;
-        fan_out(conn, event, claimed.event.due_at.max(now), fanout)?;
+        fan_out(
+            conn,
+            event,
+            &claimed.event,
+            claimed.event.due_at.max(now),
+            fanout,
+        )?;
         Ok(true)
     })
 }

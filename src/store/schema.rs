@@ -153,6 +153,8 @@ diesel::table! {
         finished_at -> Nullable<Timestamp>,
         outcome -> Nullable<Text>,
         last_error -> Nullable<Text>,
+        queue -> Nullable<Text>,
+        event_type -> Nullable<Text>,
     }
 }
 
@@ -164,6 +166,27 @@ diesel::table! {
         status -> Nullable<Integer>,
         error -> Nullable<Text>,
         next_attempt_at -> Nullable<Timestamp>,
+        duration_ms -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        url -> Text,
+        description -> Text,
+        events -> Text,
+        kinds -> Text,
+        areas -> Text,
+        area_matches -> Text,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamp>,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        failing_since -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -174,6 +197,7 @@ diesel::joinable!(token_areas -> tokens (token_id));
 diesel::joinable!(notice_areas -> areas (area_slug));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    webhooks,
     areas,
     notices,
     notice_areas,

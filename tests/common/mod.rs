@@ -124,6 +124,8 @@ pub fn settings(backend: &Backend) -> Settings {
         cache_max_age: 60,
         cache_bytes: tavla::http::cached::DEFAULT_CACHE_BYTES,
         trusted_proxies: Vec::new(),
+        // Test receivers listen on loopback.
+        webhook_allow_private: true,
         clock: Clock::settable(),
     }
 }

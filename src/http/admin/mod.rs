@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body;
 pub mod notices;
 pub mod tokens;
+pub mod webhooks;
 pub mod writes;
 
 use actix_web::web;
@@ -19,5 +20,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(tokens::create)
         .service(tokens::list)
         .service(tokens::revoke)
+        .service(webhooks::create)
+        .service(webhooks::list)
+        .service(webhooks::get)
+        .service(webhooks::update)
+        .service(webhooks::remove)
+        .service(webhooks::rotate)
+        .service(webhooks::deliveries)
+        .service(webhooks::redeliver)
         .service(audit::list);
 }

@@ -1,0 +1,332 @@
+//! Webhooks: a channel of the outbox that POSTs each event to the webhooks
+//! whose filters take it in, signed per Standard Webhooks, with a timeout,
+//! no redirects, and (unless allowed) never to a private address.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::app::outbox::{Channel, Delivering, Failure};
+use crate::app::Clock;
+use crate::domain::webhook::{is_private, sign};
+use crate::domain::EventType;
+use crate::http::views::NoticeView;
+use crate::store::outbox::{Claimed, Fanout};
+use crate::store::webhooks::{self, CHANNEL};
+use crate::store::{notices, Store};
+
+/// How long one attempt may take.
+const TIMEOUT: Duration = Duration::from_secs(10);
+/// How much of a receiver's answer is read (for the deliveries list).
+const ANSWER_CAP: usize = 1024;
+/// A webhook whose every attempt failed this long is disabled.
+const FAILING_FOR: chrono::Duration = chrono::Duration::days(5);
+/// The waits before each retry: within seconds, then growing, more than a
+/// day in all (Standard Webhooks' own schedule).
+const RETRIES: [chrono::Duration; 7] = [
+    chrono::Duration::seconds(5),
+    chrono::Duration::minutes(5),
+    chrono::Duration::minutes(30),
+    chrono::Duration::hours(2),
+    chrono::Duration::hours(5),
+    chrono::Duration::hours(10),
+    chrono::Duration::hours(10),
+];
+
+/// The wait before the retry of a delivery that failed on its
+/// `attempts`-th try, up to a tenth longer at random, so that receivers
+/// coming back after an outage are not met by every retry at once; `None`
+/// when it has had every try.
+fn retry_wait(attempts: i32) -> Option<chrono::Duration> {
+    let wait = RETRIES.get(usize::try_from(attempts).ok()?.checked_sub(1)?)?;
+    let mut bytes = [0u8; 2];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    let fraction = f64::from(u16::from_le_bytes(bytes)) / f64::from(u16::MAX) / 10.0;
+    let extra = (wait.num_milliseconds() as f64 * fraction) as i64;
+    Some(*wait + chrono::Duration::milliseconds(extra))
+}
+
+pub struct Webhooks {
+    store: Store,
+    clock: Clock,
+    base_url: String,
+    client: reqwest::Client,
+    allow_private: bool,
+}
+
+/// Resolves receivers' host names, keeping only public addresses: a name
+/// that pointed elsewhere when the webhook was registered cannot be turned
+/// to an address inside the network later (DNS rebinding).
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .filter(|a| !is_private(a.ip()))
+                .collect();
+            if found.is_empty() {
+                let refused: Box<dyn std::error::Error + Send + Sync> =
+                    format!("{host} resolves to no public address").into();
+                return Err(refused);
+            }
+            Ok(Box::new(found.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+impl Webhooks {
+    pub fn new(store: Store, clock: Clock, base_url: String, allow_private: bool) -> Self {
+        let mut builder = reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .connect_timeout(TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!(
+                "Tavla/",
+                env!("CARGO_PKG_VERSION"),
+                " (webhooks; Standard Webhooks)"
+            ));
+        if !allow_private {
+            builder = builder.dns_resolver(Arc::new(PublicOnly));
+        }
+        Self {
+            store,
+            clock,
+            base_url,
+            client: builder.build().expect("a default HTTP client builds"),
+            allow_private,
+        }
+    }
+
+    /// The body of a delivery: the type the webhook is told, when the event
+    /// happened, and the public notice (its id and slug for a withdrawal).
+    async fn body(&self, claimed: &Claimed, told_as: EventType) -> Result<Vec<u8>, Failure> {
+        let id = claimed.event.notice_id;
+        let now = self.clock.now();
+        let notice = self
+            .store
+            .run(move |conn| notices::find(conn, &id.to_string()))
+            .await
+            .map_err(|e| Failure::retry(None, format!("the notice could not be read: {e}")))?;
+        let data = match (told_as, notice) {
+            (EventType::Withdrawn, Some(n)) => json!({"id": n.id, "slug": n.slug}),
+            (_, Some(n)) => json!(NoticeView::new(&n, now, &self.base_url)),
+            (_, None) => json!({"id": id}),
+        };
+        let body = json!({
+            "type": told_as.as_str(),
+            "timestamp": claimed.event.due_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "data": data,
+        });
+        Ok(serde_json::to_vec(&body).expect("JSON serialises"))
+    }
+
+    async fn attempt(&self, claimed: &Claimed) -> Result<Option<i32>, Failure> {
+        let gone = |why: &str| Failure {
+            status: None,
+            error: why.to_owned(),
+            give_up: true,
+        };
+        let id = Uuid::try_parse(&claimed.target).map_err(|_| gone("no such webhook"))?;
+        let found = self
+            .store
+            .run(move |conn| webhooks::find(conn, id))
+            .await
+            .map_err(|e| Failure::retry(None, format!("the webhook could not be read: {e}")))?;
+        let Some((webhook, secrets)) = found else {
+            return Err(gone("the webhook was deleted"));
+        };
+        if !webhook.enabled {
+            return Err(gone("the webhook is disabled"));
+        }
+        if !self.allow_private && literal_private(&webhook.url) {
+            return Err(gone("the webhook's address is private"));
+        }
+        let told_as = claimed.told_as.unwrap_or(claimed.event.event_type);
+        let body = self.body(claimed, told_as).await?;
+        let now = self.clock.now();
+        let message_id = claimed.event.id.to_string();
+        let timestamp = now.timestamp();
+        let signatures: Vec<String> = secrets
+            .signing(now)
+            .into_iter()
+            .map(|secret| sign(secret, &message_id, timestamp, &body))
+            .collect();
+        let sent = self
+            .client
+            .post(&webhook.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("webhook-id", &message_id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", signatures.join(" "))
+            .body(body)
+            .send()
+            .await;
+        let outcome = match sent {
+            Ok(mut response) => {
+                let status = response.status();
+                let answer = read_capped(&mut response).await;
+                if status.is_success() {
+                    Ok(Some(i32::from(status.as_u16())))
+                } else if status == reqwest::StatusCode::GONE {
+                    let reason = "the receiver answered 410 Gone";
+                    self.disable(id, reason.to_owned()).await;
+                    return Err(Failure {
+                        status: Some(410),
+                        error: reason.to_owned(),
+                        give_up: true,
+                    });
+                } else {
+                    Err(Failure::retry(
+                        Some(i32::from(status.as_u16())),
+                        format!("the receiver answered {status}: {answer}"),
+                    ))
+                }
+            }
+            Err(e) => Err(Failure::retry(None, describe(&e))),
+        };
+        self.note(id, outcome).await
+    }
+
+    /// Keeps the webhook's failing streak; one failing for days is disabled.
+    async fn note(
+        &self,
+        id: Uuid,
+        outcome: Result<Option<i32>, Failure>,
+    ) -> Result<Option<i32>, Failure> {
+        let (succeeded, now) = (outcome.is_ok(), self.clock.now());
+        let since = self
+            .store
+            .run(move |conn| webhooks::note_attempt(conn, id, succeeded, now))
+            .await;
+        match (outcome, since) {
+            (Err(failure), Ok(Some(since))) if now - since >= FAILING_FOR => {
+                let reason = format!(
+                    "every attempt failed since {}",
+                    since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                );
+                self.disable(id, reason).await;
+                Err(Failure {
+                    give_up: true,
+                    ..failure
+                })
+            }
+            (outcome, Err(e)) => {
+                tracing::warn!(error = %e, webhook = %id, "a webhook's failing streak was not recorded");
+                outcome
+            }
+            (outcome, Ok(_)) => outcome,
+        }
+    }
+
+    async fn disable(&self, id: Uuid, reason: String) {
+        let now = self.clock.now();
+        tracing::warn!(webhook = %id, reason, "a webhook is disabled");
+        if let Err(e) = self
+            .store
+            .run(move |conn| webhooks::disable(conn, id, &reason, now))
+            .await
+        {
+            tracing::error!(error = %e, webhook = %id, "a webhook could not be disabled");
+        }
+    }
+}
+
+/// Whether a URL's host is an IP address that is private (a host name is
+/// checked by the resolver at every connection).
+fn literal_private(url: &str) -> bool {
+    let Ok(url) = url::Url::parse(url) else {
+        return true;
+    };
+    let ip: Option<IpAddr> = match url.host() {
+        Some(url::Host::Ipv4(ip)) => Some(ip.into()),
+        Some(url::Host::Ipv6(ip)) => Some(ip.into()),
+        _ => None,
+    };
+    ip.is_some_and(is_private)
+}
+
+/// Up to `ANSWER_CAP` bytes of the receiver's answer, as text.
+async fn read_capped(response: &mut reqwest::Response) -> String {
+    let mut read = Vec::new();
+    while read.len() < ANSWER_CAP {
+        match response.chunk().await {
+            Ok(Some(chunk)) => read.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    read.truncate(ANSWER_CAP);
+    let text = String::from_utf8_lossy(&read);
+    text.chars().filter(|c| !c.is_control()).take(200).collect()
+}
+
+/// A failed request, said without the URL's query (it may hold a key).
+fn describe(error: &reqwest::Error) -> String {
+    let what = if error.is_timeout() {
+        "no answer within 10 s"
+    } else if error.is_connect() {
+        "no connection"
+    } else if error.is_redirect() {
+        "a redirect, which is not followed"
+    } else {
+        "the request failed"
+    };
+    let mut source = std::error::Error::source(error);
+    let mut detail = String::new();
+    while let Some(inner) = source {
+        detail = inner.to_string();
+        source = inner.source();
+    }
+    match detail.is_empty() {
+        true => what.to_owned(),
+        false => format!("{what}: {detail}"),
+    }
+}
+
+impl Channel for Webhooks {
+    fn name(&self) -> &'static str {
+        CHANNEL
+    }
+
+    /// None here: a webhook's deliveries are made in the write itself, for
+    /// the webhooks whose filters take the event in.
+    fn fanout(&self) -> Vec<Fanout> {
+        Vec::new()
+    }
+
+    fn handles(&self, channel: &str, _target: &str) -> bool {
+        channel == CHANNEL
+    }
+
+    fn deliver<'a>(&'a self, claimed: &'a Claimed) -> Delivering<'a> {
+        Box::pin(self.attempt(claimed))
+    }
+
+    fn retry_at(&self, attempts: i32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        retry_wait(attempts).map(|wait| now + wait)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_start_within_ten_seconds_and_go_on_for_more_than_a_day() {
+        assert!(retry_wait(1).unwrap() <= chrono::Duration::seconds(10));
+        let total: chrono::Duration = (1..).map_while(retry_wait).sum();
+        assert!(total >= chrono::Duration::hours(24), "{total}");
+        assert_eq!(
+            retry_wait(RETRIES.len() as i32 + 1),
+            None,
+            "then it is given up"
+        );
+        assert_eq!(retry_wait(0), None);
+    }
+}
