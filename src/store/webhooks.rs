@@ -563,6 +563,15 @@ pub fn deliveries(
         .collect()
 }
 
+/// How many webhook deliveries are not finished.
+pub fn unfinished(conn: &mut DbConnection) -> StoreResult<i64> {
+    Ok(deliveries::table
+        .filter(deliveries::channel.eq(CHANNEL))
+        .filter(deliveries::finished_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
 /// Forgets webhook deliveries finished before `before`, with their
 /// attempts, at most `batch` at a time; returns how many.
 pub fn prune(conn: &mut DbConnection, before: DateTime<Utc>, batch: i64) -> StoreResult<usize> {

@@ -5,6 +5,7 @@
 
 pub mod editor;
 pub mod hub;
+pub mod receiver;
 // browser.rs (headless Chromium) is not declared here: only the test files
 // that drive a browser include it, by path.
 
