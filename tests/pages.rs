@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{TestApp, TestDb};
+use common::{grant_doc, TestApp, TestDb};
+use serde_json::json;
 
 async fn html(app: &TestApp, path: &str) -> String {
     let response = app.get(path).await;
@@ -84,6 +85,21 @@ on_every_backend! {
         let front = html(&app, "/").await;
         assert!(front.contains("<h2><a href=\"/notices/"));
         assert!(!front.contains("<h3>"));
+    }
+
+    async fn a_bodys_headings_start_below_the_title_so_a_page_has_one_h1(app: TestApp) {
+        let mut doc = grant_doc("Tilskudd med overskrifter");
+        doc["body"] = json!("# Overskrift\n\nTekst.\n\n## Underoverskrift\n\n<h1>Rå overskrift</h1>");
+        let created = app.create_notice(&app.admin(), &doc).await;
+        let slug = created["slug"].as_str().unwrap();
+        for path in [format!("/notices/{slug}"), format!("/nn/notices/{slug}")] {
+            let page = html(&app, &path).await;
+            assert_eq!(page.matches("<h1").count(), 1, "{path}: {page}");
+            assert!(page.contains("<h1>Tilskudd med overskrifter</h1>"), "{path}");
+            assert!(page.contains("<h2>Overskrift</h2>"), "{path}: {page}");
+            assert!(page.contains("<h3>Underoverskrift</h3>"), "{path}");
+            assert!(page.contains("<h2>Rå overskrift</h2>"), "{path}");
+        }
     }
 
     async fn a_bad_filter_on_the_front_page_is_left_out_and_told_in_norwegian(app: TestApp) {
