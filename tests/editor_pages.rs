@@ -188,6 +188,36 @@ on_every_backend! {
         assert!(app.all_notices("&q=dypt", 100).await.is_empty());
     }
 
+    async fn the_preview_keeps_the_forms_h1_and_puts_the_notice_below_it(app: TestApp) {
+        let editor = app.editor(&["helsetjenester"]);
+        let (cookie, csrf) = sign_in(&app, &editor).await;
+        let response = no_redirects()
+            .post(app.url("/admin/ny"))
+            .header("cookie", &cookie)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("kind", "news"),
+                ("title", "Nyhet med overskrifter"),
+                ("summary", "Tekst"),
+                ("body", "# Overskrift\n\nTekst.\n\n## Underoverskrift"),
+                ("areas", "helsetjenester"),
+                ("state", "published"),
+                ("action", "preview"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let page = response.text().await.unwrap();
+        assert_eq!(page.matches("<h1").count(), 1, "{page}");
+        assert!(page.contains("<h1>Ny kunngjøring</h1>"), "{page}");
+        let preview = page.split("class=\"preview\"").nth(1).expect("a preview");
+        assert!(preview.contains("<h2>Nyhet med overskrifter</h2>"), "{preview}");
+        assert!(preview.contains("<h3>Overskrift</h3>"), "{preview}");
+        assert!(preview.contains("<h4>Underoverskrift</h4>"), "{preview}");
+        assert!(app.all_notices("&q=overskrifter", 100).await.is_empty(), "a preview saves nothing");
+    }
+
     async fn withdrawing_from_the_page_makes_the_notice_gone(app: TestApp) {
         let admin = app.admin();
         let created = app.create_notice(&admin, &grant_doc("Tilskudd som trekkes fra siden")).await;

@@ -69,6 +69,8 @@ struct IndexPage {
 pub(super) struct NoticePage {
     pub c: Chrome,
     pub n: NoticeCard,
+    /// The title's heading level: the page's h1; the body's headings are below it.
+    pub title_level: u8,
     pub body_html: Option<String>,
     /// (slug, name)
     pub tags: Vec<(String, String)>,
@@ -84,6 +86,7 @@ impl NoticePage {
     ) -> Self {
         Self {
             c: Chrome::new(lang, format!("/notices/{}", notice.slug)),
+            title_level: 1,
             body_html: notice.body.as_ref().map(|b| b.html().to_owned()),
             source_url: notice.source_url.clone(),
             tags: notice
