@@ -218,6 +218,20 @@ on_every_backend! {
         assert!(app.all_notices("&q=overskrifter", 100).await.is_empty(), "a preview saves nothing");
     }
 
+    async fn the_editors_list_marks_publishing_times_as_time_elements(app: TestApp) {
+        let admin = app.admin();
+        let mut doc = grant_doc("Tilskudd med publiseringstid");
+        doc["published_at"] = serde_json::json!("2021-03-01T11:00:00Z");
+        app.create_notice(&admin, &doc).await;
+        let (cookie, _) = sign_in(&app, &admin).await;
+        let list = no_redirects().get(app.url("/admin")).header("cookie", &cookie).send().await.unwrap();
+        let list = list.text().await.unwrap();
+        assert!(
+            list.contains("<time datetime=\"2021-03-01T12:00:00+01:00\">01.03.2021 kl. 12:00</time>"),
+            "{list}"
+        );
+    }
+
     async fn withdrawing_from_the_page_makes_the_notice_gone(app: TestApp) {
         let admin = app.admin();
         let created = app.create_notice(&admin, &grant_doc("Tilskudd som trekkes fra siden")).await;

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{grant_doc, TestApp, TestDb};
+use common::{grant_doc, webinar_doc, TestApp, TestDb};
 use serde_json::json;
 
 async fn html(app: &TestApp, path: &str) -> String {
@@ -100,6 +100,35 @@ on_every_backend! {
             assert!(page.contains("<h3>Underoverskrift</h3>"), "{path}");
             assert!(page.contains("<h2>Rå overskrift</h2>"), "{path}");
         }
+    }
+
+    async fn deadlines_and_webinar_times_are_time_elements(app: TestApp) {
+        let admin = app.admin();
+        let mut grant = grant_doc("Tilskudd med frist");
+        grant["grant"]["deadline"] = json!("2031-03-01T11:00:00Z");
+        let grant = app.create_notice(&admin, &grant).await;
+        let mut webinar = webinar_doc("Webinar med tidspunkt");
+        webinar["webinar"]["starts_at"] = json!("2031-06-12T10:00:00+02:00");
+        webinar["webinar"]["ends_at"] = json!("2031-06-12T11:30:00+02:00");
+        let webinar = app.create_notice(&admin, &webinar).await;
+        for (prefix, deadline, time) in [("", "Søknadsfrist", "Tidspunkt"), ("/nn", "Søknadsfrist", "Tidspunkt")] {
+            let page = html(&app, &format!("{prefix}/notices/{}", grant["slug"].as_str().unwrap())).await;
+            assert!(
+                page.contains(&format!("<li>{deadline}: <time datetime=\"2031-03-01T12:00:00+01:00\">01.03.2031 kl. 12:00</time></li>")),
+                "{prefix}: {page}"
+            );
+            let page = html(&app, &format!("{prefix}/notices/{}", webinar["slug"].as_str().unwrap())).await;
+            assert!(
+                page.contains(&format!(
+                    "<li>{time}: <time datetime=\"2031-06-12T10:00:00+02:00\">12.06.2031 kl. 10:00</time>–<time datetime=\"2031-06-12T11:30:00+02:00\">11:30</time></li>"
+                )),
+                "{prefix}: {page}"
+            );
+        }
+        // The feeds say the same in words.
+        let rss = app.text("/feed.rss").await;
+        assert!(rss.contains("Søknadsfrist: 01.03.2031 kl. 12:00"));
+        assert!(rss.contains("Tidspunkt: 12.06.2031 kl. 10:00–11:30"));
     }
 
     async fn a_bad_filter_on_the_front_page_is_left_out_and_told_in_norwegian(app: TestApp) {
