@@ -142,6 +142,49 @@ on_every_backend! {
         assert!(page.contains("Søket vart ikkje brukt: har ein ugyldig verdi."), "{page}");
     }
 
+    async fn the_lists_title_names_its_filters_search_page_and_errors(app: TestApp) {
+        let title = |page: &str| page.split("<title>").nth(1).unwrap().split("</title>").next().unwrap().to_owned();
+        for (path, nb) in [
+            ("/", "Tavla – kunngjøringer fra Helsedirektoratet"),
+            ("/?kind=grant&q=hospitering", "Tilskudd, søk «hospitering» – Kunngjøringer – Tavla"),
+            ("/?q=hospitering&area=helsetjenester&utm_source=x", "Helsetjenester, søk «hospitering» – Kunngjøringer – Tavla"),
+            ("/?language=nn&status=open", "Nynorsk, Åpen – Kunngjøringer – Tavla"),
+            ("/?kind=event&q=hospitering", "Feil: Søk «hospitering» – Kunngjøringer – Tavla"),
+            ("/?kind=event", "Feil: Tavla – kunngjøringer fra Helsedirektoratet"),
+            ("/?q=hospitering+<b>", "Søk «hospitering &#60;b&#62;» – Kunngjøringer – Tavla"),
+        ] {
+            assert_eq!(title(&html(&app, path).await), nb, "{path}");
+        }
+        for (path, nn) in [
+            ("/nn/", "Tavla – kunngjeringar frå Helsedirektoratet"),
+            ("/nn/?kind=grant&q=hospitering", "Tilskot, søk «hospitering» – Kunngjeringar – Tavla"),
+            ("/nn/?language=nn&status=open", "Nynorsk, Open – Kunngjeringar – Tavla"),
+            ("/nn/?kind=event&q=hospitering", "Feil: Søk «hospitering» – Kunngjeringar – Tavla"),
+        ] {
+            assert_eq!(title(&html(&app, path).await), nn, "{path}");
+        }
+        if app.db == TestDb::Postgres {
+            // PostgreSQL searches for no stop words, and the page says so.
+            assert_eq!(title(&html(&app, "/?q=og").await), "Feil: Søk «og» – Kunngjøringer – Tavla");
+        }
+        // Later pages say which, and so does the same page in the other language.
+        let next = |page: &str| page.replace("&amp;", "&").replace("&#38;", "&")
+            .split("class=\"button secondary\" href=\"").nth(1).expect("a link to more")
+            .split('"').next().unwrap().to_owned();
+        for (first, second_title, third_title) in [
+            ("/?kind=news&limit=1", "Nyhet, side 2 – Kunngjøringer – Tavla", "Nyhet, side 3 – Kunngjøringer – Tavla"),
+            ("/nn/?kind=news&limit=1", "Nyheit, side 2 – Kunngjeringar – Tavla", "Nyheit, side 3 – Kunngjeringar – Tavla"),
+        ] {
+            let second = html(&app, &next(&html(&app, first).await)).await;
+            assert_eq!(title(&second), second_title);
+            let third = html(&app, &next(&second)).await;
+            assert_eq!(title(&third), third_title);
+            let in_nynorsk = third.replace("&amp;", "&").replace("&#38;", "&");
+            let in_nynorsk = in_nynorsk.split("hreflang=\"nn\" href=\"").nth(1).unwrap().split('"').next().unwrap();
+            assert_eq!(title(&html(&app, in_nynorsk).await), "Nyheit, side 3 – Kunngjeringar – Tavla");
+        }
+    }
+
     async fn unknown_pages_are_404(app: TestApp) {
         assert_eq!(app.get("/notices/finnes-ikke").await.status(), 404);
         assert_eq!(app.get("/areas/finnes-ikke").await.status(), 404);

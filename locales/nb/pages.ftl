@@ -31,6 +31,15 @@ more-notices = Flere kunngjøringer
 no-notices = Ingen kunngjøringer.
 only-stop-words = Søket inneholder bare ord som ikke søkes på (som «og» og «i»).
 
+## The list's title: what it shows («Tilskudd, søk «demens», side 2»)
+
+title-list = { $selection } – Kunngjøringer – Tavla
+title-search = søk «{ $q }»
+title-from = publisert fra { $date }
+title-to = publisert til { $date }
+title-page = side { $page }
+title-problem = Feil: { $title }
+
 ## Filters in a page's address that could not be used
 
 filter-ignored = { $field } ble ikke brukt: { $problem }.

@@ -31,6 +31,15 @@ more-notices = Fleire kunngjeringar
 no-notices = Ingen kunngjeringar.
 only-stop-words = Søket inneheld berre ord som det ikkje blir søkt på (som «og» og «i»).
 
+## The list's title: what it shows («Tilskot, søk «demens», side 2»)
+
+title-list = { $selection } – Kunngjeringar – Tavla
+title-search = søk «{ $q }»
+title-from = publisert frå { $date }
+title-to = publisert til { $date }
+title-page = side { $page }
+title-problem = Feil: { $title }
+
 ## Filters in a page's address that could not be used
 
 filter-ignored = { $field } vart ikkje brukt: { $problem }.
