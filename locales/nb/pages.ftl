@@ -122,7 +122,6 @@ a11y-how-tests = Automatiske tester åpner sidene i en ekte nettleser (Chromium)
 a11y-gaps-heading = Det vi vet ikke er godt nok ennå
 a11y-gap-form = Redaktørskjemaet knytter ikke alle hjelpetekster og feilmeldinger til feltene sine, og feilene vises ikke i en samlet oversikt med lenker.
 a11y-gap-session = En innlogging for redaktører varer i åtte timer uten varsel før den går ut.
-a11y-gap-reflow = Listen over kunngjøringer for redaktører må rulles sideveis på svært smale skjermer (320 piksler).
 a11y-gap-test = Sidene er ennå ikke kontrollert med axe-core i begge skriftspråk.
 a11y-contact-heading = Si fra
 a11y-contact = Finner du noe som ikke virker for deg, kan du si fra til Helsedirektoratet gjennom kontaktskjemaet på helsedirektoratet.no. Får du ikke svar, eller er du ikke fornøyd med svaret, kan du klage til Tilsynet for universell utforming av ikt (uutilsynet.no).

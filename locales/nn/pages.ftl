@@ -122,7 +122,6 @@ a11y-how-tests = Automatiske testar opnar sidene i ein ekte nettlesar (Chromium)
 a11y-gaps-heading = Det vi veit ikkje er godt nok enno
 a11y-gap-form = Redaktørskjemaet knyter ikkje alle hjelpetekstar og feilmeldingar til felta sine, og feila blir ikkje viste i eit samla oversyn med lenkjer.
 a11y-gap-session = Ei innlogging for redaktørar varer i åtte timar utan varsel før ho går ut.
-a11y-gap-reflow = Lista over kunngjeringar for redaktørar må rullast sidelengs på svært smale skjermar (320 pikslar).
 a11y-gap-test = Sidene er enno ikkje kontrollerte med axe-core i begge skriftspråka.
 a11y-contact-heading = Sei frå
 a11y-contact = Finn du noko som ikkje verkar for deg, kan du seie frå til Helsedirektoratet gjennom kontaktskjemaet på helsedirektoratet.no. Får du ikkje svar, eller er du ikkje nøgd med svaret, kan du klage til Tilsynet for universell utforming av ikt (uutilsynet.no).
