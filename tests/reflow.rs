@@ -6,6 +6,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -17,6 +18,18 @@ use serde_json::{json, Value};
 struct Browser {
     client: Client,
     driver: Child,
+    /// Chromium's profile, removed with the browser.
+    _profile: tempfile::TempDir,
+}
+
+/// chromedriver and every Chromium process it started are stopped, also when
+/// a test fails: they are all in the process group chromedriver leads.
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.driver.wait();
+    }
 }
 
 impl Browser {
@@ -27,6 +40,7 @@ impl Browser {
         let mut driver =
             Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
                 .arg(format!("--port={port}"))
+                .process_group(0)
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null())
                 .spawn()
@@ -46,14 +60,14 @@ impl Browser {
         });
         told.recv_timeout(Duration::from_secs(30))
             .expect("chromedriver started");
-        let profile = tempfile::tempdir().unwrap().keep();
+        let profile = tempfile::tempdir().unwrap();
         let capabilities = json!({
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--no-first-run", "--disable-background-networking",
                          "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                         format!("--user-data-dir={}", profile.display())]
+                         format!("--user-data-dir={}", profile.path().display())]
             }
         });
         let mut builder = ClientBuilder::rustls().expect("rustls");
@@ -62,7 +76,11 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a browser session");
-        Self { client, driver }
+        Self {
+            client,
+            driver,
+            _profile: profile,
+        }
     }
 
     /// Makes the page `width` CSS pixels wide, whatever the window adds around it.
@@ -138,10 +156,9 @@ impl Browser {
         found.as_str().unwrap().to_owned()
     }
 
-    async fn close(mut self) {
+    /// Ends the session, then stops the rest (`Drop`).
+    async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }
 
