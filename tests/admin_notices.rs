@@ -331,7 +331,7 @@ on_every_backend! {
             let page = app.text(&format!("/notices/{}", created["slug"].as_str().unwrap())).await;
             assert!(!page.contains("<script>alert"), "scripts never reach a page");
             assert!(!page.contains("javascript:"), "nor script links");
-            assert!(page.contains("<h1>Overskrift</h1>"));
+            assert!(page.contains("<h2>Overskrift</h2>"), "below the title, the page's h1");
         }
         let xml = app.text("/feed.rss").await;
         roxmltree::Document::parse(&xml).expect("well-formed");

@@ -140,6 +140,50 @@ on_every_backend! {
         assert!(app.all_notices("&q=dypt", 100).await.is_empty());
     }
 
+    async fn the_preview_keeps_the_forms_h1_and_puts_the_notice_below_it(app: TestApp) {
+        let editor = app.editor(&["helsetjenester"]);
+        let (cookie, csrf) = sign_in(&app, &editor).await;
+        let response = no_redirects()
+            .post(app.url("/admin/ny"))
+            .header("cookie", &cookie)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("kind", "news"),
+                ("title", "Nyhet med overskrifter"),
+                ("summary", "Tekst"),
+                ("body", "# Overskrift\n\nTekst.\n\n## Underoverskrift"),
+                ("areas", "helsetjenester"),
+                ("state", "published"),
+                ("action", "preview"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let page = response.text().await.unwrap();
+        assert_eq!(page.matches("<h1").count(), 1, "{page}");
+        assert!(page.contains("<h1>Ny kunngjøring</h1>"), "{page}");
+        let preview = page.split("class=\"preview\"").nth(1).expect("a preview");
+        assert!(preview.contains("<h2>Nyhet med overskrifter</h2>"), "{preview}");
+        assert!(preview.contains("<h3>Overskrift</h3>"), "{preview}");
+        assert!(preview.contains("<h4>Underoverskrift</h4>"), "{preview}");
+        assert!(app.all_notices("&q=overskrifter", 100).await.is_empty(), "a preview saves nothing");
+    }
+
+    async fn the_editors_list_marks_publishing_times_as_time_elements(app: TestApp) {
+        let admin = app.admin();
+        let mut doc = grant_doc("Tilskudd med publiseringstid");
+        doc["published_at"] = serde_json::json!("2021-03-01T11:00:00Z");
+        app.create_notice(&admin, &doc).await;
+        let (cookie, _) = sign_in(&app, &admin).await;
+        let list = no_redirects().get(app.url("/admin")).header("cookie", &cookie).send().await.unwrap();
+        let list = list.text().await.unwrap();
+        assert!(
+            list.contains("<time datetime=\"2021-03-01T12:00:00+01:00\">01.03.2021 kl. 12:00</time>"),
+            "{list}"
+        );
+    }
+
     async fn withdrawing_from_the_page_makes_the_notice_gone(app: TestApp) {
         let admin = app.admin();
         let created = app.create_notice(&admin, &grant_doc("Tilskudd som trekkes fra siden")).await;

@@ -167,6 +167,42 @@ on_every_backend! {
         assert_eq!((&public["body"], &public["body_html"]), (&Value::Null, &Value::Null));
     }
 
+    async fn bodies_kept_with_an_h1_are_rendered_below_the_title_once_migrated(app: TestApp) {
+        let admin = app.admin();
+        let markdown = "# Overskrift\n\nTekst.";
+        let mut doc = grant_doc("Tilskudd med overskrift fra før");
+        doc["body"] = json!(markdown);
+        let created = app.create_notice(&admin, &doc).await;
+        let (id, slug) = (created["id"].as_str().unwrap(), created["slug"].as_str().unwrap());
+        let rendered = "<h2>Overskrift</h2>\n<p>Tekst.</p>\n";
+        assert_eq!(created["body_html"], rendered, "rendered below the title when written");
+        // As a Tavla that kept a body's `#` as an h1 left it, before the
+        // migration that renders those again.
+        change_row(&app, id, Some(markdown), Some("<h1>Overskrift</h1>\n<p>Tekst.</p>\n"));
+        let untouched = app.create_notice(&admin, &{
+            let mut doc = grant_doc("Tilskudd uten overskrift");
+            doc["body"] = json!("Bare tekst.");
+            doc
+        }).await;
+        let synced = app.json("/api/v1/changes?limit=1000").await["next"].as_str().unwrap().to_owned();
+        {
+            let store = app.store();
+            let mut conn = store.conn().unwrap();
+            diesel::sql_query("DELETE FROM __diesel_schema_migrations WHERE version = '20261201000015'")
+                .execute(&mut *conn)
+                .unwrap();
+        }
+
+        let app = app.restart().await;
+        assert_eq!(stored_html(&app, id).as_deref(), Some(rendered));
+        let page = app.text(&format!("/notices/{slug}")).await;
+        assert_eq!(page.matches("<h1").count(), 1, "{page}");
+        let changed = app.json(&format!("/api/v1/changes?since={synced}")).await;
+        let changed: Vec<&Value> = changed["items"].as_array().unwrap().iter().map(|i| &i["id"]).collect();
+        assert_eq!(changed, [id], "a dashboard learns of the new HTML, and of nothing else");
+        assert_eq!(stored_html(&app, untouched["id"].as_str().unwrap()).as_deref(), Some("<p>Bare tekst.</p>\n"));
+    }
+
     async fn bodies_stored_without_their_html_are_rendered_at_start(app: TestApp) {
         // As rows stored before bodies were rendered on write: one of them a
         // body accepted before bodies were checked.

@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{TestApp, TestDb};
+use common::{grant_doc, webinar_doc, TestApp, TestDb};
+use serde_json::json;
 
 async fn html(app: &TestApp, path: &str) -> String {
     let response = app.get(path).await;
@@ -86,6 +87,50 @@ on_every_backend! {
         assert!(!front.contains("<h3>"));
     }
 
+    async fn a_bodys_headings_start_below_the_title_so_a_page_has_one_h1(app: TestApp) {
+        let mut doc = grant_doc("Tilskudd med overskrifter");
+        doc["body"] = json!("# Overskrift\n\nTekst.\n\n## Underoverskrift\n\n<h1>Rå overskrift</h1>");
+        let created = app.create_notice(&app.admin(), &doc).await;
+        let slug = created["slug"].as_str().unwrap();
+        for path in [format!("/notices/{slug}"), format!("/nn/notices/{slug}")] {
+            let page = html(&app, &path).await;
+            assert_eq!(page.matches("<h1").count(), 1, "{path}: {page}");
+            assert!(page.contains("<h1>Tilskudd med overskrifter</h1>"), "{path}");
+            assert!(page.contains("<h2>Overskrift</h2>"), "{path}: {page}");
+            assert!(page.contains("<h3>Underoverskrift</h3>"), "{path}");
+            assert!(page.contains("<h2>Rå overskrift</h2>"), "{path}");
+        }
+    }
+
+    async fn deadlines_and_webinar_times_are_time_elements(app: TestApp) {
+        let admin = app.admin();
+        let mut grant = grant_doc("Tilskudd med frist");
+        grant["grant"]["deadline"] = json!("2031-03-01T11:00:00Z");
+        let grant = app.create_notice(&admin, &grant).await;
+        let mut webinar = webinar_doc("Webinar med tidspunkt");
+        webinar["webinar"]["starts_at"] = json!("2031-06-12T10:00:00+02:00");
+        webinar["webinar"]["ends_at"] = json!("2031-06-12T11:30:00+02:00");
+        let webinar = app.create_notice(&admin, &webinar).await;
+        for (prefix, deadline, time) in [("", "Søknadsfrist", "Tidspunkt"), ("/nn", "Søknadsfrist", "Tidspunkt")] {
+            let page = html(&app, &format!("{prefix}/notices/{}", grant["slug"].as_str().unwrap())).await;
+            assert!(
+                page.contains(&format!("<li>{deadline}: <time datetime=\"2031-03-01T12:00:00+01:00\">01.03.2031 kl. 12:00</time></li>")),
+                "{prefix}: {page}"
+            );
+            let page = html(&app, &format!("{prefix}/notices/{}", webinar["slug"].as_str().unwrap())).await;
+            assert!(
+                page.contains(&format!(
+                    "<li>{time}: <time datetime=\"2031-06-12T10:00:00+02:00\">12.06.2031 kl. 10:00</time>–<time datetime=\"2031-06-12T11:30:00+02:00\">11:30</time></li>"
+                )),
+                "{prefix}: {page}"
+            );
+        }
+        // The feeds say the same in words.
+        let rss = app.text("/feed.rss").await;
+        assert!(rss.contains("Søknadsfrist: 01.03.2031 kl. 12:00"));
+        assert!(rss.contains("Tidspunkt: 12.06.2031 kl. 10:00–11:30"));
+    }
+
     async fn a_bad_filter_on_the_front_page_is_left_out_and_told_in_norwegian(app: TestApp) {
         let long = "a".repeat(201);
         let page = html(&app, &format!("/?q={long}&kind=grant")).await;
@@ -95,6 +140,49 @@ on_every_backend! {
         assert!(!page.contains(&long), "the bad one is not shown again");
         let page = html(&app, &format!("/nn/?q={long}")).await;
         assert!(page.contains("Søket vart ikkje brukt: har ein ugyldig verdi."), "{page}");
+    }
+
+    async fn the_lists_title_names_its_filters_search_page_and_errors(app: TestApp) {
+        let title = |page: &str| page.split("<title>").nth(1).unwrap().split("</title>").next().unwrap().to_owned();
+        for (path, nb) in [
+            ("/", "Tavla – kunngjøringer fra Helsedirektoratet"),
+            ("/?kind=grant&q=hospitering", "Tilskudd, søk «hospitering» – Kunngjøringer – Tavla"),
+            ("/?q=hospitering&area=helsetjenester&utm_source=x", "Helsetjenester, søk «hospitering» – Kunngjøringer – Tavla"),
+            ("/?language=nn&status=open", "Nynorsk, Åpen – Kunngjøringer – Tavla"),
+            ("/?kind=event&q=hospitering", "Feil: Søk «hospitering» – Kunngjøringer – Tavla"),
+            ("/?kind=event", "Feil: Tavla – kunngjøringer fra Helsedirektoratet"),
+            ("/?q=hospitering+<b>", "Søk «hospitering &#60;b&#62;» – Kunngjøringer – Tavla"),
+        ] {
+            assert_eq!(title(&html(&app, path).await), nb, "{path}");
+        }
+        for (path, nn) in [
+            ("/nn/", "Tavla – kunngjeringar frå Helsedirektoratet"),
+            ("/nn/?kind=grant&q=hospitering", "Tilskot, søk «hospitering» – Kunngjeringar – Tavla"),
+            ("/nn/?language=nn&status=open", "Nynorsk, Open – Kunngjeringar – Tavla"),
+            ("/nn/?kind=event&q=hospitering", "Feil: Søk «hospitering» – Kunngjeringar – Tavla"),
+        ] {
+            assert_eq!(title(&html(&app, path).await), nn, "{path}");
+        }
+        if app.db == TestDb::Postgres {
+            // PostgreSQL searches for no stop words, and the page says so.
+            assert_eq!(title(&html(&app, "/?q=og").await), "Feil: Søk «og» – Kunngjøringer – Tavla");
+        }
+        // Later pages say which, and so does the same page in the other language.
+        let next = |page: &str| page.replace("&amp;", "&").replace("&#38;", "&")
+            .split("class=\"button secondary\" href=\"").nth(1).expect("a link to more")
+            .split('"').next().unwrap().to_owned();
+        for (first, second_title, third_title) in [
+            ("/?kind=news&limit=1", "Nyhet, side 2 – Kunngjøringer – Tavla", "Nyhet, side 3 – Kunngjøringer – Tavla"),
+            ("/nn/?kind=news&limit=1", "Nyheit, side 2 – Kunngjeringar – Tavla", "Nyheit, side 3 – Kunngjeringar – Tavla"),
+        ] {
+            let second = html(&app, &next(&html(&app, first).await)).await;
+            assert_eq!(title(&second), second_title);
+            let third = html(&app, &next(&second)).await;
+            assert_eq!(title(&third), third_title);
+            let in_nynorsk = third.replace("&amp;", "&").replace("&#38;", "&");
+            let in_nynorsk = in_nynorsk.split("hreflang=\"nn\" href=\"").nth(1).unwrap().split('"').next().unwrap();
+            assert_eq!(title(&html(&app, in_nynorsk).await), "Nyheit, side 3 – Kunngjeringar – Tavla");
+        }
     }
 
     async fn unknown_pages_are_404(app: TestApp) {

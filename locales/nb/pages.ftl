@@ -31,6 +31,15 @@ more-notices = Flere kunngjøringer
 no-notices = Ingen kunngjøringer.
 only-stop-words = Søket inneholder bare ord som ikke søkes på (som «og» og «i»).
 
+## The list's title: what it shows («Tilskudd, søk «demens», side 2»)
+
+title-list = { $selection } – Kunngjøringer – Tavla
+title-search = søk «{ $q }»
+title-from = publisert fra { $date }
+title-to = publisert til { $date }
+title-page = side { $page }
+title-problem = Feil: { $title }
+
 ## Filters in a page's address that could not be used
 
 filter-ignored = { $field } ble ikke brukt: { $problem }.
@@ -109,10 +118,9 @@ a11y-heading = Tilgjengelighetserklæring for Tavla
 a11y-intro = Tavla skal kunne brukes av alle. Som nettsted for en statlig virksomhet skal det oppfylle kravene til universell utforming av nettløsninger: WCAG 2.1, nivå A og AA. Det gjelder også sidene for redaktører.
 a11y-how-heading = Slik lager og tester vi sidene
 a11y-how-pages = Sidene lages ferdig på serveren og virker uten JavaScript, på mobil og med forstørrelse. Alle sidene finnes på bokmål og nynorsk, med språket merket i sidene.
-a11y-how-tests = Automatiske tester åpner sidene i en ekte nettleser (Chromium) og bruker skjemaene slik en leser og en redaktør gjør. Der kontrollerer axe-core hver slags side, også skjemaet med feilmeldinger, på bokmål og nynorsk mot WCAG 2.1 nivå A og AA, og testene feiler ved hvert brudd den finner. Fargene har god kontrast, også fokusmarkeringen.
+a11y-how-tests = Automatiske tester åpner sidene i en ekte nettleser (Chromium) og bruker skjemaene slik en leser og en redaktør gjør. Der kontrollerer axe-core hver slags side, også skjemaet med feilmeldinger, på bokmål og nynorsk mot WCAG 2.1 nivå A og AA, og testene feiler ved hvert brudd den finner. Fargene har god kontrast, også fokusmarkeringen. Egne tester bruker bare tastaturet: logge inn, rette flere feil i skjemaet, trekke tilbake en kunngjøring og bytte språk.
 a11y-gaps-heading = Det vi vet ikke er godt nok ennå
-a11y-gap-form = Redaktørskjemaet knytter ikke alle hjelpetekster og feilmeldinger til feltene sine, og feilene vises ikke i en samlet oversikt med lenker.
-a11y-gap-session = En innlogging for redaktører varer i åtte timer uten varsel før den går ut.
-a11y-gap-reflow = Listen over kunngjøringer for redaktører må rulles sideveis på svært smale skjermer (320 piksler).
+a11y-gap-areas = Navnene på områdene (for eksempel «Helsetjenester») kommer fra kildedataene og står på bokmål også på de nynorske sidene.
+a11y-gap-people = Sidene er ennå ikke prøvd av brukere med skjermleser eller andre hjelpemidler; det vi vet, kommer fra de automatiske testene og egen gjennomgang.
 a11y-contact-heading = Si fra
 a11y-contact = Finner du noe som ikke virker for deg, kan du si fra til Helsedirektoratet gjennom kontaktskjemaet på helsedirektoratet.no. Får du ikke svar, eller er du ikke fornøyd med svaret, kan du klage til Tilsynet for universell utforming av ikt (uutilsynet.no).

@@ -31,6 +31,15 @@ more-notices = Fleire kunngjeringar
 no-notices = Ingen kunngjeringar.
 only-stop-words = Søket inneheld berre ord som det ikkje blir søkt på (som «og» og «i»).
 
+## The list's title: what it shows («Tilskot, søk «demens», side 2»)
+
+title-list = { $selection } – Kunngjeringar – Tavla
+title-search = søk «{ $q }»
+title-from = publisert frå { $date }
+title-to = publisert til { $date }
+title-page = side { $page }
+title-problem = Feil: { $title }
+
 ## Filters in a page's address that could not be used
 
 filter-ignored = { $field } vart ikkje brukt: { $problem }.
@@ -109,10 +118,9 @@ a11y-heading = Tilgjengelegheitserklæring for Tavla
 a11y-intro = Tavla skal kunne brukast av alle. Som nettstad for ei statleg verksemd skal han oppfylle krava til universell utforming av nettløysingar: WCAG 2.1, nivå A og AA. Det gjeld òg sidene for redaktørar.
 a11y-how-heading = Slik lagar og testar vi sidene
 a11y-how-pages = Sidene blir laga ferdige på serveren og verkar utan JavaScript, på mobil og med forstørring. Alle sidene finst på bokmål og nynorsk, med språket merkt i sidene.
-a11y-how-tests = Automatiske testar opnar sidene i ein ekte nettlesar (Chromium) og brukar skjemaa slik ein lesar og ein redaktør gjer. Der kontrollerer axe-core kvar slags side, òg skjemaet med feilmeldingar, på bokmål og nynorsk mot WCAG 2.1 nivå A og AA, og testane feilar ved kvart brot han finn. Fargane har god kontrast, òg fokusmarkeringa.
+a11y-how-tests = Automatiske testar opnar sidene i ein ekte nettlesar (Chromium) og brukar skjemaa slik ein lesar og ein redaktør gjer. Der kontrollerer axe-core kvar slags side, òg skjemaet med feilmeldingar, på bokmål og nynorsk mot WCAG 2.1 nivå A og AA, og testane feilar ved kvart brot han finn. Fargane har god kontrast, òg fokusmarkeringa. Eigne testar brukar berre tastaturet: logge inn, rette fleire feil i skjemaet, trekkje tilbake ei kunngjering og byte språk.
 a11y-gaps-heading = Det vi veit ikkje er godt nok enno
-a11y-gap-form = Redaktørskjemaet knyter ikkje alle hjelpetekstar og feilmeldingar til felta sine, og feila blir ikkje viste i eit samla oversyn med lenkjer.
-a11y-gap-session = Ei innlogging for redaktørar varer i åtte timar utan varsel før ho går ut.
-a11y-gap-reflow = Lista over kunngjeringar for redaktørar må rullast sidelengs på svært smale skjermar (320 pikslar).
+a11y-gap-areas = Namna på områda (til dømes «Helsetjenester») kjem frå kjeldedataa og står på bokmål også på dei nynorske sidene.
+a11y-gap-people = Sidene er enno ikkje prøvde av brukarar med skjermlesar eller andre hjelpemiddel; det vi veit, kjem frå dei automatiske testane og eigen gjennomgang.
 a11y-contact-heading = Sei frå
 a11y-contact = Finn du noko som ikkje verkar for deg, kan du seie frå til Helsedirektoratet gjennom kontaktskjemaet på helsedirektoratet.no. Får du ikkje svar, eller er du ikkje nøgd med svaret, kan du klage til Tilsynet for universell utforming av ikt (uutilsynet.no).

@@ -9,6 +9,11 @@
 //! that nesting, what rendering costs grows with the HTML it makes, which a
 //! few bytes of Markdown can multiply (`>` is a whole `<blockquote>`), so
 //! that is bounded too, before it is sanitised.
+//!
+//! A body is shown under its notice's title, the page's one h1, so its
+//! headings are kept below it: the body's top heading becomes an h2.
+
+use std::borrow::Cow;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -90,8 +95,15 @@ impl Body {
         &self.markdown
     }
 
+    /// The HTML, its headings below a title that is an h1: from h2 down.
     pub fn html(&self) -> &str {
         &self.html
+    }
+
+    /// The HTML, its headings below a title at heading level `title` (an h2
+    /// in the editor's preview, under the form's own h1).
+    pub fn html_under(&self, title: u8) -> Cow<'_, str> {
+        headings_below(&self.html, title)
     }
 }
 
@@ -104,10 +116,74 @@ fn to_safe_html(markdown: &str) -> Result<String, TooCostly> {
     if html.len() > HTML_MAX {
         return Err(TooCostly::TooMuchHtml(html.len()));
     }
-    Ok(ammonia::Builder::default()
+    let html = ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer"))
         .clean(&html)
-        .to_string())
+        .to_string();
+    Ok(headings_below(&html, 1).into_owned())
+}
+
+/// Moves the headings of sanitised HTML down so that the top one is right
+/// below a heading of level `title`; the others keep their distance from it,
+/// as far as h6. Headings already below the title stay as written: a body
+/// whose top heading is `##` was written for a page with a title.
+///
+/// Both Markdown's `#` and raw `<h1>` are moved, as this reads the
+/// sanitiser's output, where every `<` outside a tag is escaped and every
+/// attribute value is in double quotes.
+fn headings_below(html: &str, title: u8) -> Cow<'_, str> {
+    let tags = heading_tags(html);
+    let Some(top) = tags.iter().filter(|t| !t.closing).map(|t| t.level).min() else {
+        return Cow::Borrowed(html);
+    };
+    if top > title {
+        return Cow::Borrowed(html);
+    }
+    let down = title + 1 - top;
+    let mut bytes = html.as_bytes().to_vec();
+    for tag in tags {
+        bytes[tag.digit] = b'0' + (tag.level + down).min(6);
+    }
+    // Only ASCII digits were replaced, by ASCII digits.
+    Cow::Owned(String::from_utf8(bytes).expect("still UTF-8"))
+}
+
+/// A heading's start or end tag in sanitised HTML.
+struct HeadingTag {
+    /// Where the digit of its name is.
+    digit: usize,
+    level: u8,
+    closing: bool,
+}
+
+fn heading_tags(html: &str) -> Vec<HeadingTag> {
+    let bytes = html.as_bytes();
+    let mut tags = Vec::new();
+    let mut at = 0;
+    while let Some(found) = bytes[at..].iter().position(|&b| b == b'<') {
+        at += found + 1;
+        let closing = bytes.get(at) == Some(&b'/');
+        if closing {
+            at += 1;
+        }
+        if let [b'h', digit @ b'1'..=b'6', end, ..] = bytes[at..] {
+            if end == b'>' || end == b'/' || end.is_ascii_whitespace() {
+                tags.push(HeadingTag {
+                    digit: at + 1,
+                    level: digit - b'0',
+                    closing,
+                });
+            }
+        }
+        // To the tag's end, in case a quoted attribute value holds a `>`
+        // (the sanitiser escapes it now; that is its choice, not HTML's rule).
+        let mut quoted = false;
+        while at < bytes.len() && (quoted || bytes[at] != b'>') {
+            quoted ^= bytes[at] == b'"';
+            at += 1;
+        }
+    }
+    tags
 }
 
 /// The parser's events, unless something nests too deep: the walk stops at
@@ -315,6 +391,39 @@ mod tests {
     #[test]
     fn markdown_becomes_html() {
         assert_eq!(html("Hei *på* deg"), "<p>Hei <em>på</em> deg</p>\n");
+    }
+
+    #[test]
+    fn headings_start_below_the_title() {
+        assert_eq!(html("# Overskrift"), "<h2>Overskrift</h2>\n");
+        assert_eq!(
+            html("# A\n## B\n### C\n#### D\n##### E\n###### F"),
+            "<h2>A</h2>\n<h3>B</h3>\n<h4>C</h4>\n<h5>D</h5>\n<h6>E</h6>\n<h6>F</h6>\n"
+        );
+        assert_eq!(html("Overskrift\n==="), "<h2>Overskrift</h2>\n");
+        assert_eq!(
+            html("<h1 title=\"<h1>\">Rå</h1>"),
+            "<h2 title=\"&lt;h1&gt;\">Rå</h2>"
+        );
+        // Written for a page with a title already: as written.
+        assert_eq!(
+            html("## Hvem kan søke\n### Frist"),
+            "<h2>Hvem kan søke</h2>\n<h3>Frist</h3>\n"
+        );
+        // Text that looks like a heading tag is text.
+        assert_eq!(
+            html("`<h1>` og 1 <h1"),
+            "<p><code>&lt;h1&gt;</code> og 1 &lt;h1</p>\n"
+        );
+    }
+
+    #[test]
+    fn under_a_title_further_down_the_headings_follow() {
+        let body = Body::render("# A\n\n## B\n\ntekst".into()).unwrap();
+        assert_eq!(body.html_under(1), body.html());
+        assert_eq!(body.html_under(2), "<h3>A</h3>\n<h4>B</h4>\n<p>tekst</p>\n");
+        let plain = Body::render("tekst".into()).unwrap();
+        assert!(matches!(plain.html_under(2), Cow::Borrowed(_)));
     }
 
     #[test]

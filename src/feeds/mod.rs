@@ -7,7 +7,7 @@ pub mod rss;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::time::norwegian_date_time;
+use crate::domain::time::{norwegian_date_time, rfc3339_oslo, ZONE};
 use crate::domain::{Details, Language, Notice, Taxonomy};
 use crate::i18n::Lang;
 
@@ -49,7 +49,7 @@ pub fn description_html(notice: &Notice, now: DateTime<Utc>) -> String {
     if !facts.is_empty() {
         html.push_str("<ul>");
         for fact in facts {
-            html.push_str(&format!("<li>{}</li>", escape_html(&fact)));
+            html.push_str(&format!("<li>{}</li>", escape_html(&fact.to_string())));
         }
         html.push_str("</ul>");
     }
@@ -61,7 +61,7 @@ pub fn description_text(notice: &Notice, now: DateTime<Utc>) -> String {
     let mut text = notice.summary.clone();
     for fact in key_facts(notice, now, Lang::of(notice.language)) {
         text.push('\n');
-        text.push_str(&fact);
+        text.push_str(&fact.to_string());
     }
     text
 }
@@ -103,49 +103,120 @@ pub fn xml_safe(text: &str) -> String {
         .collect()
 }
 
+/// One of a notice's key facts, such as «Søknadsfrist: 01.03.2031 kl. 12:00»:
+/// its words, and the instants among them, which a page marks up as `<time>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub parts: Vec<FactPart>,
+}
+
+/// Words of a fact, or an instant in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactPart {
+    /// As the reader reads it.
+    pub text: String,
+    /// For an instant: RFC 3339 with Oslo's offset, as a `<time datetime>` wants it.
+    pub datetime: Option<String>,
+}
+
+impl FactPart {
+    fn words(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            datetime: None,
+        }
+    }
+
+    fn instant(text: String, instant: DateTime<Utc>) -> Self {
+        Self {
+            text,
+            datetime: Some(rfc3339_oslo(instant)),
+        }
+    }
+}
+
+impl Fact {
+    fn words(text: String) -> Self {
+        Self {
+            parts: vec![FactPart::words(text)],
+        }
+    }
+
+    /// The message `key` with its argument `$when` made of `when`. The message
+    /// is asked for with a mark in the argument's place and split at it, so
+    /// each written standard keeps its own words and order around it.
+    fn around(lang: Lang, key: &str, when: Vec<FactPart>) -> Self {
+        // A private-use character: in no message, and not in what readers see.
+        const MARK: &str = "\u{E000}";
+        let text = lang.t_with(key, &[("when", MARK.to_owned())]);
+        let Some((before, after)) = text.split_once(MARK) else {
+            return Self::words(text);
+        };
+        let parts = std::iter::once(FactPart::words(before))
+            .chain(when)
+            .chain(std::iter::once(FactPart::words(after)))
+            .filter(|part| !part.text.is_empty())
+            .collect();
+        Self { parts }
+    }
+}
+
+/// The fact as text, its instants as the reader reads them.
+impl std::fmt::Display for Fact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.parts
+            .iter()
+            .try_for_each(|part| f.write_str(&part.text))
+    }
+}
+
 /// The facts of a notice's kind, one per line, in `lang`.
-pub fn key_facts(notice: &Notice, now: DateTime<Utc>, lang: Lang) -> Vec<String> {
+pub fn key_facts(notice: &Notice, now: DateTime<Utc>, lang: Lang) -> Vec<Fact> {
     let mut facts = Vec::new();
     match &notice.details {
         Details::Grant(grant) => {
             facts.push(match grant.deadline {
-                Some(deadline) => {
-                    lang.t_with("fact-deadline", &[("when", norwegian_date_time(deadline))])
-                }
-                None => lang.t("fact-rolling"),
+                Some(deadline) => Fact::around(
+                    lang,
+                    "fact-deadline",
+                    vec![FactPart::instant(norwegian_date_time(deadline), deadline)],
+                ),
+                None => Fact::words(lang.t("fact-rolling")),
             });
             if let Some(amount) = grant.amount_nok {
-                facts.push(lang.t_with("fact-amount", &[("amount", group_thousands(amount))]));
+                facts.push(Fact::words(
+                    lang.t_with("fact-amount", &[("amount", group_thousands(amount))]),
+                ));
             }
             if !grant.applicants.is_empty() {
                 let who = grant.applicants.join(", ");
-                facts.push(lang.t_with("fact-applicants", &[("who", who)]));
+                facts.push(Fact::words(lang.t_with("fact-applicants", &[("who", who)])));
             }
         }
         Details::Webinar(webinar) => {
             if webinar.cancelled {
-                facts.push(match &webinar.cancellation_note {
+                facts.push(Fact::words(match &webinar.cancellation_note {
                     Some(note) => lang.t_with("fact-cancelled-note", &[("note", note.clone())]),
                     None => lang.t("fact-cancelled"),
-                });
+                }));
             }
             if let Some(start) = webinar.starts_at {
-                let mut when = norwegian_date_time(start);
+                let mut when = vec![FactPart::instant(norwegian_date_time(start), start)];
                 if let Some(end) = webinar.ends_at {
-                    when.push_str(&format!(
-                        "–{}",
-                        end.with_timezone(&crate::domain::time::ZONE)
-                            .format("%H:%M")
-                    ));
+                    let until = end.with_timezone(&ZONE).format("%H:%M").to_string();
+                    when.push(FactPart::words("–"));
+                    when.push(FactPart::instant(until, end));
                 }
-                facts.push(lang.t_with("fact-time", &[("when", when)]));
+                facts.push(Fact::around(lang, "fact-time", when));
             }
         }
         Details::News => {}
     }
     if let Some(status) = notice.status(now) {
         if !matches!(&notice.details, Details::Webinar(w) if w.cancelled) {
-            facts.push(lang.t_with("fact-status", &[("status", lang.status(status))]));
+            facts.push(Fact::words(
+                lang.t_with("fact-status", &[("status", lang.status(status))]),
+            ));
         }
     }
     facts
@@ -219,6 +290,31 @@ mod tests {
     fn forbidden_characters_are_removed_and_the_rest_kept() {
         assert_eq!(xml_safe("a\u{0}b\u{1b}c\u{FFFE}d\te\n"), "abcd\te\n");
         assert_eq!(xml_safe("æøå «»– 🎉 ]]> <&>"), "æøå «»– 🎉 ]]> <&>");
+    }
+
+    #[test]
+    fn an_instant_in_a_fact_keeps_the_messages_words_around_it() {
+        let deadline = DateTime::parse_from_rfc3339("2031-03-01T11:00:00Z")
+            .unwrap()
+            .to_utc();
+        let when = || vec![FactPart::instant("01.03.2031 kl. 12:00".into(), deadline)];
+        let fact = Fact::around(Lang::Nn, "fact-deadline", when());
+        assert_eq!(
+            fact.parts,
+            [
+                FactPart::words("Søknadsfrist: "),
+                FactPart {
+                    text: "01.03.2031 kl. 12:00".into(),
+                    datetime: Some("2031-03-01T12:00:00+01:00".into())
+                }
+            ]
+        );
+        assert_eq!(fact.to_string(), "Søknadsfrist: 01.03.2031 kl. 12:00");
+        // A message with no place for the instant is its words alone.
+        assert_eq!(
+            Fact::around(Lang::Nb, "fact-rolling", when()).to_string(),
+            "Søknadsfrist: løpende"
+        );
     }
 
     #[test]

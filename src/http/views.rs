@@ -41,7 +41,8 @@ pub struct NoticeView {
     pub summary: String,
     /// Markdown, as written.
     pub body: Option<String>,
-    /// The body rendered to sanitised HTML when it was written.
+    /// The body rendered to sanitised HTML when it was written, its
+    /// headings below the notice's title (the top one an h2).
     pub body_html: Option<String>,
     #[schema(example = "2020-10-27T00:00:00+01:00")]
     pub published_at: String,

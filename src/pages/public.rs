@@ -11,7 +11,7 @@ use crate::app::cursor::encode_cursor;
 use crate::app::query::canonical_query;
 use crate::app::query::{list_query, InvalidParameters, LIST_PARAMETERS};
 use crate::app::App;
-use crate::domain::{FieldError, Invalid, Kind, Notice, State, Taxonomy};
+use crate::domain::{FieldError, Invalid, Kind, Language, Notice, State, Taxonomy};
 use crate::i18n::Lang;
 use crate::store::listing::{self, NoticeQuery, Position};
 use crate::store::notices;
@@ -61,7 +61,26 @@ struct IndexPage {
     q: String,
     /// The filters that could not be used, and why.
     problems: Vec<String>,
+    /// What the list shows, for its title: «Tilskudd, søk «demens»».
+    selection: Option<String>,
     next_page: Option<String>,
+}
+
+impl IndexPage {
+    /// «Tilskudd, søk «demens» – Kunngjøringer – Tavla», said to be in error
+    /// when a filter could not be used, so that the tab and the first thing a
+    /// screen reader says tell what the page shows.
+    fn title(&self) -> String {
+        let lang = self.c.lang;
+        let title = match &self.selection {
+            None => lang.t("site-title"),
+            Some(selection) => lang.t_with("title-list", &[("selection", selection.clone())]),
+        };
+        match self.problems.is_empty() {
+            true => title,
+            false => lang.t_with("title-problem", &[("title", title)]),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -69,6 +88,8 @@ struct IndexPage {
 pub(super) struct NoticePage {
     pub c: Chrome,
     pub n: NoticeCard,
+    /// The title's heading level: the page's h1; the body's headings are below it.
+    pub title_level: u8,
     pub body_html: Option<String>,
     /// (slug, name)
     pub tags: Vec<(String, String)>,
@@ -84,6 +105,7 @@ impl NoticePage {
     ) -> Self {
         Self {
             c: Chrome::new(lang, format!("/notices/{}", notice.slug)),
+            title_level: 1,
             body_html: notice.body.as_ref().map(|b| b.html().to_owned()),
             source_url: notice.source_url.clone(),
             tags: notice
@@ -150,6 +172,41 @@ fn page_query(
     }
 }
 
+/// The filters in `pairs` (all of them usable) and the page, in words:
+/// «Tilskudd, søk «demens», side 2»; `None` for the first page of everything.
+fn selection(
+    pairs: &[(String, String)],
+    page: Option<u32>,
+    taxonomy: &Taxonomy,
+    lang: Lang,
+) -> Option<String> {
+    let mut said = Vec::new();
+    for name in ["kind", "area", "language", "status", "q", "from", "to"] {
+        for (_, value) in pairs.iter().filter(|(k, _)| k == name) {
+            let value = value.trim().to_owned();
+            said.push(match name {
+                "kind" => value.parse().map(|k| lang.kind(k)).unwrap_or(value),
+                "area" => taxonomy.get(&value).map_or(value, |a| a.name.clone()),
+                "language" => match value.parse::<Language>() {
+                    Ok(language) => lang.t(&format!("language-{}", language.as_str())),
+                    Err(_) => value,
+                },
+                "status" => value.parse().map(|s| lang.status(s)).unwrap_or(value),
+                "q" => lang.t_with("title-search", &[("q", value)]),
+                "from" => lang.t_with("title-from", &[("date", value)]),
+                _ => lang.t_with("title-to", &[("date", value)]),
+            });
+        }
+    }
+    if let Some(page) = page {
+        said.push(lang.t_with("title-page", &[("page", page.to_string())]));
+    }
+    let said = said.join(", ");
+    let mut chars = said.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
 /// «Typen ble ikke brukt: må være et av valgene.»
 fn ignored(error: &FieldError, lang: Lang) -> String {
     let field = match error.field.as_str() {
@@ -211,7 +268,17 @@ async fn index_in(lang: Lang, state: web::Data<App>, request: HttpRequest) -> Ht
             )
         })
         .collect();
-    let here = match encode(&pairs) {
+    // Pages are reached by cursor; the number is only said, in the title.
+    let page_number = pairs.iter().any(|(k, _)| k == "cursor").then(|| {
+        form_urlencoded::parse(request.query_string().as_bytes())
+            .find(|(k, _)| k == "page")
+            .and_then(|(_, v)| v.parse::<u32>().ok())
+            .filter(|n| *n >= 2)
+            .unwrap_or(2)
+    });
+    let mut shown = pairs.clone();
+    shown.extend(page_number.map(|n| ("page".to_owned(), n.to_string())));
+    let here = match encode(&shown) {
         query if query.is_empty() => "/".to_owned(),
         query => format!("/?{query}"),
     };
@@ -223,6 +290,7 @@ async fn index_in(lang: Lang, state: web::Data<App>, request: HttpRequest) -> Ht
         areas,
         q: q.clone().unwrap_or_default(),
         problems,
+        selection: selection(&pairs, page_number, &state.taxonomy, lang),
         next_page: None,
     };
     let feed_filters: Vec<Kind> = kind.and_then(|k| k.parse().ok()).into_iter().collect();
@@ -254,6 +322,8 @@ async fn index_in(lang: Lang, state: web::Data<App>, request: HttpRequest) -> Ht
             let mut next: Vec<(String, String)> =
                 pairs.into_iter().filter(|(k, _)| k != "cursor").collect();
             next.push(("cursor".into(), encode_cursor(Position::of(last))));
+            let next_number = page_number.unwrap_or(1).saturating_add(1);
+            next.push(("page".into(), next_number.to_string()));
             page.next_page = Some(format!("{}/?{}", lang.prefix(), encode(&next)));
         }
     }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::time::{norwegian_date, rfc3339_oslo};
 use crate::domain::{Details, Notice, Status};
-use crate::feeds::key_facts;
+use crate::feeds::{key_facts, Fact};
 use crate::i18n::Lang;
 
 pub struct NoticeCard {
@@ -18,7 +18,8 @@ pub struct NoticeCard {
     pub published_iso: String,
     pub status_label: Option<String>,
     pub cancelled: bool,
-    pub facts: Vec<String>,
+    /// Deadlines and times among them are marked as `<time>`.
+    pub facts: Vec<Fact>,
     /// (url, label): where to apply or register.
     pub action_link: Option<(String, String)>,
 }

@@ -10,11 +10,14 @@ const BATCH: i64 = 100;
 
 /// Renders and keeps the HTML of every body stored without it: rows written
 /// before migration `2026-11-29-000007_rendered_bodies`, or by an older
-/// instance since. Run at start, so that reads find HTML to show and never
-/// render; a row this misses is rendered on read (`NoticeRow`), never wrong.
+/// instance since, and rows whose HTML a later migration cleared to have it
+/// rendered anew (`2026-12-01-000015_body_headings`). Run at start, so that
+/// reads find HTML to show and never render; a row this misses is rendered
+/// on read (`NoticeRow`), never wrong.
 ///
 /// Not a content change, so the content version stays: readers rendered
-/// the same HTML from the same Markdown. A body that was never checked and
+/// the same HTML from the same Markdown (a migration that clears HTML to
+/// change it raises the version itself). A body that was never checked and
 /// nests too deep to render cheaply is kept as its escaped text.
 /// Returns how many bodies it rendered.
 pub fn render_missing(conn: &mut DbConnection) -> StoreResult<usize> {

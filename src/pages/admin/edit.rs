@@ -184,6 +184,8 @@ pub async fn new_page(
 struct NoticeBody {
     c: Chrome,
     n: crate::pages::views::NoticeCard,
+    /// The title's heading level: an h2, under the form page's h1.
+    title_level: u8,
     body_html: Option<String>,
     tags: Vec<(String, String)>,
     source_url: Option<String>,
@@ -204,10 +206,15 @@ async fn preview(
         None => input.into_new(now),
     };
     let page = NoticePage::new(&notice, &state.taxonomy, now, lang);
+    let title_level = 2;
     NoticeBody {
         c: page.c,
         n: page.n,
-        body_html: page.body_html,
+        title_level,
+        body_html: notice
+            .body
+            .as_ref()
+            .map(|b| b.html_under(title_level).into_owned()),
         tags: page.tags,
         source_url: page.source_url,
     }

@@ -12,7 +12,7 @@ use crate::app::cursor::encode_cursor;
 use crate::app::notices::editor_areas;
 use crate::app::query::admin_list_query;
 use crate::app::App;
-use crate::domain::time::norwegian_date_time;
+use crate::domain::time::{norwegian_date_time, rfc3339_oslo};
 use crate::domain::{Notice, State, Status};
 use crate::i18n::Lang;
 use crate::store::listing::{self, Position};
@@ -25,6 +25,8 @@ struct Row {
     status: Option<String>,
     cancelled: bool,
     published: String,
+    /// RFC 3339, for `<time datetime>`.
+    published_iso: String,
 }
 
 #[derive(Template)]
@@ -122,6 +124,7 @@ pub async fn list(
             status: n.status(now).map(|s| lang.status(s)),
             cancelled: n.status(now) == Some(Status::Cancelled),
             published: norwegian_date_time(n.published_at),
+            published_iso: rfc3339_oslo(n.published_at),
         })
         .collect();
     let filters = [
