@@ -176,7 +176,7 @@ impl Webhooks {
                     Ok(Some(i32::from(status.as_u16())))
                 } else if status == reqwest::StatusCode::GONE {
                     let reason = "the receiver answered 410 Gone";
-                    self.disable(id, reason.to_owned()).await;
+                    self.disable(id, reason.to_owned(), claimed.id).await;
                     return Err(Failure {
                         status: Some(410),
                         error: reason.to_owned(),
@@ -191,13 +191,14 @@ impl Webhooks {
             }
             Err(e) => Err(Failure::retry(None, describe(&e))),
         };
-        self.note(id, outcome).await
+        self.note(id, claimed.id, outcome).await
     }
 
     /// Keeps the webhook's failing streak; one failing for days is disabled.
     async fn note(
         &self,
         id: Uuid,
+        attempted: i64,
         outcome: Result<Option<i32>, Failure>,
     ) -> Result<Option<i32>, Failure> {
         let (succeeded, now) = (outcome.is_ok(), self.clock.now());
@@ -211,7 +212,7 @@ impl Webhooks {
                     "every attempt failed since {}",
                     since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
                 );
-                self.disable(id, reason).await;
+                self.disable(id, reason, attempted).await;
                 Err(Failure {
                     give_up: true,
                     ..failure
@@ -225,12 +226,12 @@ impl Webhooks {
         }
     }
 
-    async fn disable(&self, id: Uuid, reason: String) {
+    async fn disable(&self, id: Uuid, reason: String, attempted: i64) {
         let now = self.clock.now();
         tracing::warn!(webhook = %id, reason, "a webhook is disabled");
         if let Err(e) = self
             .store
-            .run(move |conn| webhooks::disable(conn, id, &reason, now))
+            .run(move |conn| webhooks::disable(conn, id, &reason, attempted, now))
             .await
         {
             tracing::error!(error = %e, webhook = %id, "a webhook could not be disabled");

@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::hub::Hub;
+use common::receiver::Receiver;
 use common::{eventually, free_port, grant_doc, TestApp, TestDb};
 use tavla::store::Backend;
 
@@ -98,6 +99,36 @@ on_every_backend! {
         again.wait().unwrap();
     }
 
+    async fn a_webhook_delivery_owed_survives_sigkill_and_arrives_after_the_restart(app: TestApp) {
+        let admin = app.admin();
+        // The receiver is not up yet: nothing listens on its port.
+        let address = format!("127.0.0.1:{}", free_port());
+        let env = [("TAVLA_WEBHOOK_ALLOW_PRIVATE", "true")];
+        let (mut child, base) = serve_with(&app, &env).await;
+        let registered = reqwest::Client::new()
+            .post(format!("{base}/api/v1/admin/webhooks"))
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({"url": format!("http://{address}/tavla")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(registered.status(), 201);
+        let secret = registered.json::<serde_json::Value>().await.unwrap()["secret"].as_str().unwrap().to_owned();
+        let id = post_grant(&base, &admin, "Tilskudd meldt etter krasj").await;
+        child.kill().unwrap(); // SIGKILL, before the receiver could have been reached
+        child.wait().unwrap();
+
+        let receiver = Receiver::on(&address).await;
+        let (mut again, _) = serve_with(&app, &env).await;
+        // Due at once, or (if an attempt found no receiver) within 5.5 s of it.
+        let got = receiver.until("the owed delivery", |got| !got.is_empty()).await;
+        assert_eq!(got[0].json()["data"]["id"], id.as_str());
+        assert!(got[0].signed_by(&secret));
+        again.kill().unwrap();
+        again.wait().unwrap();
+        assert_eq!(receiver.received().len(), 1, "once");
+    }
+
     async fn sigterm_lets_the_delivery_under_way_finish(app: TestApp) {
         let admin = app.admin();
         let hub = Hub::start(true).await; // holds every answer until released
@@ -112,7 +143,7 @@ on_every_backend! {
         })
         .await;
         assert!(child.try_wait().unwrap().is_none(), "still finishing the delivery");
-        hub.release.notify_waiters();
+        hub.release();
         let exited = eventually(10, || "the process to end".into(), || std::future::ready(child.try_wait().unwrap())).await;
         assert!(exited.success(), "{exited:?}");
         use diesel::prelude::*;

@@ -154,15 +154,24 @@ impl Outbox {
                     .await;
                 match claimed {
                     Ok(claimed) => {
-                        claimed_any = !claimed.is_empty();
+                        let mut excess = Vec::new();
                         for delivery in claimed {
+                            let under_way = per_target.entry(delivery.target.clone()).or_default();
+                            if *under_way >= PER_TARGET {
+                                excess.push(delivery);
+                                continue;
+                            }
+                            *under_way += 1;
+                            claimed_any = true;
                             let this = self.clone();
                             let target = delivery.target.clone();
-                            *per_target.entry(target.clone()).or_default() += 1;
                             running.spawn(async move {
                                 this.deliver(delivery).await;
                                 target
                             });
+                        }
+                        if !excess.is_empty() {
+                            self.give_back(excess).await;
                         }
                     }
                     Err(e) => {
@@ -196,6 +205,19 @@ impl Outbox {
     /// Marks notices whose time has passed as lapsed (closed grants, past
     /// webinars), a batch at a time: it only chooses where their lists look,
     /// so it is no delivery and needs no retry.
+    /// Deliveries claimed beyond a target's share are due again at once,
+    /// for this worker (once one of the target's ends) or another.
+    async fn give_back(&self, excess: Vec<Claimed>) {
+        let now = self.clock.now();
+        if let Err(e) = self
+            .store
+            .run(move |conn| outbox::release(conn, &excess, now))
+            .await
+        {
+            tracing::warn!(error = %e, "claimed deliveries could not be given back; due again when their lease ends");
+        }
+    }
+
     /// Webhook deliveries older than `KEPT` are forgotten here too.
     async fn sweep(&self) {
         let now = self.clock.now();

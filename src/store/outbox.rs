@@ -279,6 +279,21 @@ pub fn claim(
         .collect()
 }
 
+/// Gives back deliveries this worker claimed but will not make now (it has
+/// as many under way to their target as it allows): due again at `now`,
+/// their attempt not counted.
+pub fn release(conn: &mut DbConnection, claimed: &[Claimed], now: DateTime<Utc>) -> StoreResult<()> {
+    for delivery in claimed {
+        diesel::update(held(delivery))
+            .set((
+                deliveries::due_at.eq(now.naive_utc()),
+                deliveries::attempts.eq(deliveries::attempts - 1),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// What one attempt at a delivery came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {

@@ -13,6 +13,10 @@ use crate::domain::{Action, Actor, Event, EventType, Kind};
 /// The outbox channel of webhook deliveries; each one's target is the
 /// webhook's id.
 pub const CHANNEL: &str = "webhook";
+/// After an event, before its webhook deliveries are due: time for every
+/// instance to see the write, so a receiver that fetches the notice from
+/// any of them gets the change.
+pub const SETTLE: Duration = Duration::seconds(1);
 /// How long an old secret signs beside its successor.
 pub const ROTATION_OVERLAP: Duration = Duration::hours(24);
 
@@ -238,7 +242,7 @@ pub fn update(
                 ))
                 .execute(conn)?;
         } else {
-            finish_pending(conn, id, now)?;
+            finish_pending(conn, id, None, now)?;
         }
         let detail = format!("webhook {id}: {}", changed.join(", "));
         audit::record(conn, &entry(seq, Action::WebhookUpdate, actor, detail, now))?;
@@ -259,7 +263,7 @@ pub fn delete(
         if deleted == 0 {
             return Ok(false);
         }
-        finish_pending(conn, id, now)?;
+        finish_pending(conn, id, None, now)?;
         let detail = format!("webhook {id}");
         audit::record(conn, &entry(seq, Action::WebhookDelete, actor, detail, now))?;
         Ok(true)
@@ -294,11 +298,13 @@ pub fn rotate(
 }
 
 /// Tavla disables a webhook (its receiver answered 410 Gone, or failed for
-/// days), says why in the audit log, and finishes what it had coming.
+/// days), says why in the audit log, and finishes what it had coming but
+/// `attempted`, the delivery whose attempt told it so (its worker records it).
 pub fn disable(
     conn: &mut DbConnection,
     id: Uuid,
     reason: &str,
+    attempted: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     write(conn, |conn, seq| {
@@ -316,7 +322,7 @@ pub fn disable(
         if disabled == 0 {
             return Ok(());
         }
-        finish_pending(conn, id, now)?;
+        finish_pending(conn, id, Some(attempted), now)?;
         let detail = format!("webhook {id}: {reason}");
         audit::record(
             conn,
@@ -325,13 +331,19 @@ pub fn disable(
     })
 }
 
-/// Finishes a webhook's deliveries not yet made (and not under way).
-fn finish_pending(conn: &mut DbConnection, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+/// Finishes a webhook's deliveries not yet made, but `except`.
+fn finish_pending(
+    conn: &mut DbConnection,
+    id: Uuid,
+    except: Option<i64>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     diesel::update(
         deliveries::table
             .filter(deliveries::channel.eq(CHANNEL))
             .filter(deliveries::target.eq(id.to_string()))
-            .filter(deliveries::finished_at.is_null()),
+            .filter(deliveries::finished_at.is_null())
+            .filter(deliveries::id.ne(except.unwrap_or(0))),
     )
     .set((
         deliveries::finished_at.eq(Some(now.naive_utc())),
@@ -384,7 +396,7 @@ pub fn fan_out(
         let Some(told_as) = webhook.filter.event_type(event.event_type, &event.affects) else {
             continue;
         };
-        schedule(conn, row, webhook.id, event.notice_id, told_as, at)?;
+        schedule(conn, row, webhook.id, event.notice_id, told_as, at + SETTLE)?;
     }
     Ok(())
 }

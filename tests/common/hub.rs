@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use actix_web::{web, App, HttpResponse, HttpServer};
-use tokio::sync::Notify;
+use tokio::sync::watch;
 
 /// Every notification the hub received, as form fields.
 type Received = Arc<Mutex<Vec<Vec<(String, String)>>>>;
@@ -12,8 +12,8 @@ type Received = Arc<Mutex<Vec<Vec<(String, String)>>>>;
 pub struct Hub {
     pub url: String,
     pub received: Received,
-    /// Wakes the answers held back by a holding hub.
-    pub release: Arc<Notify>,
+    /// Whether a holding hub still holds its answers.
+    holding: Arc<watch::Sender<bool>>,
     /// How many more notifications to refuse with 503.
     pub refuse: Arc<AtomicUsize>,
 }
@@ -27,9 +27,9 @@ impl Hub {
     /// A hub listening on `address`.
     pub async fn on(address: &str, hold: bool) -> Self {
         let received: Received = Default::default();
-        let release = Arc::new(Notify::new());
+        let holding = Arc::new(watch::Sender::new(hold));
         let refuse = Arc::new(AtomicUsize::new(0));
-        let (seen, gate, refusing) = (received.clone(), release.clone(), refuse.clone());
+        let (seen, gate, refusing) = (received.clone(), holding.clone(), refuse.clone());
         let server = HttpServer::new(move || {
             let (seen, gate, refusing) = (seen.clone(), gate.clone(), refusing.clone());
             App::new().default_service(web::to(move |body: web::Bytes| {
@@ -43,9 +43,8 @@ impl Hub {
                     }
                     let form = form_urlencoded::parse(&body).into_owned().collect();
                     seen.lock().unwrap().push(form);
-                    if hold {
-                        gate.notified().await;
-                    }
+                    // Waits while held; once released, for good, never.
+                    let _ = gate.subscribe().wait_for(|held| !held).await;
                     HttpResponse::NoContent().finish()
                 }
             }))
@@ -58,9 +57,14 @@ impl Hub {
         Hub {
             url,
             received,
-            release,
+            holding,
             refuse,
         }
+    }
+
+    /// Lets every held answer go, and every later one straight through.
+    pub fn release(&self) {
+        self.holding.send_replace(false);
     }
 
     /// The topics notified so far, in order of arrival.

@@ -2,12 +2,11 @@
 //! body), answers with the statuses it is told to, and can hang.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use serde_json::Value;
-use tokio::sync::Notify;
+use tokio::sync::watch;
 
 /// One delivery as it arrived.
 #[derive(Debug, Clone)]
@@ -57,9 +56,8 @@ pub struct Receiver {
     received: Arc<Mutex<Vec<Delivery>>>,
     /// The statuses of the next answers, in order; then 204.
     pub answers: Arc<Mutex<VecDeque<u16>>>,
-    /// While set, every request waits for `release`.
-    pub hang: Arc<AtomicBool>,
-    pub release: Arc<Notify>,
+    /// While true, every request waits.
+    hanging: Arc<watch::Sender<bool>>,
 }
 
 impl Receiver {
@@ -70,13 +68,12 @@ impl Receiver {
     pub async fn on(address: &str) -> Self {
         let received: Arc<Mutex<Vec<Delivery>>> = Default::default();
         let answers: Arc<Mutex<VecDeque<u16>>> = Default::default();
-        let hang = Arc::new(AtomicBool::new(false));
-        let release = Arc::new(Notify::new());
-        let shared = (received.clone(), answers.clone(), hang.clone(), release.clone());
+        let hanging = Arc::new(watch::Sender::new(false));
+        let shared = (received.clone(), answers.clone(), hanging.clone());
         let server = HttpServer::new(move || {
             let shared = shared.clone();
             App::new().default_service(web::to(move |request: HttpRequest, body: web::Bytes| {
-                let (received, answers, hang, release) = shared.clone();
+                let (received, answers, hanging) = shared.clone();
                 async move {
                     let header = |name: &str| {
                         request
@@ -94,9 +91,7 @@ impl Receiver {
                         content_type: header("content-type"),
                         body: body.to_vec(),
                     });
-                    if hang.load(Ordering::Acquire) {
-                        release.notified().await;
-                    }
+                    let _ = hanging.subscribe().wait_for(|hangs| !hangs).await;
                     let status = answers.lock().unwrap().pop_front().unwrap_or(204);
                     HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap())
                         .body("svar fra mottakeren")
@@ -112,9 +107,13 @@ impl Receiver {
             url,
             received,
             answers,
-            hang,
-            release,
+            hanging,
         }
+    }
+
+    /// Makes every request wait (`true`) until it is let go (`false`).
+    pub fn hang(&self, hangs: bool) {
+        self.hanging.send_replace(hangs);
     }
 
     pub fn received(&self) -> Vec<Delivery> {
