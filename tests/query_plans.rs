@@ -222,6 +222,11 @@ fn fill(conn: &mut DbConnection) {
                CASE WHEN id % 5000 <> 0 THEN event_id END, \
                CASE WHEN id % 5000 <> 0 THEN due_at END, CASE WHEN id % 5000 <> 0 THEN 'delivered' END \
              FROM events; \
+             INSERT INTO deliveries (event_id, channel, target, due_at, attempts, claim, finished_at, \
+               outcome, queue, event_type) \
+             SELECT id, 'webhook', 'webhook-' || (id % 1000), due_at, 1, event_id, due_at, 'delivered', \
+               'webhook-' || (id % 1000) || '/' || notice_id, 'notice.updated' \
+             FROM events; \
              ANALYZE;"
         ),
         DbConnection::Sqlite(_) => format!(
@@ -256,6 +261,11 @@ fn fill(conn: &mut DbConnection) {
              SELECT id, 'websub', 'http://hub.invalid/', due_at, 1, \
                CASE WHEN id % 5000 <> 0 THEN event_id END, \
                CASE WHEN id % 5000 <> 0 THEN due_at END, CASE WHEN id % 5000 <> 0 THEN 'delivered' END \
+             FROM events; \
+             INSERT INTO deliveries (event_id, channel, target, due_at, attempts, claim, finished_at, \
+               outcome, queue, event_type) \
+             SELECT id, 'webhook', 'webhook-' || (id % 1000), due_at, 1, event_id, due_at, 'delivered', \
+               'webhook-' || (id % 1000) || '/' || notice_id, 'notice.updated' \
              FROM events; \
              ANALYZE;"
         ),
@@ -443,12 +453,12 @@ fn scenarios() -> Vec<Scenario> {
         ),
         (
             "the outbox worker's poll and claim",
-            &["deliveries_due"],
+            &["deliveries_due", "deliveries_queued"],
             Box::new(|conn| {
                 let claimed = outbox::claim(
                     conn,
-                    &["go-live", "websub"],
-                    &[],
+                    &["go-live", "websub", "webhook"],
+                    &["a-busy-webhook".to_owned()],
                     Utc::now(),
                     Duration::seconds(60),
                     16,
@@ -458,6 +468,21 @@ fn scenarios() -> Vec<Scenario> {
                     !claimed.is_empty(),
                     "the plan is of a claim that takes some"
                 );
+            }),
+        ),
+        (
+            "a webhook's deliveries, newest first",
+            &["deliveries_by_target"],
+            Box::new(|conn| {
+                tavla::store::webhooks::deliveries(conn, Uuid::new_v4(), Some(1_000), 21).unwrap();
+            }),
+        ),
+        (
+            "old webhook deliveries pruned",
+            &["deliveries_finished"],
+            Box::new(|conn| {
+                tavla::store::webhooks::prune(conn, Utc::now() - Duration::days(30), 1_000)
+                    .unwrap();
             }),
         ),
         (

@@ -14,11 +14,20 @@ use serde_json::{json, Value};
 /// Registers a webhook; returns its id and secret.
 async fn register(app: &TestApp, admin: &str, doc: Value) -> (String, String) {
     let response = app
-        .send(Method::POST, "/api/v1/admin/webhooks", admin, Some(&doc), &[])
+        .send(
+            Method::POST,
+            "/api/v1/admin/webhooks",
+            admin,
+            Some(&doc),
+            &[],
+        )
         .await;
     assert_eq!(response.status(), 201, "{doc}");
     let body: Value = response.json().await.unwrap();
-    assert!(body["webhook"].get("secret").is_none(), "the secret is beside the webhook");
+    assert!(
+        body["webhook"].get("secret").is_none(),
+        "the secret is beside the webhook"
+    );
     (
         body["webhook"]["id"].as_str().unwrap().to_owned(),
         body["secret"].as_str().unwrap().to_owned(),
@@ -34,7 +43,9 @@ async fn deliveries(app: &TestApp, admin: &str, webhook: &str) -> Vec<Value> {
 }
 
 fn of_notice<'a>(got: &'a [Delivery], id: &str) -> Vec<&'a Delivery> {
-    got.iter().filter(|d| d.json()["data"]["id"] == id).collect()
+    got.iter()
+        .filter(|d| d.json()["data"]["id"] == id)
+        .collect()
 }
 
 on_every_backend! {
@@ -285,18 +296,37 @@ on_every_backend! {
 
 /// The id of the newest event delivered to the webhook, once listed.
 async fn newest_event_id(app: &TestApp, admin: &str, webhook: &str) -> String {
-    common::eventually(20, || "the delivery listed".into(), || async {
-        let listed = deliveries(app, admin, webhook).await;
-        listed.first().map(|d| d["event_id"].as_str().unwrap().to_owned())
-    })
+    common::eventually(
+        20,
+        || "the delivery listed".into(),
+        || async {
+            let listed = deliveries(app, admin, webhook).await;
+            listed
+                .first()
+                .map(|d| d["event_id"].as_str().unwrap().to_owned())
+        },
+    )
     .await
 }
 
 /// The webhook's newest delivery, once it satisfies `check`.
-async fn eventually_listed(app: &TestApp, admin: &str, webhook: &str, check: impl Fn(&Value) -> bool) -> Value {
-    common::eventually(20, || "the delivery as expected".into(), || async {
-        deliveries(app, admin, webhook).await.into_iter().next().filter(|d| check(d))
-    })
+async fn eventually_listed(
+    app: &TestApp,
+    admin: &str,
+    webhook: &str,
+    check: impl Fn(&Value) -> bool,
+) -> Value {
+    common::eventually(
+        20,
+        || "the delivery as expected".into(),
+        || async {
+            deliveries(app, admin, webhook)
+                .await
+                .into_iter()
+                .next()
+                .filter(|d| check(d))
+        },
+    )
     .await
 }
 
@@ -311,16 +341,35 @@ async fn private_and_plain_http_receivers_are_refused_without_the_setting() {
         ("https://[::1]/tavla", "private-address"),
         ("https://10.1.2.3/tavla", "private-address"),
         ("https://169.254.169.254/latest", "private-address"),
-        ("https://bruker:passord@intranett.example.no/", "credentials-in-url"),
+        (
+            "https://bruker:passord@intranett.example.no/",
+            "credentials-in-url",
+        ),
     ] {
-        let response = app.send(Method::POST, "/api/v1/admin/webhooks", &admin, Some(&json!({"url": url})), &[]).await;
+        let response = app
+            .send(
+                Method::POST,
+                "/api/v1/admin/webhooks",
+                &admin,
+                Some(&json!({"url": url})),
+                &[],
+            )
+            .await;
         assert_eq!(response.status(), 422, "{url}");
         let problem: Value = response.json().await.unwrap();
         let error = &problem["errors"][0];
         assert_eq!(error["field"], "url", "{url}: {problem}");
         assert_eq!(error["code"], code, "{url}: {problem}");
     }
-    let public = app.send(Method::POST, "/api/v1/admin/webhooks", &admin, Some(&json!({"url": "https://8.8.8.8/tavla"})), &[]).await;
+    let public = app
+        .send(
+            Method::POST,
+            "/api/v1/admin/webhooks",
+            &admin,
+            Some(&json!({"url": "https://8.8.8.8/tavla"})),
+            &[],
+        )
+        .await;
     assert_eq!(public.status(), 201, "a public address is taken");
 }
 
@@ -332,18 +381,32 @@ async fn two_instances_on_postgres_deliver_each_event_once() {
     let admin = app.admin();
     register(&app, &admin, json!({"url": receiver.url})).await;
     for i in 0..12 {
-        app.create_notice(&admin, &grant_doc(&format!("Tilskudd {i} til to instanser"))).await;
+        app.create_notice(
+            &admin,
+            &grant_doc(&format!("Tilskudd {i} til to instanser")),
+        )
+        .await;
     }
-    let got = receiver.until("twelve deliveries", |got| got.len() >= 12).await;
+    let got = receiver
+        .until("twelve deliveries", |got| got.len() >= 12)
+        .await;
     let mut ids: Vec<&str> = got.iter().map(|d| d.id.as_str()).collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 12);
     let store = app.store();
-    common::eventually(20, || "every delivery finished".into(), || async {
-        let unfinished = store.run(tavla::store::webhooks::unfinished).await.unwrap();
-        (unfinished == 0).then_some(())
-    })
+    common::eventually(
+        20,
+        || "every delivery finished".into(),
+        || async {
+            let unfinished = store.run(tavla::store::webhooks::unfinished).await.unwrap();
+            (unfinished == 0).then_some(())
+        },
+    )
     .await;
-    assert_eq!(receiver.received().len(), 12, "each event once, across both instances");
+    assert_eq!(
+        receiver.received().len(),
+        12,
+        "each event once, across both instances"
+    );
 }

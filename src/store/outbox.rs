@@ -282,7 +282,11 @@ pub fn claim(
 /// Gives back deliveries this worker claimed but will not make now (it has
 /// as many under way to their target as it allows): due again at `now`,
 /// their attempt not counted.
-pub fn release(conn: &mut DbConnection, claimed: &[Claimed], now: DateTime<Utc>) -> StoreResult<()> {
+pub fn release(
+    conn: &mut DbConnection,
+    claimed: &[Claimed],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     for delivery in claimed {
         diesel::update(held(delivery))
             .set((

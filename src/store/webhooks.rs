@@ -379,7 +379,8 @@ pub fn note_attempt(
 }
 
 /// Within a write (or a go-live): a delivery of `event` to every enabled
-/// webhook whose filters take it in, told as what it is to that webhook,
+/// webhook (a short list an admin keeps, read whole: its size does not grow
+/// with the notices) whose filters take it in, told as what it is to that webhook,
 /// queued behind the webhook's earlier deliveries of the same notice.
 pub fn fan_out(
     conn: &mut DbConnection,
@@ -509,8 +510,14 @@ pub fn deliveries(
     if let Some(before) = before {
         query = query.filter(deliveries::id.lt(before));
     }
+    // Ordered as the index is (channel and target are fixed), so that it
+    // serves both the filter and the order.
     let found: Vec<Found> = query
-        .order(deliveries::id.desc())
+        .order((
+            deliveries::channel.desc(),
+            deliveries::target.desc(),
+            deliveries::id.desc(),
+        ))
         .limit(limit)
         .select((
             deliveries::id,

@@ -43,7 +43,10 @@ impl Delivery {
     pub fn verify_now(&self, secret: &str) -> Result<(), standardwebhooks::WebhookError> {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("webhook-id", self.id.parse().unwrap());
-        headers.insert("webhook-timestamp", self.timestamp.to_string().parse().unwrap());
+        headers.insert(
+            "webhook-timestamp",
+            self.timestamp.to_string().parse().unwrap(),
+        );
         headers.insert("webhook-signature", self.signature.parse().unwrap());
         standardwebhooks::Webhook::new(secret)
             .unwrap()
@@ -122,10 +125,14 @@ impl Receiver {
 
     /// Waits (up to 20 s) until what was received satisfies `check`.
     pub async fn until(&self, what: &str, check: impl Fn(&[Delivery]) -> bool) -> Vec<Delivery> {
-        super::eventually(20, || format!("the receiver to get {what}: {:#?}", self.received()), || async {
-            let got = self.received();
-            check(&got).then_some(got)
-        })
+        super::eventually(
+            20,
+            || format!("the receiver to get {what}: {:#?}", self.received()),
+            || async {
+                let got = self.received();
+                check(&got).then_some(got)
+            },
+        )
         .await
     }
 }
