@@ -38,6 +38,14 @@ on_every_backend! {
             ("/api/v1/admin/tokens", "get"),
             ("/api/v1/admin/tokens/{id}", "delete"),
             ("/api/v1/admin/audit", "get"),
+            ("/api/v1/admin/webhooks", "post"),
+            ("/api/v1/admin/webhooks", "get"),
+            ("/api/v1/admin/webhooks/{id}", "get"),
+            ("/api/v1/admin/webhooks/{id}", "patch"),
+            ("/api/v1/admin/webhooks/{id}", "delete"),
+            ("/api/v1/admin/webhooks/{id}/rotate-secret", "post"),
+            ("/api/v1/admin/webhooks/{id}/deliveries", "get"),
+            ("/api/v1/admin/webhooks/{id}/deliveries/{event_id}/redeliver", "post"),
         ];
         for (path, method) in routes {
             assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
