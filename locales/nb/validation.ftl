@@ -24,6 +24,7 @@ invalid-not-http = må være en adresse som begynner med http:// eller https://
 invalid-not-https = må være en adresse som begynner med https://
 invalid-credentials-in-url = kan ikke inneholde brukernavn eller passord
 invalid-private-address = må gå til en offentlig adresse, ikke en lokal eller privat
+invalid-not-an-email = må være en e-postadresse, som navn@kommune.no
 invalid-not-absolute-url = er ikke en fullstendig adresse (https://…)
 invalid-not-an-instant = velg dato og klokkeslett
 invalid-years-between = må være mellom år { $from } og { $to }

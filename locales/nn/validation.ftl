@@ -24,6 +24,7 @@ invalid-not-http = må vere ei adresse som byrjar med http:// eller https://
 invalid-not-https = må vere ei adresse som byrjar med https://
 invalid-credentials-in-url = kan ikkje innehalde brukarnamn eller passord
 invalid-private-address = må gå til ei offentleg adresse, ikkje ei lokal eller privat
+invalid-not-an-email = må vere ei e-postadresse, som namn@kommune.no
 invalid-not-absolute-url = er ikkje ei fullstendig adresse (https://…)
 invalid-not-an-instant = vel dato og klokkeslett
 invalid-years-between = må vere mellom år { $from } og { $to }

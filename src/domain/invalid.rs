@@ -70,6 +70,8 @@ pub enum Invalid {
     CredentialsInUrl,
     /// A receiver on a loopback, private or link-local address.
     PrivateAddress,
+    /// Not an e-mail address a relay takes.
+    NotAnEmail,
     NotAbsoluteUrl {
         reason: String,
     },
@@ -155,6 +157,7 @@ impl Invalid {
             Invalid::NotHttps => "not-https",
             Invalid::CredentialsInUrl => "credentials-in-url",
             Invalid::PrivateAddress => "private-address",
+            Invalid::NotAnEmail => "not-an-email",
             Invalid::NotAnInstant { .. } | Invalid::FormDateTime => "not-an-instant",
             Invalid::YearsBetween { .. } => "out-of-range",
             Invalid::NotInTheFuture => "not-in-the-future",
@@ -216,6 +219,7 @@ impl fmt::Display for Invalid {
             Invalid::NotHttp => f.write_str("must be an http:// or https:// URL"),
             Invalid::NotHttps => f.write_str("must be an https:// URL"),
             Invalid::CredentialsInUrl => f.write_str("must not hold a user name or password"),
+            Invalid::NotAnEmail => f.write_str("must be an e-mail address, like name@kommune.no"),
             Invalid::PrivateAddress => f.write_str(
                 "must reach a public address, not a loopback, private or link-local one",
             ),

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod merge_patch;
 pub mod notice;
 pub mod slug;
+pub mod subscription;
 pub mod time;
 pub mod token;
 pub mod validation;

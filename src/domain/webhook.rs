@@ -191,7 +191,7 @@ pub fn parse(
 
 /// A list of names (`events`, `kind`, `area`): absent, `null` or empty is
 /// every one; each must be known, and named once.
-fn names<T: PartialEq>(
+pub(super) fn names<T: PartialEq>(
     errors: &mut Errors,
     fields: &Map<String, Value>,
     field: &str,

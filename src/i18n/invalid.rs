@@ -52,6 +52,7 @@ impl Lang {
             Invalid::NotHttps => t("invalid-not-https"),
             Invalid::CredentialsInUrl => t("invalid-credentials-in-url"),
             Invalid::PrivateAddress => t("invalid-private-address"),
+            Invalid::NotAnEmail => t("invalid-not-an-email"),
             Invalid::NotAbsoluteUrl { .. } => t("invalid-not-absolute-url"),
             Invalid::NotAnInstant { .. } | Invalid::FormDateTime => t("invalid-not-an-instant"),
             Invalid::YearsBetween { from, to } => self.t_with(

@@ -14,6 +14,7 @@ pub mod revisions;
 pub mod schema;
 pub mod search;
 pub mod sessions;
+pub mod subscriptions;
 pub mod tokens;
 pub mod version;
 pub mod webhooks;

@@ -190,7 +190,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    subscriptions (id) {
+        id -> Text,
+        email -> Text,
+        email_key -> Text,
+        kinds -> Text,
+        areas -> Text,
+        area_matches -> Text,
+        language -> Text,
+        frequency -> Text,
+        reminders -> Bool,
+        state -> Text,
+        confirmation_sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    subscription_tokens (token_hash) {
+        token_hash -> Text,
+        subscription_id -> Text,
+        purpose -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(deliveries -> events (event_id));
+diesel::joinable!(subscription_tokens -> subscriptions (subscription_id));
 diesel::joinable!(delivery_attempts -> deliveries (delivery_id));
 diesel::joinable!(notice_areas -> notices (notice_id));
 diesel::joinable!(token_areas -> tokens (token_id));
@@ -198,6 +227,8 @@ diesel::joinable!(notice_areas -> areas (area_slug));
 
 diesel::allow_tables_to_appear_in_same_query!(
     webhooks,
+    subscriptions,
+    subscription_tokens,
     areas,
     notices,
     notice_areas,

@@ -1,0 +1,2 @@
+DROP TABLE subscription_tokens;
+DROP TABLE subscriptions;

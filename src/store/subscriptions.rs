@@ -1,0 +1,235 @@
+//! The `subscriptions` table and the tokens of the links in their e-mails.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::schema::{subscription_tokens, subscriptions};
+use super::{DbConnection, StoreResult};
+use crate::domain::subscription::{SubscriptionInput, SubscriptionState};
+
+/// At most one confirmation e-mail per address in this time.
+pub const CONFIRMATION_PAUSE: Duration = Duration::minutes(10);
+/// Unconfirmed subscriptions, and their addresses, are deleted after this.
+pub const UNCONFIRMED_KEPT: Duration = Duration::hours(48);
+
+/// What a link's token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Confirm,
+    Manage,
+    Unsubscribe,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Confirm => "confirm",
+            Purpose::Manage => "manage",
+            Purpose::Unsubscribe => "unsubscribe",
+        }
+    }
+}
+
+/// What the store keeps of a token or an address: its SHA-256, in hex.
+pub fn hash(text: &str) -> String {
+    format!("{:x}", Sha256::digest(text.as_bytes()))
+}
+
+/// The key an address is found by: the hash of its lowercased form.
+pub fn email_key(email: &str) -> String {
+    hash(&email.to_lowercase())
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("a list of names serialises")
+}
+
+/// What a subscribe request came to; the API answers the same whatever it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subscribed {
+    /// A confirmation e-mail is owed to the subscription.
+    Confirm(Uuid),
+    /// One went out within the pause, or the address is confirmed already.
+    Nothing,
+}
+
+/// Stores a subscription as pending (or updates a pending one's wishes);
+/// says whether a confirmation e-mail is owed. A confirmed or suspended
+/// subscription is not changed by a request anyone could make.
+pub fn subscribe(
+    conn: &mut DbConnection,
+    input: &SubscriptionInput,
+    now: DateTime<Utc>,
+) -> StoreResult<Subscribed> {
+    conn.transaction(|conn| {
+        let key = email_key(&input.email);
+        let found: Option<(String, String, Option<NaiveDateTime>)> = subscriptions::table
+            .filter(subscriptions::email_key.eq(&key))
+            .select((
+                subscriptions::id,
+                subscriptions::state,
+                subscriptions::confirmation_sent_at,
+            ))
+            .first(conn)
+            .optional()?;
+        let wishes = (
+            subscriptions::email.eq(&input.email),
+            subscriptions::kinds.eq(json(
+                &input.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+            )),
+            subscriptions::areas.eq(json(&input.areas)),
+            subscriptions::area_matches.eq(json(&input.area_matches)),
+            subscriptions::language.eq(input.language.as_str()),
+            subscriptions::frequency.eq(input.frequency.as_str()),
+            subscriptions::reminders.eq(input.reminders),
+            subscriptions::updated_at.eq(now.naive_utc()),
+        );
+        let pending = SubscriptionState::Pending.as_str();
+        let (id, sent_at) = match found {
+            None => {
+                let id = Uuid::new_v4();
+                diesel::insert_into(subscriptions::table)
+                    .values((
+                        subscriptions::id.eq(id.to_string()),
+                        subscriptions::email_key.eq(&key),
+                        subscriptions::state.eq(pending),
+                        subscriptions::created_at.eq(now.naive_utc()),
+                        wishes,
+                    ))
+                    .execute(conn)?;
+                (id, None)
+            }
+            Some((id, state, sent_at)) if state == pending => {
+                diesel::update(subscriptions::table.find(&id))
+                    .set(wishes)
+                    .execute(conn)?;
+                (Uuid::try_parse(&id).unwrap_or_default(), sent_at)
+            }
+            Some(_) => return Ok(Subscribed::Nothing),
+        };
+        let paused = sent_at.is_some_and(|at| now.naive_utc() - at < CONFIRMATION_PAUSE);
+        if paused {
+            return Ok(Subscribed::Nothing);
+        }
+        diesel::update(subscriptions::table.find(id.to_string()))
+            .set(subscriptions::confirmation_sent_at.eq(Some(now.naive_utc())))
+            .execute(conn)?;
+        Ok(Subscribed::Confirm(id))
+    })
+}
+
+/// A new token for a link of `purpose` to the subscription; only its hash is
+/// kept. Earlier ones of the same purpose stay valid.
+pub fn mint(
+    conn: &mut DbConnection,
+    subscription: Uuid,
+    purpose: Purpose,
+    token: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    diesel::insert_into(subscription_tokens::table)
+        .values((
+            subscription_tokens::token_hash.eq(hash(token)),
+            subscription_tokens::subscription_id.eq(subscription.to_string()),
+            subscription_tokens::purpose.eq(purpose.as_str()),
+            subscription_tokens::created_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The subscription a link's token of `purpose` is for.
+pub fn by_token(
+    conn: &mut DbConnection,
+    token: &str,
+    purpose: Purpose,
+) -> StoreResult<Option<Uuid>> {
+    let found: Option<String> = subscription_tokens::table
+        .find(hash(token))
+        .filter(subscription_tokens::purpose.eq(purpose.as_str()))
+        .select(subscription_tokens::subscription_id)
+        .first(conn)
+        .optional()?;
+    Ok(found.and_then(|id| Uuid::try_parse(&id).ok()))
+}
+
+/// Confirms the subscription a confirmation token is for; its confirmation
+/// tokens are spent. `None` for a token that confirms nothing (any more).
+pub fn confirm(
+    conn: &mut DbConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<Uuid>> {
+    conn.transaction(|conn| {
+        let Some(id) = by_token(conn, token, Purpose::Confirm)? else {
+            return Ok(None);
+        };
+        diesel::update(subscriptions::table.find(id.to_string()))
+            .set((
+                subscriptions::state.eq(SubscriptionState::Confirmed.as_str()),
+                subscriptions::confirmed_at.eq(Some(now.naive_utc())),
+                subscriptions::updated_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+        diesel::delete(
+            subscription_tokens::table
+                .filter(subscription_tokens::subscription_id.eq(id.to_string()))
+                .filter(subscription_tokens::purpose.eq(Purpose::Confirm.as_str())),
+        )
+        .execute(conn)?;
+        Ok(Some(id))
+    })
+}
+
+/// Deletes a subscription, its address and its tokens.
+pub fn delete(conn: &mut DbConnection, id: Uuid) -> StoreResult<bool> {
+    conn.transaction(|conn| {
+        diesel::delete(
+            subscription_tokens::table
+                .filter(subscription_tokens::subscription_id.eq(id.to_string())),
+        )
+        .execute(conn)?;
+        Ok(diesel::delete(subscriptions::table.find(id.to_string())).execute(conn)? == 1)
+    })
+}
+
+/// Deletes subscriptions left unconfirmed since before `before`, at most
+/// `batch`; returns how many.
+pub fn forget_unconfirmed(
+    conn: &mut DbConnection,
+    before: DateTime<Utc>,
+    batch: i64,
+) -> StoreResult<usize> {
+    let old: Vec<String> = subscriptions::table
+        .filter(subscriptions::state.eq(SubscriptionState::Pending.as_str()))
+        .filter(subscriptions::created_at.lt(before.naive_utc()))
+        .select(subscriptions::id)
+        .limit(batch)
+        .load(conn)?;
+    let mut forgotten = 0;
+    for id in old {
+        if let Ok(id) = Uuid::try_parse(&id) {
+            forgotten += usize::from(delete(conn, id)?);
+        }
+    }
+    Ok(forgotten)
+}
+
+/// Counts by state, frequency and language, for admins: never an address.
+pub fn stats(conn: &mut DbConnection) -> StoreResult<Vec<(String, String, String, i64)>> {
+    Ok(subscriptions::table
+        .group_by((
+            subscriptions::state,
+            subscriptions::frequency,
+            subscriptions::language,
+        ))
+        .select((
+            subscriptions::state,
+            subscriptions::frequency,
+            subscriptions::language,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?)
+}

@@ -1,0 +1,60 @@
+//! E-mail subscriptions in the store, on both backends: a pending
+//! subscription and its confirmation, the pause between confirmation
+//! e-mails, tokens kept hashed, unconfirmed ones forgotten after 48 hours.
+
+mod common;
+
+use chrono::Duration;
+use common::{TestApp, TestDb};
+use serde_json::json;
+use tavla::domain::subscription::{self, SubscriptionInput};
+use tavla::domain::Taxonomy;
+use tavla::store::subscriptions::{self as stored, Purpose, Subscribed};
+
+fn input(doc: serde_json::Value) -> SubscriptionInput {
+    subscription::parse(&doc, &Taxonomy::new(tavla::seed::taxonomy())).unwrap()
+}
+
+on_every_backend! {
+    async fn a_subscription_is_confirmed_by_its_token_and_confirmation_mails_pause(app: TestApp) {
+        let store = app.store();
+        let now = app.clock.now();
+        let wish = input(json!({"email": "Kari@Kommune.no", "kind": ["grant"], "language": "nn"}));
+        let first = { let w = wish.clone(); store.run(move |c| stored::subscribe(c, &w, now)).await.unwrap() };
+        let Subscribed::Confirm(id) = first else { panic!("a new address is owed a confirmation: {first:?}") };
+        let again = { let w = wish.clone(); store.run(move |c| stored::subscribe(c, &w, now + Duration::minutes(9))).await.unwrap() };
+        assert_eq!(again, Subscribed::Nothing, "at most one confirmation per ten minutes");
+        let other_case = input(json!({"email": "kari@KOMMUNE.NO"}));
+        let later = store.run(move |c| stored::subscribe(c, &other_case, now + Duration::minutes(11))).await.unwrap();
+        assert_eq!(later, Subscribed::Confirm(id), "the same address, however written");
+
+        let token = "et-langt-tilfeldig-token-til-bekreftelse";
+        store.run(move |c| stored::mint(c, id, Purpose::Confirm, token, now)).await.unwrap();
+        let kept: Vec<String> = store.run(|c| {
+            use diesel::prelude::*;
+            Ok(tavla::store::schema::subscription_tokens::table.select(tavla::store::schema::subscription_tokens::token_hash).load(c)?)
+        }).await.unwrap();
+        assert_eq!(kept, [stored::hash(token)], "only the token's hash is kept");
+        assert_eq!(store.run(move |c| stored::by_token(c, token, Purpose::Unsubscribe)).await.unwrap(), None, "a token is for one purpose");
+        assert_eq!(store.run(move |c| stored::confirm(c, token, now)).await.unwrap(), Some(id));
+        assert_eq!(store.run(move |c| stored::confirm(c, token, now)).await.unwrap(), None, "spent");
+        let confirmed = input(json!({"email": "kari@kommune.no", "kind": ["news"]}));
+        assert_eq!(store.run(move |c| stored::subscribe(c, &confirmed, now)).await.unwrap(), Subscribed::Nothing, "a confirmed subscription is not changed by anyone's request");
+        let counts = store.run(stored::stats).await.unwrap();
+        assert_eq!(counts, [("confirmed".to_owned(), "immediate".to_owned(), "nb".to_owned(), 1)]);
+    }
+
+    async fn unconfirmed_subscriptions_and_their_addresses_are_forgotten_after_48_hours(app: TestApp) {
+        let store = app.store();
+        let now = app.clock.now();
+        let wish = input(json!({"email": "per@kommune.no"}));
+        let Subscribed::Confirm(id) = store.run(move |c| stored::subscribe(c, &wish, now)).await.unwrap() else { panic!() };
+        store.run(move |c| stored::mint(c, id, Purpose::Confirm, "bekreft-per", now)).await.unwrap();
+        let kept = store.run(move |c| stored::forget_unconfirmed(c, now - Duration::hours(1), 100)).await.unwrap();
+        assert_eq!(kept, 0, "not before its time");
+        let gone = store.run(move |c| stored::forget_unconfirmed(c, now + stored::UNCONFIRMED_KEPT, 100)).await.unwrap();
+        assert_eq!(gone, 1);
+        assert_eq!(store.run(|c| stored::by_token(c, "bekreft-per", Purpose::Confirm)).await.unwrap(), None, "its tokens with it");
+        assert!(store.run(stored::stats).await.unwrap().is_empty(), "no address left");
+    }
+}
