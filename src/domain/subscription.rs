@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use super::validation::Errors;
-use super::webhook::names;
-use super::{FieldError, Invalid, Kind, Placement, Taxonomy};
+use super::validation::{self as check, Errors};
+use super::webhook::{kinds_and_areas, Filter};
+use super::{FieldError, Invalid, Taxonomy};
 
 crate::named_enum! {
     /// How often a subscriber hears of new notices.
@@ -42,26 +42,12 @@ const EMAIL_MAX: usize = 254;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubscriptionInput {
     pub email: String,
-    pub kinds: Vec<Kind>,
-    /// As the subscriber named them.
-    pub areas: Vec<String>,
-    /// Those and every area under them.
-    pub area_matches: Vec<String>,
+    /// The kinds and areas asked for (no event types: a subscriber hears
+    /// of notices entering the set).
+    pub filter: Filter,
     pub language: MailLanguage,
     pub frequency: Frequency,
     pub reminders: bool,
-}
-
-impl SubscriptionInput {
-    /// Whether a notice placed at `placement` is one the subscriber asked for.
-    pub fn takes(&self, placement: &Placement) -> bool {
-        (self.kinds.is_empty() || self.kinds.contains(&placement.kind))
-            && (self.area_matches.is_empty()
-                || placement
-                    .areas
-                    .iter()
-                    .any(|a| self.area_matches.contains(a)))
-    }
 }
 
 const FIELDS: [&str; 6] = [
@@ -75,19 +61,8 @@ const FIELDS: [&str; 6] = [
 
 /// Reads a subscription document: every bad field named.
 pub fn parse(doc: &Value, taxonomy: &Taxonomy) -> Result<SubscriptionInput, Vec<FieldError>> {
-    let Value::Object(fields) = doc else {
-        return Err(vec![FieldError::new(
-            "",
-            Invalid::NotAnObject { document: true },
-        )]);
-    };
     let mut errors = Errors::default();
-    for key in fields.keys() {
-        if !FIELDS.contains(&key.as_str()) {
-            let allowed = FIELDS.join(", ");
-            errors.add(key, Invalid::UnknownField { allowed });
-        }
-    }
+    let fields = check::object_fields(doc, &FIELDS, &mut errors)?;
     let email = match fields.get("email") {
         None | Some(Value::Null) => {
             errors.add("email", Invalid::Required);
@@ -95,20 +70,7 @@ pub fn parse(doc: &Value, taxonomy: &Taxonomy) -> Result<SubscriptionInput, Vec<
         }
         Some(value) => errors.check("email", address(value)),
     };
-    let kinds = names(
-        &mut errors,
-        fields,
-        "kind",
-        |s| s.parse::<Kind>().ok(),
-        Kind::names,
-    );
-    let areas = names(
-        &mut errors,
-        fields,
-        "area",
-        |s| taxonomy.get(s).map(|a| a.slug.clone()),
-        || "the slugs of /api/v1/areas".to_owned(),
-    );
+    let (kinds, areas, area_matches) = kinds_and_areas(&mut errors, fields, taxonomy);
     let choice = |errors: &mut Errors, field: &str, default: &str, choices: String| -> String {
         match fields.get(field) {
             None | Some(Value::Null) => default.to_owned(),
@@ -149,15 +111,14 @@ pub fn parse(doc: &Value, taxonomy: &Taxonomy) -> Result<SubscriptionInput, Vec<
             false
         }
     };
-    let area_matches = areas
-        .iter()
-        .flat_map(|a| taxonomy.with_descendants(a))
-        .collect();
     errors.into_result(()).map(|()| SubscriptionInput {
         email: email.unwrap_or_default(),
-        kinds,
-        areas,
-        area_matches,
+        filter: Filter {
+            events: Vec::new(),
+            kinds,
+            areas,
+            area_matches,
+        },
         language,
         frequency,
         reminders,
@@ -246,9 +207,6 @@ mod tests {
             (plain.frequency, plain.language, plain.reminders),
             (Frequency::Immediate, MailLanguage::Nb, false)
         );
-        assert!(
-            plain.kinds.is_empty() && plain.areas.is_empty(),
-            "all notices"
-        );
+        assert_eq!(plain.filter, Filter::default(), "all notices");
     }
 }

@@ -55,6 +55,28 @@ impl Errors {
     }
 }
 
+/// The fields of a request document, which must be a JSON object; a field
+/// not among `allowed` is named in `errors`.
+pub fn object_fields<'a>(
+    doc: &'a Value,
+    allowed: &[&str],
+    errors: &mut Errors,
+) -> Result<&'a serde_json::Map<String, Value>, Vec<FieldError>> {
+    let Value::Object(fields) = doc else {
+        return Err(vec![FieldError::new(
+            "",
+            Invalid::NotAnObject { document: true },
+        )]);
+    };
+    for key in fields.keys() {
+        if !allowed.contains(&key.as_str()) {
+            let allowed = allowed.join(", ");
+            errors.add(key, Invalid::UnknownField { allowed });
+        }
+    }
+    Ok(fields)
+}
+
 /// Characters no text of Tavla may hold: they cannot appear in XML 1.0 (C0
 /// controls, U+FFFE, U+FFFF) or are invisible controls (DEL, C1). Tab and
 /// newlines are allowed where `multiline`.

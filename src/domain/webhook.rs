@@ -107,19 +107,8 @@ pub fn parse(
     taxonomy: &Taxonomy,
     plain_http: bool,
 ) -> Result<WebhookInput, Vec<FieldError>> {
-    let Value::Object(fields) = doc else {
-        return Err(vec![FieldError::new(
-            "",
-            Invalid::NotAnObject { document: true },
-        )]);
-    };
     let mut errors = Errors::default();
-    for key in fields.keys() {
-        if !FIELDS.contains(&key.as_str()) {
-            let allowed = FIELDS.join(", ");
-            errors.add(key, Invalid::UnknownField { allowed });
-        }
-    }
+    let fields = check::object_fields(doc, &FIELDS, &mut errors)?;
     let url = match fields.get("url") {
         None | Some(Value::Null) => {
             errors.add("url", Invalid::Required);
@@ -150,20 +139,7 @@ pub fn parse(
                 .join(", ")
         },
     );
-    let kinds = names(
-        &mut errors,
-        fields,
-        "kind",
-        |s| s.parse::<Kind>().ok(),
-        Kind::names,
-    );
-    let areas = names(
-        &mut errors,
-        fields,
-        "area",
-        |s| taxonomy.get(s).map(|a| a.slug.clone()),
-        || "the slugs of /api/v1/areas".to_owned(),
-    );
+    let (kinds, areas, area_matches) = kinds_and_areas(&mut errors, fields, taxonomy);
     let enabled = match fields.get("enabled") {
         None | Some(Value::Null) => true,
         Some(Value::Bool(b)) => *b,
@@ -172,10 +148,6 @@ pub fn parse(
             true
         }
     };
-    let area_matches = areas
-        .iter()
-        .flat_map(|a| taxonomy.with_descendants(a))
-        .collect();
     errors.into_result(()).map(|()| WebhookInput {
         url: url.unwrap_or_default(),
         description,
@@ -189,9 +161,37 @@ pub fn parse(
     })
 }
 
+/// A filter's `kind` and `area` lists, and the areas it takes in: those
+/// named and every area under them.
+pub(super) fn kinds_and_areas(
+    errors: &mut Errors,
+    fields: &Map<String, Value>,
+    taxonomy: &Taxonomy,
+) -> (Vec<Kind>, Vec<String>, Vec<String>) {
+    let kinds = names(
+        errors,
+        fields,
+        "kind",
+        |s| s.parse::<Kind>().ok(),
+        Kind::names,
+    );
+    let areas = names(
+        errors,
+        fields,
+        "area",
+        |s| taxonomy.get(s).map(|a| a.slug.clone()),
+        || "the slugs of /api/v1/areas".to_owned(),
+    );
+    let area_matches = areas
+        .iter()
+        .flat_map(|a| taxonomy.with_descendants(a))
+        .collect();
+    (kinds, areas, area_matches)
+}
+
 /// A list of names (`events`, `kind`, `area`): absent, `null` or empty is
 /// every one; each must be known, and named once.
-pub(super) fn names<T: PartialEq>(
+fn names<T: PartialEq>(
     errors: &mut Errors,
     fields: &Map<String, Value>,
     field: &str,

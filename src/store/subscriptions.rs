@@ -77,10 +77,15 @@ pub fn subscribe(
         let wishes = (
             subscriptions::email.eq(&input.email),
             subscriptions::kinds.eq(json(
-                &input.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                &input
+                    .filter
+                    .kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>(),
             )),
-            subscriptions::areas.eq(json(&input.areas)),
-            subscriptions::area_matches.eq(json(&input.area_matches)),
+            subscriptions::areas.eq(json(&input.filter.areas)),
+            subscriptions::area_matches.eq(json(&input.filter.area_matches)),
             subscriptions::language.eq(input.language.as_str()),
             subscriptions::frequency.eq(input.frequency.as_str()),
             subscriptions::reminders.eq(input.reminders),
