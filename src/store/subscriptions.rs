@@ -63,17 +63,10 @@ pub fn subscribe(
     input: &SubscriptionInput,
     now: DateTime<Utc>,
 ) -> StoreResult<Subscribed> {
+    // Writes first, so that SQLite takes its write lock at the start and
+    // never fails to upgrade a read for a writer that came between.
     conn.transaction(|conn| {
         let key = email_key(&input.email);
-        let found: Option<(String, String, Option<NaiveDateTime>)> = subscriptions::table
-            .filter(subscriptions::email_key.eq(&key))
-            .select((
-                subscriptions::id,
-                subscriptions::state,
-                subscriptions::confirmation_sent_at,
-            ))
-            .first(conn)
-            .optional()?;
         let wishes = (
             subscriptions::email.eq(&input.email),
             subscriptions::kinds.eq(json(
@@ -92,35 +85,46 @@ pub fn subscribe(
             subscriptions::updated_at.eq(now.naive_utc()),
         );
         let pending = SubscriptionState::Pending.as_str();
-        let (id, sent_at) = match found {
-            None => {
-                let id = Uuid::new_v4();
-                diesel::insert_into(subscriptions::table)
-                    .values((
-                        subscriptions::id.eq(id.to_string()),
-                        subscriptions::email_key.eq(&key),
-                        subscriptions::state.eq(pending),
-                        subscriptions::created_at.eq(now.naive_utc()),
-                        wishes,
-                    ))
-                    .execute(conn)?;
-                (id, None)
-            }
-            Some((id, state, sent_at)) if state == pending => {
-                diesel::update(subscriptions::table.find(&id))
-                    .set(wishes)
-                    .execute(conn)?;
-                (Uuid::try_parse(&id).unwrap_or_default(), sent_at)
-            }
-            Some(_) => return Ok(Subscribed::Nothing),
-        };
-        let paused = sent_at.is_some_and(|at| now.naive_utc() - at < CONFIRMATION_PAUSE);
-        if paused {
+        // Touches the address's row, if it has one: a write, so the lock.
+        let known = diesel::update(subscriptions::table.filter(subscriptions::email_key.eq(&key)))
+            .set(subscriptions::email_key.eq(&key))
+            .execute(conn)?;
+        if known == 0 {
+            let id = Uuid::new_v4();
+            diesel::insert_into(subscriptions::table)
+                .values((
+                    subscriptions::id.eq(id.to_string()),
+                    subscriptions::email_key.eq(&key),
+                    subscriptions::state.eq(pending),
+                    subscriptions::created_at.eq(now.naive_utc()),
+                    subscriptions::confirmation_sent_at.eq(Some(now.naive_utc())),
+                    wishes,
+                ))
+                .execute(conn)?;
+            return Ok(Subscribed::Confirm(id));
+        }
+        let (id, state, sent_at): (String, String, Option<NaiveDateTime>) = subscriptions::table
+            .filter(subscriptions::email_key.eq(&key))
+            .select((
+                subscriptions::id,
+                subscriptions::state,
+                subscriptions::confirmation_sent_at,
+            ))
+            .first(conn)?;
+        if state != pending {
             return Ok(Subscribed::Nothing);
         }
-        diesel::update(subscriptions::table.find(id.to_string()))
+        diesel::update(subscriptions::table.find(&id))
+            .set(wishes)
+            .execute(conn)?;
+        if sent_at.is_some_and(|at| now.naive_utc() - at < CONFIRMATION_PAUSE) {
+            return Ok(Subscribed::Nothing);
+        }
+        diesel::update(subscriptions::table.find(&id))
             .set(subscriptions::confirmation_sent_at.eq(Some(now.naive_utc())))
             .execute(conn)?;
+        let id = Uuid::try_parse(&id)
+            .map_err(|_| super::StoreError::Corrupt(format!("subscription id {id:?}")))?;
         Ok(Subscribed::Confirm(id))
     })
 }
@@ -168,16 +172,25 @@ pub fn confirm(
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Uuid>> {
     conn.transaction(|conn| {
+        // The write first (see `subscribe`): the subscription the token is for.
+        let for_token = subscription_tokens::table
+            .filter(subscription_tokens::token_hash.eq(hash(token)))
+            .filter(subscription_tokens::purpose.eq(Purpose::Confirm.as_str()))
+            .select(subscription_tokens::subscription_id);
+        let confirmed =
+            diesel::update(subscriptions::table.filter(subscriptions::id.eq_any(for_token)))
+                .set((
+                    subscriptions::state.eq(SubscriptionState::Confirmed.as_str()),
+                    subscriptions::confirmed_at.eq(Some(now.naive_utc())),
+                    subscriptions::updated_at.eq(now.naive_utc()),
+                ))
+                .execute(conn)?;
+        if confirmed == 0 {
+            return Ok(None);
+        }
         let Some(id) = by_token(conn, token, Purpose::Confirm)? else {
             return Ok(None);
         };
-        diesel::update(subscriptions::table.find(id.to_string()))
-            .set((
-                subscriptions::state.eq(SubscriptionState::Confirmed.as_str()),
-                subscriptions::confirmed_at.eq(Some(now.naive_utc())),
-                subscriptions::updated_at.eq(now.naive_utc()),
-            ))
-            .execute(conn)?;
         diesel::delete(
             subscription_tokens::table
                 .filter(subscription_tokens::subscription_id.eq(id.to_string()))
