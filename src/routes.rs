@@ -98,6 +98,16 @@ pub const METHODS: &[(&str, &str)] = &[
     ("/admin/kunngjoringer/{id}", "GET, POST"),
     ("/admin/kunngjoringer/{id}/trekk-tilbake", "GET, POST"),
     ("/admin/okt", "POST"),
+    ("/admin/webhooker", "GET"),
+    ("/admin/webhooker/ny", "GET, POST"),
+    ("/admin/webhooker/{id}", "GET"),
+    ("/admin/webhooker/{id}/aktiv", "POST"),
+    ("/admin/webhooker/{id}/ny-hemmelighet", "POST"),
+    ("/admin/webhooker/{id}/slett", "GET, POST"),
+    (
+        "/admin/webhooker/{id}/hendelser/{event_id}/send-igjen",
+        "POST",
+    ),
 ];
 
 /// A path no route takes is a 404 (a problem for API clients, a page for

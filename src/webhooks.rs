@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::app::outbox::{Channel, Delivering, Failure};
 use crate::app::Clock;
+use crate::domain::delivery::{DisabledReason, Unanswered};
 use crate::domain::webhook::{is_private, sign};
 use crate::domain::EventType;
 use crate::http::views::NoticeView;
@@ -113,7 +114,7 @@ impl Webhooks {
             .store
             .run(move |conn| notices::find(conn, &id.to_string()))
             .await
-            .map_err(|e| Failure::retry(None, format!("the notice could not be read: {e}")))?;
+            .map_err(|e| Failure::retry(None, Unanswered::NoticeUnread.recorded(&e.to_string())))?;
         let data = match (told_as, notice) {
             (EventType::Withdrawn, Some(n)) => json!({"id": n.id, "slug": n.slug}),
             (_, Some(n)) => json!(NoticeView::new(&n, now, &self.base_url)),
@@ -128,25 +129,27 @@ impl Webhooks {
     }
 
     async fn attempt(&self, claimed: &Claimed) -> Result<Option<i32>, Failure> {
-        let gone = |why: &str| Failure {
+        let gone = |why: Unanswered| Failure {
             status: None,
-            error: why.to_owned(),
+            error: why.recorded(""),
             give_up: true,
         };
-        let id = Uuid::try_parse(&claimed.target).map_err(|_| gone("no such webhook"))?;
+        let id = Uuid::try_parse(&claimed.target).map_err(|_| gone(Unanswered::Deleted))?;
         let found = self
             .store
             .run(move |conn| webhooks::find(conn, id))
             .await
-            .map_err(|e| Failure::retry(None, format!("the webhook could not be read: {e}")))?;
+            .map_err(|e| {
+                Failure::retry(None, Unanswered::WebhookUnread.recorded(&e.to_string()))
+            })?;
         let Some((webhook, secrets)) = found else {
-            return Err(gone("the webhook was deleted"));
+            return Err(gone(Unanswered::Deleted));
         };
         if !webhook.enabled {
-            return Err(gone("the webhook is disabled"));
+            return Err(gone(Unanswered::Disabled));
         }
         if !self.allow_private && literal_private(&webhook.url) {
-            return Err(gone("the webhook's address is private"));
+            return Err(gone(Unanswered::PrivateAddress));
         }
         let told_as = claimed.told_as.unwrap_or(claimed.event.event_type);
         let body = self.body(claimed, told_as).await?;
@@ -175,11 +178,11 @@ impl Webhooks {
                 if status.is_success() {
                     Ok(Some(i32::from(status.as_u16())))
                 } else if status == reqwest::StatusCode::GONE {
-                    let reason = "the receiver answered 410 Gone";
-                    self.disable(id, reason.to_owned(), claimed.id).await;
+                    let reason = DisabledReason::Gone.to_string();
+                    self.disable(id, reason.clone(), claimed.id).await;
                     return Err(Failure {
                         status: Some(410),
-                        error: reason.to_owned(),
+                        error: reason,
                         give_up: true,
                     });
                 } else {
@@ -208,10 +211,7 @@ impl Webhooks {
             .await;
         match (outcome, since) {
             (Err(failure), Ok(Some(since))) if now - since >= FAILING_FOR => {
-                let reason = format!(
-                    "every attempt failed since {}",
-                    since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                );
+                let reason = DisabledReason::FailingSince(since).to_string();
                 self.disable(id, reason, attempted).await;
                 Err(Failure {
                     give_up: true,
@@ -270,13 +270,13 @@ async fn read_capped(response: &mut reqwest::Response) -> String {
 /// A failed request, said without the URL's query (it may hold a key).
 fn describe(error: &reqwest::Error) -> String {
     let what = if error.is_timeout() {
-        "no answer within 10 s"
+        Unanswered::Timeout
     } else if error.is_connect() {
-        "no connection"
+        Unanswered::NoConnection
     } else if error.is_redirect() {
-        "a redirect, which is not followed"
+        Unanswered::Redirect
     } else {
-        "the request failed"
+        Unanswered::RequestFailed
     };
     let mut source = std::error::Error::source(error);
     let mut detail = String::new();
@@ -284,10 +284,7 @@ fn describe(error: &reqwest::Error) -> String {
         detail = inner.to_string();
         source = inner.source();
     }
-    match detail.is_empty() {
-        true => what.to_owned(),
-        false => format!("{what}: {detail}"),
-    }
+    what.recorded(&detail)
 }
 
 impl Channel for Webhooks {

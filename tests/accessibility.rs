@@ -5,171 +5,18 @@
 
 mod common;
 
+#[path = "common/axe.rs"]
+mod axe;
 #[path = "common/browser.rs"]
 mod browser;
 
+use axe::Audit;
 use browser::Browser;
+use common::receiver::Receiver;
 use common::{grant_doc, webinar_doc, TestApp, TestDb};
 use fantoccini::Locator;
 use reqwest::Method;
-use serde::Deserialize;
 use serde_json::{json, Value};
-
-/// The rules axe runs: those of WCAG 2.0 and 2.1, levels A and AA.
-const WCAG_21_AA: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-
-/// axe's script, installed by `npm ci` (scripts/test does it when missing).
-fn axe_source() -> String {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/node_modules/axe-core/axe.min.js"
-    );
-    std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!("{path}: {e}; install axe-core with `npm ci` (scripts/test does it)")
-    })
-}
-
-/// Runs axe on the page; answers the page's `lang` and what axe found.
-const RUN_AXE: &str = r#"
-const done = arguments[arguments.length - 1];
-axe.run(document, { runOnly: { type: 'tag', values: arguments[0] }, resultTypes: ['violations'] })
-  .then(results => done({
-    lang: document.documentElement.lang,
-    violations: results.violations.map(v => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      help_url: v.helpUrl,
-      nodes: v.nodes.map(n => ({
-        // A selector inside a frame or shadow root is a list of selectors.
-        target: n.target.map(t => Array.isArray(t) ? t.join(' >>> ') : t),
-        html: n.html,
-        summary: n.failureSummary || '',
-      })),
-    })),
-  }))
-  .catch(e => done({ error: String(e) }));
-"#;
-
-#[derive(Deserialize)]
-struct AxeAnswer {
-    error: Option<String>,
-    #[serde(default)]
-    lang: String,
-    #[serde(default)]
-    violations: Vec<Violation>,
-}
-
-#[derive(Deserialize)]
-struct Violation {
-    id: String,
-    impact: Option<String>,
-    help: String,
-    help_url: String,
-    nodes: Vec<ViolatingNode>,
-}
-
-#[derive(Deserialize)]
-struct ViolatingNode {
-    target: Vec<String>,
-    html: String,
-    summary: String,
-}
-
-/// Checks page after page, keeping every violation, so that one run names
-/// all the pages that fail and why.
-struct Audit {
-    browser: Browser,
-    axe: String,
-    checked: Vec<String>,
-    failures: Vec<String>,
-}
-
-impl Audit {
-    async fn start(name: &'static str) -> Self {
-        Self {
-            browser: Browser::start(name).await,
-            axe: axe_source(),
-            checked: Vec::new(),
-            failures: Vec::new(),
-        }
-    }
-
-    /// Opens `path` (it must not redirect) and checks it in `lang`.
-    async fn visit(&mut self, app: &TestApp, path: &str, lang: &str) {
-        self.browser.goto(app, path).await;
-        let url = self.browser.client.current_url().await.unwrap();
-        let here = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_owned(),
-        };
-        assert_eq!(here, path, "{path} was answered from elsewhere");
-        self.check(path, lang).await;
-    }
-
-    /// Runs axe on the page shown now, `what` naming it in the report; the
-    /// page must be in `lang`, so that both written standards are checked.
-    async fn check(&mut self, what: &str, lang: &str) {
-        let client = &self.browser.client;
-        // Each page loaded is a new document: axe is injected again.
-        client.execute(&self.axe, Vec::new()).await.unwrap();
-        let answer = client
-            .execute_async(RUN_AXE, vec![json!(WCAG_21_AA)])
-            .await
-            .unwrap_or_else(|e| panic!("axe on {what}: {e}"));
-        let answer: AxeAnswer = serde_json::from_value(answer).unwrap();
-        if let Some(error) = answer.error {
-            panic!("axe failed on {what}: {error}");
-        }
-        let url = client.current_url().await.unwrap();
-        assert_eq!(answer.lang, lang, "the language of {what} ({url})");
-        self.checked.push(format!("{what} ({lang})"));
-        if !answer.violations.is_empty() {
-            self.failures.push(describe(
-                &format!("{what} ({lang}, {url})"),
-                &answer.violations,
-            ));
-        }
-    }
-
-    /// Fails naming every violation found, page by page.
-    async fn finish(self) {
-        self.browser.close().await;
-        assert!(
-            self.failures.is_empty(),
-            "axe-core found WCAG 2.1 AA violations on {} of {} pages:\n\n{}",
-            self.failures.len(),
-            self.checked.len(),
-            self.failures.join("\n")
-        );
-    }
-}
-
-/// «color-contrast [serious] Elements must meet … (help URL)», then each
-/// element: its selector, its HTML and what to fix.
-fn describe(page: &str, violations: &[Violation]) -> String {
-    let mut text = format!("{page}:\n");
-    for v in violations {
-        text.push_str(&format!(
-            "  {} [{}] {} ({})\n",
-            v.id,
-            v.impact.as_deref().unwrap_or("?"),
-            v.help,
-            v.help_url
-        ));
-        for node in &v.nodes {
-            text.push_str(&format!(
-                "    at {}\n      {}\n",
-                node.target.join(", "),
-                node.html
-            ));
-            for line in node.summary.lines() {
-                text.push_str(&format!("      {line}\n"));
-            }
-        }
-    }
-    text
-}
 
 /// The public notices each page kind needs: a grant with every detail, an
 /// upcoming webinar, news in nynorsk with a Markdown body, and a withdrawn one.
@@ -390,5 +237,107 @@ async fn every_editor_page_meets_wcag_2_1_aa_in_both_written_standards() {
         .click("form[action='/admin/logg-ut'] button")
         .await;
     audit.visit(&app, "/admin/logg-inn", "nn").await;
+    audit.finish().await;
+}
+
+/// Registers a webhook through the admin API; returns its page.
+async fn webhook(app: &TestApp, admin: &str, doc: Value) -> String {
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/admin/webhooks",
+            admin,
+            Some(&doc),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.unwrap();
+    format!(
+        "/admin/webhooker/{}",
+        body["webhook"]["id"].as_str().unwrap()
+    )
+}
+
+/// The admins' webhook pages: the list, a webhook with deliveries (a refused
+/// attempt, its retry, a success), the question before deleting, the form
+/// empty and with mistakes, a new webhook's secret, a new secret, and a
+/// change announced.
+#[tokio::test]
+async fn every_webhook_page_meets_wcag_2_1_aa_in_both_written_standards() {
+    let app = TestApp::spawn(TestDb::Sqlite).await;
+    let receiver = Receiver::start().await;
+    receiver.answers.lock().unwrap().push_back(500);
+    let admin = app.admin();
+    let page = webhook(
+        &app,
+        &admin,
+        json!({"url": receiver.url, "description": "Intranettet", "kind": ["grant"], "area": ["helsetjenester"]}),
+    )
+    .await;
+    app.create_notice(&admin, &grant_doc("Tilskudd til webhooksidene"))
+        .await;
+    receiver
+        .until("the first attempt", |got| got.len() == 1)
+        .await;
+    app.clock.advance(chrono::Duration::seconds(10));
+    receiver.until("the retry", |got| got.len() == 2).await;
+    webhook(
+        &app,
+        &admin,
+        json!({"url": format!("http://127.0.0.1:{}/borte", common::free_port())}),
+    )
+    .await;
+
+    let mut audit = Audit::start("axe-webhooks").await;
+    audit.browser.sign_in(&app, &admin).await;
+    for lang in ["nb", "nn"] {
+        if lang == "nn" {
+            audit
+                .browser
+                .goto(&app, "/admin/sprak/nn?tilbake=/admin")
+                .await;
+        }
+        audit.visit(&app, "/admin/webhooker", lang).await;
+        audit.visit(&app, &page, lang).await;
+        audit.visit(&app, &format!("{page}/slett"), lang).await;
+        audit.visit(&app, "/admin/webhooker/ny", lang).await;
+        let browser = &audit.browser;
+        browser.fill("#url", "ftp://x").await;
+        browser.fill("#description", &"x".repeat(501)).await;
+        browser
+            .click("form[action='/admin/webhooker/ny'] button[type=submit]")
+            .await;
+        browser.wait_for("#url-feil").await;
+        browser.wait_for("#description-feil").await;
+        audit
+            .check("the new-webhook form with two mistakes", lang)
+            .await;
+        let browser = &audit.browser;
+        browser.fill("#url", &receiver.url).await;
+        browser.fill("#description", "Nytt intranett").await;
+        browser
+            .click("input[name=events][value='notice.published']")
+            .await;
+        browser
+            .click("form[action='/admin/webhooker/ny'] button[type=submit]")
+            .await;
+        browser.wait_for("#hemmelighet").await;
+        audit
+            .check("a new webhook's page with its secret", lang)
+            .await;
+        audit.browser.click("form[action$='/aktiv'] button").await;
+        audit.browser.wait_for("p#melding").await;
+        audit.check("a webhook's page once disabled", lang).await;
+        audit.visit(&app, &page, lang).await;
+        audit
+            .browser
+            .click("form[action$='/ny-hemmelighet'] button")
+            .await;
+        audit.browser.wait_for("#hemmelighet").await;
+        audit
+            .check("a webhook's page with a new secret", lang)
+            .await;
+    }
     audit.finish().await;
 }

@@ -1,6 +1,7 @@
 //! Reflow (WCAG 1.4.10): at 320 CSS pixels wide no page scrolls sideways.
 //! The editor's list then shows each notice as a block of labelled lines, and
-//! the forms' fields fit; at a desktop's width the list is still a table.
+//! the forms' fields fit, and so do the webhook pages' long addresses and
+//! tables of attempts; at a desktop's width the list is still a table.
 //! In headless Chromium driven over WebDriver (chromedriver).
 
 mod common;
@@ -182,6 +183,45 @@ async fn at_320_css_pixels_no_page_scrolls_sideways() {
     let mut draft = grant_doc("Utkast til tilskudd");
     draft["state"] = json!("draft");
     app.create_notice(&admin, &draft).await;
+    // A webhook to a long address no one answers, with a failed attempt.
+    let hook = json!({
+        "url": format!("http://127.0.0.1:{}/mottak/kunngjoringer/helsedirektoratet/intranettet/tavla", free_port()),
+        "description": "Samhandlingsprosjektenes kommunehelsetjenestemottaker",
+    });
+    let registered = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/admin/webhooks",
+            &admin,
+            Some(&hook),
+            &[],
+        )
+        .await;
+    assert_eq!(registered.status(), 201);
+    let hook_id = registered.json::<Value>().await.unwrap()["webhook"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.create_notice(
+        &admin,
+        &grant_doc("Tilskudd til en mottaker som ikke svarer"),
+    )
+    .await;
+    let deliveries = format!("/api/v1/admin/webhooks/{hook_id}/deliveries");
+    common::eventually(
+        20,
+        || "the webhook's failed attempt".into(),
+        || async {
+            let page: Value = app
+                .send(reqwest::Method::GET, &deliveries, &admin, None, &[])
+                .await
+                .json()
+                .await
+                .unwrap();
+            (!page["items"][0]["attempts"].as_array()?.is_empty()).then_some(())
+        },
+    )
+    .await;
 
     let browser = Browser::start().await;
     browser.sign_in(&app, &admin).await;
@@ -194,6 +234,10 @@ async fn at_320_css_pixels_no_page_scrolls_sideways() {
         "/admin/ny",
         "/admin/ny?type=webinar",
         &format!("/admin/kunngjoringer/{long_id}"),
+        "/admin/webhooker",
+        "/admin/webhooker/ny",
+        &format!("/admin/webhooker/{hook_id}"),
+        &format!("/admin/webhooker/{hook_id}/slett"),
         "/",
         "/nn/",
         &long_page,

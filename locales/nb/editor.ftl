@@ -121,3 +121,105 @@ session-extended = Økta er forlenget til kl. { $time }.
 session-extend-failed = Økta kunne ikke forlenges. Det du skriver, blir tatt vare på: lagre, og logg inn igjen om du blir bedt om det.
 sign-in-draft-kept = Økta di gikk ut før skjemaet ble lagret. Det du skrev, er tatt vare på: logg inn igjen, så kommer du tilbake til skjemaet. Ingenting er lagret ennå.
 form-draft-restored = Du er logget inn igjen. Her er det du skrev – ingenting er lagret ennå. Se over og lagre.
+
+## Webhooks, for admins only
+
+editor-webhooks = Webhooker
+admin-only-heading = Bare for administratorer
+admin-only-text = Denne siden kan bare administratorer bruke. Be en administrator om hjelp.
+webhooks-lead = En webhook får beskjed om hver endring i det som er publisert: Tavla sender en POST, signert etter Standard Webhooks, til adressen.
+webhooks-empty = Ingen webhooker ennå.
+webhooks-caption = Webhookene, eldste først
+webhook-deleted = Webhooken er slettet.
+webhook-new = Legg til webhook
+webhook-url = Adresse
+webhook-description = Beskrivelse
+webhook-filter = Får beskjed om
+webhook-state = Tilstand
+webhook-filter-all = alle
+webhook-no-description = (ingen)
+webhook-event-published = Publisert
+webhook-event-updated = Endret
+webhook-event-withdrawn = Trukket tilbake
+webhook-enabled = Aktiv
+webhook-disabled = Deaktivert
+webhook-disabled-by-tavla = Deaktivert av Tavla: { $why }
+webhook-disabled-gone = mottakeren svarte 410 Gone (adressen finnes ikke lenger)
+webhook-disabled-failing = alle forsøk har mislyktes siden { $since }
+webhook-disabled-failures = leveringene mislyktes
+
+## Adding a webhook
+
+webhook-form-lead = Velg hva webhooken skal få beskjed om. Hemmeligheten får du se én gang, når du har lagt den til.
+webhook-form-url = Adresse
+webhook-form-url-hint = Full adresse som tar imot POST, https://…
+webhook-form-description = Beskrivelse (valgfri)
+webhook-form-description-hint = Hvem den er for, eller hva den brukes til. Én linje, høyst 500 tegn.
+webhook-form-events = Hendelser
+webhook-form-kinds = Typer
+webhook-form-areas = Områder
+webhook-form-none-is-all = ingen valgt: alle
+webhook-form-save = Legg til
+webhook-form-cancel = Avbryt
+
+## A webhook's page
+
+webhook-heading = Webhook til { $url }
+webhook-added = Webhooken er lagt til
+webhook-rotated = Ny hemmelighet er laget
+webhook-secret-once = Hemmeligheten vises bare nå, aldri igjen. Kopier den til mottakeren før du går fra siden.
+webhook-secret = Hemmelighet
+webhook-secret-hint = Med den sjekker mottakeren signaturen på hver levering.
+webhook-rotated-old = Den gamle hemmeligheten signerer også i { $hours } timer til, fram til { $until }, så mottakeren rekker å bytte.
+webhook-created-at = Lagt til
+webhook-updated-at = Sist endret
+webhook-enabled-done = Webhooken er aktivert.
+webhook-disabled-done = Webhooken er deaktivert.
+webhook-disable = Deaktiver
+webhook-disable-hint = En deaktivert webhook får ingen leveringer; det som ennå ikke er levert, blir ikke sendt.
+webhook-enable = Aktiver
+webhook-enable-hint = Webhooken får beskjed om endringer igjen fra nå av.
+webhook-rotate = Lag ny hemmelighet
+webhook-rotate-hint = Den nye vises én gang. Den gamle signerer også i { $hours } timer til.
+webhook-change-refused = Webhooken ble ikke endret. { $why }
+webhook-delete = Slett webhooken
+webhook-delete-heading = Slette webhooken til { $url }?
+webhook-delete-text = Det som ennå ikke er levert til den, blir ikke sendt. Sletting kan ikke angres.
+webhook-delete-confirm = Ja, slett webhooken
+webhook-delete-cancel = Nei, gå tilbake til webhooken
+
+## Its deliveries
+
+webhook-deliveries = Leveringer
+webhook-deliveries-lead = Nyeste først. Leveringene tas vare på i { $days } dager.
+webhook-deliveries-empty = Ingen leveringer ennå.
+webhook-deliveries-older = Eldre leveringer
+webhook-deliveries-newest = Til de nyeste leveringene
+webhook-delivery-pending = underveis
+webhook-delivery-delivered = levert
+webhook-delivery-cancelled = avbrutt
+webhook-delivery-failed = ga opp
+webhook-delivery-type = Hendelsestype
+webhook-delivery-event-id = Hendelses-ID (webhook-id)
+webhook-delivery-notice = Kunngjøring
+webhook-delivery-notice-link = Åpne kunngjøringen
+webhook-delivery-not-tried = Ikke forsøkt ennå.
+webhook-attempts = Forsøk
+webhook-attempt-number = Nr.
+webhook-attempt-at = Tidspunkt
+webhook-attempt-result = Svar
+webhook-attempt-duration = Tid brukt
+webhook-attempt-next = Neste forsøk
+webhook-attempt-no-retry = ingen
+webhook-attempt-status = HTTP-status { $status }
+webhook-attempt-ms = { $ms } ms
+webhook-attempt-timeout = Ikke noe svar innen 10 sekunder
+webhook-attempt-no-connection = Fikk ikke forbindelse
+webhook-attempt-redirect = Mottakeren sendte videre til en annen adresse, og det følger ikke Tavla
+webhook-attempt-deleted = Webhooken var slettet
+webhook-attempt-disabled = Webhooken var deaktivert
+webhook-attempt-private = Adressen er lokal eller privat, og det er ikke tillatt
+webhook-attempt-tavla = Feil hos Tavla; prøves igjen
+webhook-attempt-failed = Forespørselen mislyktes
+webhook-redeliver = Send igjen
+webhook-redelivered = Hendelsen sendes igjen, med samme webhook-id. Den nye leveringen står øverst.

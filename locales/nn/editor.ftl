@@ -121,3 +121,105 @@ session-extended = Økta er forlengd til kl. { $time }.
 session-extend-failed = Økta kunne ikkje forlengjast. Det du skriv, blir teke vare på: lagre, og logg inn att om du blir beden om det.
 sign-in-draft-kept = Økta di gjekk ut før skjemaet vart lagra. Det du skreiv, er teke vare på: logg inn att, så kjem du tilbake til skjemaet. Ingenting er lagra enno.
 form-draft-restored = Du er logga inn att. Her er det du skreiv – ingenting er lagra enno. Sjå over og lagre.
+
+## Webhooks, for admins only
+
+editor-webhooks = Webhookar
+admin-only-heading = Berre for administratorar
+admin-only-text = Denne sida kan berre administratorar bruke. Be ein administrator om hjelp.
+webhooks-lead = Ein webhook får melding om kvar endring i det som er publisert: Tavla sender ein POST, signert etter Standard Webhooks, til adressa.
+webhooks-empty = Ingen webhookar enno.
+webhooks-caption = Webhookane, eldste først
+webhook-deleted = Webhooken er sletta.
+webhook-new = Legg til webhook
+webhook-url = Adresse
+webhook-description = Skildring
+webhook-filter = Får melding om
+webhook-state = Tilstand
+webhook-filter-all = alle
+webhook-no-description = (inga)
+webhook-event-published = Publisert
+webhook-event-updated = Endra
+webhook-event-withdrawn = Trekt tilbake
+webhook-enabled = Aktiv
+webhook-disabled = Deaktivert
+webhook-disabled-by-tavla = Deaktivert av Tavla: { $why }
+webhook-disabled-gone = mottakaren svarte 410 Gone (adressa finst ikkje lenger)
+webhook-disabled-failing = alle forsøk har mislukkast sidan { $since }
+webhook-disabled-failures = leveringane mislukkast
+
+## Adding a webhook
+
+webhook-form-lead = Vel kva webhooken skal få melding om. Hemmelegheita får du sjå éin gong, når du har lagt han til.
+webhook-form-url = Adresse
+webhook-form-url-hint = Full adresse som tek imot POST, https://…
+webhook-form-description = Skildring (valfri)
+webhook-form-description-hint = Kven han er for, eller kva han blir brukt til. Éi linje, høgst 500 teikn.
+webhook-form-events = Hendingar
+webhook-form-kinds = Typar
+webhook-form-areas = Område
+webhook-form-none-is-all = ingen valde: alle
+webhook-form-save = Legg til
+webhook-form-cancel = Avbryt
+
+## A webhook's page
+
+webhook-heading = Webhook til { $url }
+webhook-added = Webhooken er lagd til
+webhook-rotated = Ny hemmelegheit er laga
+webhook-secret-once = Hemmelegheita blir vist berre no, aldri igjen. Kopier henne til mottakaren før du går frå sida.
+webhook-secret = Hemmelegheit
+webhook-secret-hint = Med henne sjekkar mottakaren signaturen på kvar levering.
+webhook-rotated-old = Den gamle hemmelegheita signerer òg i { $hours } timar til, fram til { $until }, så mottakaren rekk å byte.
+webhook-created-at = Lagd til
+webhook-updated-at = Sist endra
+webhook-enabled-done = Webhooken er aktivert.
+webhook-disabled-done = Webhooken er deaktivert.
+webhook-disable = Deaktiver
+webhook-disable-hint = Ein deaktivert webhook får ingen leveringar; det som enno ikkje er levert, blir ikkje sendt.
+webhook-enable = Aktiver
+webhook-enable-hint = Webhooken får melding om endringar igjen frå no av.
+webhook-rotate = Lag ny hemmelegheit
+webhook-rotate-hint = Den nye blir vist éin gong. Den gamle signerer òg i { $hours } timar til.
+webhook-change-refused = Webhooken vart ikkje endra. { $why }
+webhook-delete = Slett webhooken
+webhook-delete-heading = Slette webhooken til { $url }?
+webhook-delete-text = Det som enno ikkje er levert til han, blir ikkje sendt. Slettinga kan ikkje angrast.
+webhook-delete-confirm = Ja, slett webhooken
+webhook-delete-cancel = Nei, gå tilbake til webhooken
+
+## Its deliveries
+
+webhook-deliveries = Leveringar
+webhook-deliveries-lead = Nyaste først. Leveringane blir tekne vare på i { $days } dagar.
+webhook-deliveries-empty = Ingen leveringar enno.
+webhook-deliveries-older = Eldre leveringar
+webhook-deliveries-newest = Til dei nyaste leveringane
+webhook-delivery-pending = undervegs
+webhook-delivery-delivered = levert
+webhook-delivery-cancelled = avbroten
+webhook-delivery-failed = gav opp
+webhook-delivery-type = Hendingstype
+webhook-delivery-event-id = Hendings-ID (webhook-id)
+webhook-delivery-notice = Kunngjering
+webhook-delivery-notice-link = Opne kunngjeringa
+webhook-delivery-not-tried = Ikkje prøvd enno.
+webhook-attempts = Forsøk
+webhook-attempt-number = Nr.
+webhook-attempt-at = Tidspunkt
+webhook-attempt-result = Svar
+webhook-attempt-duration = Tid brukt
+webhook-attempt-next = Neste forsøk
+webhook-attempt-no-retry = ingen
+webhook-attempt-status = HTTP-status { $status }
+webhook-attempt-ms = { $ms } ms
+webhook-attempt-timeout = Ikkje noko svar innan 10 sekund
+webhook-attempt-no-connection = Fekk ikkje samband
+webhook-attempt-redirect = Mottakaren sende vidare til ei anna adresse, og det følgjer ikkje Tavla
+webhook-attempt-deleted = Webhooken var sletta
+webhook-attempt-disabled = Webhooken var deaktivert
+webhook-attempt-private = Adressa er lokal eller privat, og det er ikkje tillate
+webhook-attempt-tavla = Feil hos Tavla; blir prøvd igjen
+webhook-attempt-failed = Førespurnaden mislukkast
+webhook-redeliver = Send igjen
+webhook-redelivered = Hendinga blir send igjen, med same webhook-id. Den nye leveringa står øvst.

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod area;
+pub mod delivery;
 pub mod document;
 pub mod event;
 pub mod input;

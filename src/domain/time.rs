@@ -54,6 +54,14 @@ pub fn norwegian_date_time(instant: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// `27.10.2020 kl. 13:00:05`: when seconds tell events apart.
+pub fn norwegian_date_time_seconds(instant: DateTime<Utc>) -> String {
+    instant
+        .with_timezone(&ZONE)
+        .format("%d.%m.%Y kl. %H:%M:%S")
+        .to_string()
+}
+
 /// Microsecond precision is what both SQLite's text and PostgreSQL's timestamps keep.
 pub fn truncate_to_micros(instant: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(instant.timestamp_micros()).expect("in range")

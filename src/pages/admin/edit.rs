@@ -29,6 +29,7 @@ struct FormPage {
     who: String,
     csrf: String,
     expiry: Expiry,
+    is_admin: bool,
     heading: String,
     action: String,
     is_new: bool,
@@ -69,6 +70,7 @@ impl FormPage {
             who: who(session, lang),
             csrf: session.csrf.clone(),
             expiry: session.expiry(now, lang),
+            is_admin: session.is_admin(),
             heading: match existing {
                 Some(n) => lang.t_with("form-edit", &[("title", n.title.clone())]),
                 None => lang.t("editor-new-notice"),

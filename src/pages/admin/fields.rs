@@ -31,6 +31,26 @@ pub struct KindGroup {
     pub fields: Vec<Field>,
 }
 
+/// The `aria-describedby` and `aria-invalid` of the input `id`: its hint
+/// (`{id}-hint`) and, when it is `invalid`, its error (`{id}-feil`).
+pub fn described(id: &str, hinted: bool, invalid: bool) -> String {
+    let mut by = Vec::new();
+    if hinted {
+        by.push(format!("{id}-hint"));
+    }
+    if invalid {
+        by.push(format!("{id}-feil"));
+    }
+    let mut attributes = String::new();
+    if !by.is_empty() {
+        attributes.push_str(&format!(" aria-describedby=\"{}\"", by.join(" ")));
+    }
+    if invalid {
+        attributes.push_str(" aria-invalid=\"true\"");
+    }
+    attributes
+}
+
 impl NoticeForm {
     /// A field labelled by the message `label` (and `hint`, if not empty).
     fn field(
@@ -58,21 +78,7 @@ impl NoticeForm {
     /// The `aria-describedby` and `aria-invalid` of the input `id`: its hint
     /// (`{id}-hint`) and its error (`{id}-feil`), those it has.
     pub fn described(&self, name: &str, id: &str, hinted: bool) -> String {
-        let mut by = Vec::new();
-        if hinted {
-            by.push(format!("{id}-hint"));
-        }
-        if self.has(name) {
-            by.push(format!("{id}-feil"));
-        }
-        let mut attributes = String::new();
-        if !by.is_empty() {
-            attributes.push_str(&format!(" aria-describedby=\"{}\"", by.join(" ")));
-        }
-        if self.has(name) {
-            attributes.push_str(" aria-invalid=\"true\"");
-        }
-        attributes
+        described(id, hinted, self.has(name))
     }
 
     /// Every input that can have an error, in the order of the form, as

@@ -159,20 +159,7 @@ impl NoticeForm {
 
     /// Places each error beside its field (`areas[1]` beside the areas), in Norwegian.
     pub fn show_errors(&mut self, errors: &[FieldError]) {
-        for error in errors {
-            let text = self.lang.invalid(&error.invalid);
-            let field = match error.field.split_once('[') {
-                Some((name, _)) => name.to_owned(),
-                None => error.field.clone(),
-            };
-            self.errors
-                .entry(field)
-                .and_modify(|m| {
-                    m.push_str("; ");
-                    m.push_str(&text)
-                })
-                .or_insert_with(|| text.clone());
-        }
+        place_errors(&mut self.errors, errors, self.lang);
     }
 
     /// The errors in the order of the form, as (the input's id, its label,
@@ -288,6 +275,28 @@ impl NoticeForm {
             _ => {}
         }
         (Value::Object(doc), errors)
+    }
+}
+
+/// Places each error beside its field, keyed by the field's name without an
+/// index (`areas[1]` beside the areas), in Norwegian; a field's different
+/// errors are joined, each said once.
+pub fn place_errors(placed: &mut HashMap<String, String>, errors: &[FieldError], lang: Lang) {
+    for error in errors {
+        let text = lang.invalid(&error.invalid);
+        let field = match error.field.split_once('[') {
+            Some((name, _)) => name.to_owned(),
+            None => error.field.clone(),
+        };
+        placed
+            .entry(field)
+            .and_modify(|m| {
+                if !m.split("; ").any(|said| said == text) {
+                    m.push_str("; ");
+                    m.push_str(&text)
+                }
+            })
+            .or_insert(text);
     }
 }
 

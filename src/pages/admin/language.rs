@@ -22,10 +22,24 @@ pub struct EditorLang {
 impl EditorLang {
     /// The address that switches to the other written standard and comes back here.
     pub fn switch_url(&self) -> String {
+        self.switch_url_to(&self.here)
+    }
+
+    /// The address that switches to the other written standard and goes to
+    /// `page`: for an answer to a form that its own address cannot show again.
+    pub fn switch_url_to(&self, page: &str) -> String {
         let back = form_urlencoded::Serializer::new(String::new())
-            .append_pair("tilbake", &self.here)
+            .append_pair("tilbake", page)
             .finish();
         format!("/admin/sprak/{}?{back}", self.lang.other().code())
+    }
+
+    /// The written standard the editor chose for the pages.
+    pub fn of(request: &HttpRequest) -> Lang {
+        request
+            .cookie(COOKIE)
+            .and_then(|c| Lang::from_code(c.value()))
+            .unwrap_or_default()
     }
 }
 
@@ -34,10 +48,7 @@ impl FromRequest for EditorLang {
     type Future = Ready<Result<Self, Infallible>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let lang = request
-            .cookie(COOKIE)
-            .and_then(|c| Lang::from_code(c.value()))
-            .unwrap_or_default();
+        let lang = Self::of(request);
         // A form's answer is at the form's address; its GET shows it again.
         let here = match request.method() == actix_web::http::Method::GET {
             true => request

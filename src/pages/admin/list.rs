@@ -37,6 +37,7 @@ struct ListPage {
     who: String,
     csrf: String,
     expiry: Expiry,
+    is_admin: bool,
     done: Option<String>,
     /// (href, label, current)
     filters: Vec<(String, String, bool)>,
@@ -160,6 +161,7 @@ pub async fn list(
             who: who(&session, lang),
             csrf: session.csrf.clone(),
             expiry: session.expiry(state.clock.now(), lang),
+            is_admin: session.is_admin(),
             done,
             filters,
             rows,

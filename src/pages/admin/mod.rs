@@ -1,6 +1,6 @@
 //! The editors' pages at `/admin`: sign in with a token, then list, create,
-//! preview, correct, schedule, cancel and withdraw notices. Every write goes
-//! through the same functions as the admin API.
+//! preview, correct, schedule, cancel and withdraw notices; admins also keep
+//! the webhooks. Every write goes through the same functions as the admin API.
 
 mod edit;
 mod fields;
@@ -9,6 +9,7 @@ mod language;
 mod list;
 mod session;
 mod sign_in;
+mod webhooks;
 mod withdraw;
 
 use actix_web::http::{header, StatusCode};
@@ -51,7 +52,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(edit::update)
         .service(withdraw::confirm_page)
         .service(withdraw::withdraw)
-        .service(session::extend);
+        .service(session::extend)
+        .configure(webhooks::configure);
 }
 
 fn see_other(to: &str) -> HttpResponse {

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::app::{sessions, App};
-use crate::domain::Token;
+use crate::domain::{Role, Token};
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{dev::Payload, post, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
@@ -52,6 +52,11 @@ impl EditorSession {
         sent.is_some_and(|sent| {
             constant_time_eq::constant_time_eq(sent.as_bytes(), self.csrf.as_bytes())
         })
+    }
+
+    /// Whether the pages offer the admins' own (the webhooks).
+    pub fn is_admin(&self) -> bool {
+        self.token.role == Role::Admin
     }
 
     pub fn id_hash(&self) -> &str {
@@ -159,6 +164,66 @@ impl FromRequest for EditorSession {
                 SignInRequired
             })?;
             Ok(EditorSession::from(opened.ok_or(SignInRequired)?))
+        })
+    }
+}
+
+/// A signed-in admin: a handler that takes one runs for admins only. Anyone
+/// else signed in is shown that the page is for admins (403); no one signed
+/// in goes to the sign-in page.
+pub struct AdminSession(pub EditorSession);
+
+impl std::ops::Deref for AdminSession {
+    type Target = EditorSession;
+
+    fn deref(&self) -> &EditorSession {
+        &self.0
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminRequired {
+    #[error("sign-in required")]
+    SignIn,
+    /// Signed in with an editor's token; the page says so in `0`.
+    #[error("admins only")]
+    NotAdmin(Lang),
+}
+
+impl ResponseError for AdminRequired {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::SignIn => StatusCode::SEE_OTHER,
+            Self::NotAdmin(_) => StatusCode::FORBIDDEN,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::SignIn => SignInRequired.error_response(),
+            Self::NotAdmin(lang) => crate::pages::message(
+                *lang,
+                StatusCode::FORBIDDEN,
+                "admin-only-heading",
+                "admin-only-text",
+            ),
+        }
+    }
+}
+
+impl FromRequest for AdminSession {
+    type Error = AdminRequired;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AdminRequired>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let lang = EditorLang::of(request);
+        let session = EditorSession::from_request(request, payload);
+        Box::pin(async move {
+            let session = session.await.map_err(|_| AdminRequired::SignIn)?;
+            match session.token.role {
+                Role::Admin => Ok(AdminSession(session)),
+                Role::Editor => Err(AdminRequired::NotAdmin(lang)),
+            }
         })
     }
 }

@@ -23,6 +23,7 @@ struct ConfirmPage {
     who: String,
     csrf: String,
     expiry: Expiry,
+    is_admin: bool,
     heading: String,
     revision: i32,
     edit_url: String,
@@ -49,6 +50,7 @@ pub async fn confirm_page(
         who: who(&session, lang.lang),
         csrf: session.csrf.clone(),
         expiry: session.expiry(state.clock.now(), lang.lang),
+        is_admin: session.is_admin(),
         heading: lang
             .lang
             .t_with("withdraw-confirm-heading", &[("title", notice.title)]),
