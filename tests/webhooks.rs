@@ -410,3 +410,59 @@ async fn two_instances_on_postgres_deliver_each_event_once() {
         "each event once, across both instances"
     );
 }
+
+/// A host name that pointed to a public address when the webhook was
+/// registered can be pointed inside the network later (DNS rebinding);
+/// every connection resolves it again and refuses private addresses.
+#[tokio::test]
+async fn a_host_name_resolving_to_a_private_address_is_refused_at_connection() {
+    let app = TestApp::spawn_configured(TestDb::Sqlite, |s| s.webhook_allow_private = false).await;
+    let receiver = Receiver::start().await;
+    let port = receiver
+        .url
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    // As if the name had resolved publicly at registration: stored directly.
+    let input = tavla::domain::webhook::WebhookInput {
+        url: format!("https://localhost:{port}/tavla"),
+        description: String::new(),
+        filter: Default::default(),
+        enabled: true,
+    };
+    let id = uuid::Uuid::new_v4();
+    let now = app.clock.now();
+    app.store()
+        .run(move |conn| {
+            tavla::store::webhooks::create(
+                conn,
+                id,
+                &input,
+                "whsec_dGVzdA==",
+                &tavla::domain::Actor::system(),
+                now,
+            )
+        })
+        .await
+        .unwrap();
+    let admin = app.admin();
+    app.create_notice(
+        &admin,
+        &grant_doc("Tilskudd til en mottaker bak brannmuren"),
+    )
+    .await;
+    let listed = eventually_listed(&app, &admin, &id.to_string(), |d| {
+        !d["attempts"].as_array().unwrap().is_empty()
+    })
+    .await;
+    let error = listed["attempts"][0]["error"].as_str().unwrap().to_owned();
+    assert!(error.contains("no public address"), "{error}");
+    assert!(
+        receiver.received().is_empty(),
+        "nothing reached the private address"
+    );
+}
