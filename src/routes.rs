@@ -65,6 +65,8 @@ pub const METHODS: &[(&str, &str)] = &[
     ("/api/v1/admin/audit", "GET"),
     ("/api/v1/admin/tokens", "GET, POST"),
     ("/api/v1/admin/tokens/{id}", "DELETE"),
+    ("/api/v1/subscriptions", "POST"),
+    ("/api/v1/admin/subscriptions/stats", "GET"),
     ("/api/v1/admin/webhooks", "GET, POST"),
     ("/api/v1/admin/webhooks/{id}", "GET, PATCH, DELETE"),
     ("/api/v1/admin/webhooks/{id}/rotate-secret", "POST"),

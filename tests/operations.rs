@@ -38,6 +38,8 @@ on_every_backend! {
             ("/api/v1/admin/tokens", "get"),
             ("/api/v1/admin/tokens/{id}", "delete"),
             ("/api/v1/admin/audit", "get"),
+            ("/api/v1/subscriptions", "post"),
+            ("/api/v1/admin/subscriptions/stats", "get"),
             ("/api/v1/admin/webhooks", "post"),
             ("/api/v1/admin/webhooks", "get"),
             ("/api/v1/admin/webhooks/{id}", "get"),

@@ -44,6 +44,37 @@ on_every_backend! {
         assert_eq!(counts, [("confirmed".to_owned(), "immediate".to_owned(), "nb".to_owned(), 1)]);
     }
 
+    async fn without_an_smtp_relay_subscribing_is_a_503_and_admins_see_counts_only(app: TestApp) {
+        let refused = app.client.post(app.url("/api/v1/subscriptions")).json(&json!({"email": "kari@kommune.no"})).send().await.unwrap();
+        let problem = common::assert_problem(refused, 503, None).await;
+        assert!(problem["detail"].as_str().unwrap().contains("TAVLA_SMTP_URL"), "{problem}");
+        assert!(!problem.to_string().contains("kari@kommune.no"), "the address is not echoed");
+
+        let store = app.store();
+        let now = app.clock.now();
+        for (email, frequency, language) in [("a@kommune.no", "daily", "nn"), ("b@kommune.no", "immediate", "nb"), ("c@kommune.no", "weekly", "nb")] {
+            let wish = input(json!({"email": email, "frequency": frequency, "language": language}));
+            let Subscribed::Confirm(id) = store.run(move |c| stored::subscribe(c, &wish, now)).await.unwrap() else { panic!() };
+            if email != "c@kommune.no" {
+                let token = format!("bekreft-{email}");
+                store.run(move |c| stored::mint(c, id, Purpose::Confirm, &token, now)).await.unwrap();
+                let token = format!("bekreft-{email}");
+                store.run(move |c| stored::confirm(c, &token, now)).await.unwrap().unwrap();
+            }
+        }
+        let admin = app.admin();
+        let editor = app.editor(&["helsetjenester"]);
+        let path = "/api/v1/admin/subscriptions/stats";
+        assert_eq!(app.send(reqwest::Method::GET, path, &editor, None, &[]).await.status(), 403);
+        let stats: serde_json::Value = app.send(reqwest::Method::GET, path, &admin, None, &[]).await.json().await.unwrap();
+        assert_eq!(stats, json!({
+            "pending": 1, "confirmed": 2, "suspended": 0,
+            "by_frequency": {"immediate": 1, "daily": 1, "weekly": 0},
+            "by_language": {"nb": 1, "nn": 1},
+        }));
+        assert!(!stats.to_string().contains('@'), "never an address");
+    }
+
     async fn unconfirmed_subscriptions_and_their_addresses_are_forgotten_after_48_hours(app: TestApp) {
         let store = app.store();
         let now = app.clock.now();
@@ -56,5 +87,16 @@ on_every_backend! {
         assert_eq!(gone, 1);
         assert_eq!(store.run(|c| stored::by_token(c, "bekreft-per", Purpose::Confirm)).await.unwrap(), None, "its tokens with it");
         assert!(store.run(stored::stats).await.unwrap().is_empty(), "no address left");
+
+        // The server's worker forgets them when their time has come.
+        let wish = input(json!({"email": "ola@kommune.no"}));
+        store.run(move |c| stored::subscribe(c, &wish, now)).await.unwrap();
+        app.clock.advance(Duration::hours(47));
+        assert_eq!(store.run(stored::stats).await.unwrap().len(), 1, "kept for 48 hours");
+        app.clock.advance(Duration::hours(2));
+        common::eventually(10, || "the unconfirmed subscription forgotten".into(), || async {
+            store.run(stored::stats).await.unwrap().is_empty().then_some(())
+        })
+        .await;
     }
 }

@@ -13,6 +13,7 @@ use tokio::sync::{watch, Notify};
 use super::Clock;
 use crate::store::listing;
 use crate::store::outbox::{self, Attempt, Claimed, Fanout, GO_LIVE};
+use crate::store::subscriptions::{self, UNCONFIRMED_KEPT};
 use crate::store::version::{self, VersionWatch};
 use crate::store::{webhooks, Store};
 
@@ -218,13 +219,15 @@ impl Outbox {
         }
     }
 
-    /// Webhook deliveries older than `KEPT` are forgotten here too.
+    /// Webhook deliveries older than `KEPT`, and subscriptions left
+    /// unconfirmed for 48 hours (with their addresses), are forgotten here too.
     async fn sweep(&self) {
         let now = self.clock.now();
         if let Err(e) = self
             .store
             .run(move |conn| {
                 listing::sweep(conn, now, SWEEP_BATCH)?;
+                subscriptions::forget_unconfirmed(conn, now - UNCONFIRMED_KEPT, SWEEP_BATCH)?;
                 webhooks::prune(conn, now - KEPT, SWEEP_BATCH)
             })
             .await

@@ -9,6 +9,7 @@ pub mod health;
 pub mod notices;
 pub mod openapi;
 pub mod problem;
+pub mod subscriptions;
 pub mod views;
 
 use actix_web::http::header;
@@ -47,6 +48,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(notices::get)
         .service(areas::list)
         .service(changes::list)
+        .service(subscriptions::subscribe)
+        .service(subscriptions::stats)
         .configure(admin::configure)
         .configure(feeds::configure)
         .service(health::healthz)

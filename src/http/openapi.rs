@@ -13,7 +13,7 @@ use utoipa::Modify;
 
 use super::admin::{audit, notices as admin_notices, tokens, webhooks};
 use super::feeds::Format;
-use super::{areas, changes, feeds, health, notices, problem, views};
+use super::{areas, changes, feeds, health, notices, problem, subscriptions, views};
 
 /// Declares the bearer tokens the admin routes take.
 struct BearerTokens;
@@ -63,6 +63,8 @@ impl Modify for BearerTokens {
         webhooks::deliveries,
         webhooks::redeliver,
         audit::list,
+        subscriptions::subscribe,
+        subscriptions::stats,
         health::healthz,
         health::readyz,
         document,
@@ -97,6 +99,7 @@ impl Modify for BearerTokens {
         webhooks::DeliveryPage,
         audit::AuditView,
         audit::AuditPage,
+        subscriptions::SubscriptionStats,
         problem::Problem,
         problem::FieldError,
         crate::domain::Kind,
@@ -108,6 +111,7 @@ impl Modify for BearerTokens {
         (name = "notices", description = "Public notices"),
         (name = "areas", description = "The access packages notices are tagged with"),
         (name = "feeds", description = "Feeds for readers"),
+        (name = "subscriptions", description = "Notices by e-mail"),
         (name = "admin", description = "For editors: Authorization: Bearer <token>"),
         (name = "operations", description = "Health and the API description"),
     )
