@@ -88,6 +88,9 @@ impl Webhooks {
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
+            // A proxy from the environment would resolve receivers' names
+            // itself, past the check of their addresses.
+            .no_proxy()
             .user_agent(concat!(
                 "Tavla/",
                 env!("CARGO_PKG_VERSION"),
@@ -115,8 +118,12 @@ impl Webhooks {
             .run(move |conn| notices::find(conn, &id.to_string()))
             .await
             .map_err(|e| Failure::retry(None, Unanswered::NoticeUnread.recorded(&e.to_string())))?;
+        // A notice that is not public now (a draft again, rescheduled,
+        // withdrawn since the event) is told by its id and slug only, never
+        // by content the public may not see; its later event follows.
         let data = match (told_as, notice) {
             (EventType::Withdrawn, Some(n)) => json!({"id": n.id, "slug": n.slug}),
+            (_, Some(n)) if !n.is_public(now) => json!({"id": n.id, "slug": n.slug}),
             (_, Some(n)) => json!(NoticeView::new(&n, now, &self.base_url)),
             (_, None) => json!({"id": id}),
         };

@@ -163,6 +163,28 @@ on_every_backend! {
         assert_eq!(attempts[1]["status"], 204);
     }
 
+    async fn a_retry_after_the_notice_left_the_public_set_tells_no_content_the_public_cannot_see(app: TestApp) {
+        let receiver = Receiver::start().await;
+        let admin = app.admin();
+        let (_, secret) = register(&app, &admin, json!({"url": receiver.url})).await;
+        let grant = app.create_notice(&admin, &grant_doc("Tilskudd som går tilbake til utkast")).await;
+        let id = grant["id"].as_str().unwrap();
+        receiver.until("the publication", |got| got.len() == 1).await;
+        receiver.answers.lock().unwrap().push_back(503);
+        let changed = app.patch_notice(&admin, id, "\"rev-1\"", &json!({"summary": "Endret mens den var ute."})).await;
+        assert_eq!(changed.status(), 200);
+        receiver.until("the refused update", |got| got.len() == 2).await;
+        let drafted = app.patch_notice(&admin, id, "\"rev-2\"", &json!({"state": "draft", "title": "Hemmelig utkast før embargo"})).await;
+        assert_eq!(drafted.status(), 200);
+        app.clock.advance(Duration::seconds(10));
+        let got = receiver.until("the retry and the withdrawal", |got| got.len() == 4).await;
+        assert_eq!(got[2].event_type(), "notice.updated", "the update's retry, in order");
+        assert_eq!(got[2].json()["data"], json!({"id": id, "slug": grant["slug"]}), "no content of a draft");
+        assert!(!String::from_utf8_lossy(&got[2].body).contains("Hemmelig"));
+        assert_eq!(got[3].event_type(), "notice.withdrawn");
+        assert!(got.iter().all(|d| d.signed_by(&secret)));
+    }
+
     async fn a_receiver_answering_410_disables_the_webhook_and_the_audit_log_says_why(app: TestApp) {
         let receiver = Receiver::start().await;
         receiver.answers.lock().unwrap().push_back(410);

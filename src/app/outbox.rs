@@ -137,6 +137,10 @@ impl Outbox {
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         let mut running = tokio::task::JoinSet::new();
         let mut per_target: HashMap<String, usize> = HashMap::new();
+        // Which target each task delivers to, so that its count goes down
+        // however the task ends (a panic included).
+        let mut target_of: HashMap<tokio::task::Id, String> = HashMap::new();
+        let mut swept: Option<tokio::time::Instant> = None;
         let mut channels: Vec<&'static str> = self.channels.iter().map(|c| c.name()).collect();
         channels.push(GO_LIVE);
         while !*stop.borrow() {
@@ -166,10 +170,8 @@ impl Outbox {
                             claimed_any = true;
                             let this = self.clone();
                             let target = delivery.target.clone();
-                            running.spawn(async move {
-                                this.deliver(delivery).await;
-                                target
-                            });
+                            let task = running.spawn(async move { this.deliver(delivery).await });
+                            target_of.insert(task.id(), target);
                         }
                         if !excess.is_empty() {
                             self.give_back(excess).await;
@@ -183,13 +185,24 @@ impl Outbox {
             if claimed_any && running.len() < IN_FLIGHT {
                 continue;
             }
-            self.sweep().await;
+            // At most once a poll: each sweep takes SQLite's write lock.
+            if swept.is_none_or(|at| at.elapsed() >= POLL) {
+                self.sweep().await;
+                swept = Some(tokio::time::Instant::now());
+            }
             tokio::select! {
                 () = tokio::time::sleep(POLL) => {}
                 () = self.wake.notified() => {}
                 _ = stop.changed() => {}
-                Some(done) = running.join_next(), if !running.is_empty() => {
-                    if let Ok(target) = done {
+                Some(done) = running.join_next_with_id(), if !running.is_empty() => {
+                    let id = match done {
+                        Ok((id, ())) => id,
+                        Err(e) => {
+                            tracing::error!(error = %e, "a delivery's task failed; it is made again when its lease ends");
+                            e.id()
+                        }
+                    };
+                    if let Some(target) = target_of.remove(&id) {
                         if let Some(n) = per_target.get_mut(&target) {
                             *n -= 1;
                             if *n == 0 {

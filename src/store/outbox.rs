@@ -110,6 +110,13 @@ pub fn cancel_scheduled(
     .execute(conn)?)
 }
 
+#[derive(QueryableByName)]
+struct ClaimableId {
+    #[diesel(sql_type = BigInt)]
+    #[allow(dead_code)]
+    id: i64,
+}
+
 /// A delivery a worker holds until its lease ends, with its event.
 #[derive(Debug, Clone)]
 pub struct Claimed {
@@ -143,19 +150,6 @@ pub fn claim(
     lease: Duration,
     limit: i64,
 ) -> StoreResult<Vec<Claimed>> {
-    let due = deliveries::table
-        .filter(deliveries::finished_at.is_null())
-        .filter(deliveries::due_at.le(now.naive_utc()))
-        .filter(deliveries::channel.eq_any(channels));
-    // A read first, so an idle poll never takes SQLite's write lock.
-    if due
-        .select(deliveries::id)
-        .first::<i64>(conn)
-        .optional()?
-        .is_none()
-    {
-        return Ok(Vec::new());
-    }
     let token = Uuid::new_v4().to_string();
     let until = (now + lease).naive_utc();
     // Channel names are the code's own constants, never input.
@@ -179,13 +173,33 @@ pub fn claim(
                 .join(", ")
         ),
     };
+    // The due deliveries, by the parameters named `now` and `limit` (SQLite
+    // numbers `$n` parameters in the order they first appear).
+    let claimable = |now: &str, limit: &str| {
+        format!(
+            "SELECT id FROM deliveries d WHERE finished_at IS NULL AND due_at <= {now} \
+             AND channel IN ({names}) {not_busy}\
+             AND (queue IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries earlier \
+                  WHERE earlier.queue = d.queue AND earlier.finished_at IS NULL AND earlier.id < d.id)) \
+             ORDER BY due_at LIMIT {limit}"
+        )
+    };
+    // A read first, with the claim's own conditions, so that a poll that
+    // would claim nothing (none due, or all waiting in their queues) never
+    // takes SQLite's write lock.
+    let probe = diesel::sql_query(claimable("$1", "$2"))
+        .bind::<Timestamp, _>(now.naive_utc())
+        .bind::<BigInt, _>(1_i64);
+    let any: Vec<ClaimableId> = match conn {
+        DbConnection::Pg(c) => probe.load(c)?,
+        DbConnection::Sqlite(c) => probe.load(c)?,
+    };
+    if any.is_empty() {
+        return Ok(Vec::new());
+    }
     let base = format!(
-        "UPDATE deliveries SET claim = $1, due_at = $2, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM deliveries d WHERE finished_at IS NULL AND due_at <= $3 \
-         AND channel IN ({names}) {not_busy}\
-         AND (queue IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries earlier \
-              WHERE earlier.queue = d.queue AND earlier.finished_at IS NULL AND earlier.id < d.id)) \
-         ORDER BY due_at LIMIT $4"
+        "UPDATE deliveries SET claim = $1, due_at = $2, attempts = attempts + 1 WHERE id IN ({}",
+        claimable("$3", "$4")
     );
     // One statement: on SQLite it runs under the write lock; on PostgreSQL
     // rows another instance is claiming are skipped, not waited for.

@@ -57,9 +57,10 @@ fn schedule(
     Ok(())
 }
 
-/// Delivers an event to a webhook again, as a new delivery with the same
-/// event id and type; an admin asks for it. False if the webhook never had
-/// that event.
+/// Delivers an event to a webhook again, with the same event id and type;
+/// an admin asks for it. A delivery of it still to come is made due now
+/// rather than doubled; otherwise a new one joins the notice's queue. False
+/// if the webhook never had that event, or is disabled.
 pub fn redeliver(
     conn: &mut DbConnection,
     webhook: Uuid,
@@ -79,13 +80,46 @@ pub fn redeliver(
         let Some((row, told_as, notice)) = earlier else {
             return Ok(false);
         };
+        let enabled: bool = webhooks::table
+            .find(webhook.to_string())
+            .select(webhooks::enabled)
+            .first(conn)
+            .optional()?
+            .unwrap_or(false);
+        if !enabled {
+            return Ok(false);
+        }
+        let hurried = diesel::update(
+            deliveries::table
+                .filter(deliveries::event_id.eq(row))
+                .filter(deliveries::channel.eq(CHANNEL))
+                .filter(deliveries::target.eq(webhook.to_string()))
+                .filter(deliveries::finished_at.is_null())
+                .filter(deliveries::due_at.gt(now.naive_utc())),
+        )
+        .set(deliveries::due_at.eq(now.naive_utc()))
+        .execute(conn)?;
+        let pending: i64 = deliveries::table
+            .filter(deliveries::event_id.eq(row))
+            .filter(deliveries::channel.eq(CHANNEL))
+            .filter(deliveries::target.eq(webhook.to_string()))
+            .filter(deliveries::finished_at.is_null())
+            .count()
+            .get_result(conn)?;
+        let detail = format!("webhook {webhook}: event {event_id}");
+        if hurried > 0 || pending > 0 {
+            audit::record(
+                conn,
+                &entry(seq, Action::WebhookRedeliver, actor, detail, now),
+            )?;
+            return Ok(true);
+        }
         let corrupt = || StoreError::Corrupt(format!("delivery of event {event_id}"));
         let told_as = told_as
             .and_then(|t| t.parse::<EventType>().ok())
             .ok_or_else(corrupt)?;
         let notice = Uuid::try_parse(&notice).map_err(|_| corrupt())?;
         schedule(conn, row, webhook, notice, told_as, now)?;
-        let detail = format!("webhook {webhook}: event {event_id}");
         audit::record(
             conn,
             &entry(seq, Action::WebhookRedeliver, actor, detail, now),

@@ -111,6 +111,14 @@ impl Row {
     }
 }
 
+/// A URL's scheme, host and port: what the audit log keeps of a receiver
+/// (its path or query may hold a key).
+fn origin(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default()
+}
+
 fn entry(
     seq: i64,
     action: Action,
@@ -173,7 +181,7 @@ pub fn create(
                 updated_at: now.naive_utc(),
             })
             .execute(conn)?;
-        let detail = format!("webhook {id} {}", input.url);
+        let detail = format!("webhook {id} {}", origin(&input.url));
         audit::record(conn, &entry(seq, Action::WebhookCreate, actor, detail, now))
     })
 }
@@ -211,6 +219,22 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     write(conn, |conn, seq| {
+        // Enabled again (or sent elsewhere): why it was disabled, and its
+        // failing streak, are history. A change of its description is not.
+        // Enabled again, or sent elsewhere: why it was disabled and its
+        // failing streak are history (a new description changes neither).
+        if input.enabled {
+            diesel::update(
+                webhooks::table
+                    .find(id.to_string())
+                    .filter(webhooks::enabled.eq(false).or(webhooks::url.ne(&input.url))),
+            )
+            .set((
+                webhooks::disabled_reason.eq(None::<String>),
+                webhooks::failing_since.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        }
         let updated = diesel::update(webhooks::table.find(id.to_string()))
             .set((
                 webhooks::url.eq(&input.url),
@@ -240,14 +264,7 @@ pub fn update(
         if updated == 0 {
             return Ok(false);
         }
-        if input.enabled {
-            diesel::update(webhooks::table.find(id.to_string()))
-                .set((
-                    webhooks::disabled_reason.eq(None::<String>),
-                    webhooks::failing_since.eq(None::<NaiveDateTime>),
-                ))
-                .execute(conn)?;
-        } else {
+        if !input.enabled {
             finish_pending(conn, id, None, now)?;
         }
         let detail = format!("webhook {id}: {}", changed.join(", "));
