@@ -103,32 +103,45 @@ on_every_backend! {
     }
 
     async fn deadlines_and_webinar_times_are_time_elements(app: TestApp) {
+        use chrono::TimeZone;
+        let oslo = chrono_tz::Europe::Oslo;
+        // Instants some months after the app's today, at Oslo hours.
+        let at = |days: i64, hour: u32, minute: u32| {
+            let day = (app.clock.now() + chrono::Duration::days(days)).with_timezone(&oslo).date_naive();
+            oslo.from_local_datetime(&day.and_hms_opt(hour, minute, 0).unwrap()).earliest().unwrap()
+        };
+        let shown = |t: chrono::DateTime<chrono_tz::Tz>| t.format("%d.%m.%Y kl. %H:%M").to_string();
+        let (due, starts, ends) = (at(200, 12, 0), at(210, 10, 0), at(210, 11, 30));
         let admin = app.admin();
         let mut grant = grant_doc("Tilskudd med frist");
-        grant["grant"]["deadline"] = json!("2031-03-01T11:00:00Z");
+        grant["grant"]["deadline"] = json!(due.to_rfc3339());
         let grant = app.create_notice(&admin, &grant).await;
         let mut webinar = webinar_doc("Webinar med tidspunkt");
-        webinar["webinar"]["starts_at"] = json!("2031-06-12T10:00:00+02:00");
-        webinar["webinar"]["ends_at"] = json!("2031-06-12T11:30:00+02:00");
+        webinar["webinar"]["starts_at"] = json!(starts.to_rfc3339());
+        webinar["webinar"]["ends_at"] = json!(ends.to_rfc3339());
         let webinar = app.create_notice(&admin, &webinar).await;
         for (prefix, deadline, time) in [("", "Søknadsfrist", "Tidspunkt"), ("/nn", "Søknadsfrist", "Tidspunkt")] {
             let page = html(&app, &format!("{prefix}/notices/{}", grant["slug"].as_str().unwrap())).await;
             assert!(
-                page.contains(&format!("<li>{deadline}: <time datetime=\"2031-03-01T12:00:00+01:00\">01.03.2031 kl. 12:00</time></li>")),
+                page.contains(&format!("<li>{deadline}: <time datetime=\"{}\">{}</time></li>", due.to_rfc3339(), shown(due))),
                 "{prefix}: {page}"
             );
             let page = html(&app, &format!("{prefix}/notices/{}", webinar["slug"].as_str().unwrap())).await;
             assert!(
                 page.contains(&format!(
-                    "<li>{time}: <time datetime=\"2031-06-12T10:00:00+02:00\">12.06.2031 kl. 10:00</time>–<time datetime=\"2031-06-12T11:30:00+02:00\">11:30</time></li>"
+                    "<li>{time}: <time datetime=\"{}\">{}</time>–<time datetime=\"{}\">{}</time></li>",
+                    starts.to_rfc3339(),
+                    shown(starts),
+                    ends.to_rfc3339(),
+                    ends.format("%H:%M"),
                 )),
                 "{prefix}: {page}"
             );
         }
         // The feeds say the same in words.
         let rss = app.text("/feed.rss").await;
-        assert!(rss.contains("Søknadsfrist: 01.03.2031 kl. 12:00"));
-        assert!(rss.contains("Tidspunkt: 12.06.2031 kl. 10:00–11:30"));
+        assert!(rss.contains(&format!("Søknadsfrist: {}", shown(due))));
+        assert!(rss.contains(&format!("Tidspunkt: {}–{}", shown(starts), ends.format("%H:%M"))));
     }
 
     async fn a_bad_filter_on_the_front_page_is_left_out_and_told_in_norwegian(app: TestApp) {
