@@ -2,6 +2,7 @@
 //! Nothing here knows about HTTP or SQL.
 
 pub mod action;
+pub mod address;
 pub mod area;
 pub mod delivery;
 pub mod document;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body;
 pub mod notices;
 pub mod tokens;
+pub mod webhook_views;
 pub mod webhooks;
 pub mod writes;
 
