@@ -71,6 +71,107 @@ pub struct ServeArgs {
     /// `https://` receivers, checked again at every connection.
     #[arg(long, env = "TAVLA_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
     pub webhook_allow_private: bool,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// E-mail subscriptions: off unless an SMTP relay is given.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MailArgs {
+    /// The SMTP relay: `smtp://host:port` (STARTTLS when offered, or
+    /// required with `?tls=required`), `smtps://user:pass@host:465`
+    /// (implicit TLS). Unset: no e-mail, and the subscription API says so.
+    #[arg(long, env = "TAVLA_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of every e-mail, `Name <address>` or an address.
+    #[arg(long, env = "TAVLA_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Seconds between a notice entering the public set and its e-mail: a
+    /// correction within them is sent corrected, a withdrawal sends nothing.
+    #[arg(long, env = "TAVLA_MAIL_DELAY", default_value_t = 120, value_parser = clap::value_parser!(u64).range(0..=86_400))]
+    pub mail_delay: u64,
+    /// When daily and weekly (Mondays) digests go out, `HH:MM` in Europe/Oslo.
+    #[arg(long, env = "TAVLA_DIGEST_TIME", default_value = "07:00")]
+    pub digest_time: String,
+    /// Most e-mails handed to the relay per second, per instance.
+    #[arg(long, env = "TAVLA_MAIL_RATE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub mail_rate: u32,
+    /// Most subscribe requests one client may make a minute (an office
+    /// behind one address makes many).
+    #[arg(long, env = "TAVLA_SUBSCRIBE_LIMIT", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub subscribe_limit: u32,
+}
+
+/// How e-mail is sent, when it is.
+#[derive(Clone)]
+pub struct MailSettings {
+    /// Holds the relay's password, if any: never logged.
+    pub smtp_url: String,
+    pub from: String,
+    pub delay: chrono::Duration,
+    pub digest_time: chrono::NaiveTime,
+    pub rate: u32,
+    pub subscribe_limit: u32,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("from", &self.from)
+            .field("delay", &self.delay)
+            .field("digest_time", &self.digest_time)
+            .field("rate", &self.rate)
+            .field("subscribe_limit", &self.subscribe_limit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MailArgs {
+    /// `None` without a relay; a relay needs a sender.
+    pub fn settings(&self) -> Result<Option<MailSettings>, ConfigError> {
+        let Some(smtp_url) = self.smtp_url.as_deref().filter(|u| !u.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let url = Url::parse(smtp_url.trim()).map_err(|_| {
+            invalid(
+                "TAVLA_SMTP_URL",
+                "is not a URL (smtp://host:port or smtps://…)",
+            )
+        })?;
+        if !matches!(url.scheme(), "smtp" | "smtps") {
+            return Err(invalid(
+                "TAVLA_SMTP_URL",
+                "must start with smtp:// or smtps://",
+            ));
+        }
+        let from = self
+            .mail_from
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .ok_or_else(|| invalid("TAVLA_MAIL_FROM", "is needed with TAVLA_SMTP_URL"))?;
+        from.parse::<lettre::message::Mailbox>().map_err(|e| {
+            invalid(
+                "TAVLA_MAIL_FROM",
+                format!("{from:?} is not an address or `Name <address>` ({e})"),
+            )
+        })?;
+        let digest_time = chrono::NaiveTime::parse_from_str(self.digest_time.trim(), "%H:%M")
+            .map_err(|_| {
+                invalid(
+                    "TAVLA_DIGEST_TIME",
+                    format!("{:?} is not HH:MM", self.digest_time),
+                )
+            })?;
+        Ok(Some(MailSettings {
+            smtp_url: smtp_url.trim().to_owned(),
+            from: from.to_owned(),
+            delay: chrono::Duration::seconds(self.mail_delay as i64),
+            digest_time,
+            rate: self.mail_rate,
+            subscribe_limit: self.subscribe_limit,
+        }))
+    }
 }
 
 /// Validated settings for one server.
@@ -90,6 +191,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Webhooks may go to `http://` and private addresses.
     pub webhook_allow_private: bool,
+    /// E-mail subscriptions, when a relay is configured.
+    pub mail: Option<MailSettings>,
     /// Where "now" comes from: the system clock, or a test's.
     pub clock: crate::app::Clock,
 }
@@ -159,7 +262,9 @@ impl Settings {
             .collect::<Result<Vec<_>, _>>()?;
         let cache_bytes =
             parse_bytes(&args.cache_bytes).map_err(|m| invalid("TAVLA_CACHE_BYTES", m))?;
+        let mail = args.mail.settings()?;
         Ok(Self {
+            mail,
             trusted_proxies,
             cache_bytes,
             websub_hub,
@@ -250,6 +355,14 @@ mod tests {
             cache_bytes: "64MiB".into(),
             trusted_proxies: Vec::new(),
             webhook_allow_private: false,
+            mail: MailArgs {
+                smtp_url: None,
+                mail_from: None,
+                mail_delay: 120,
+                digest_time: "07:00".into(),
+                mail_rate: 10,
+                subscribe_limit: 30,
+            },
         }
     }
 

@@ -7,6 +7,7 @@ pub mod domain;
 pub mod feeds;
 pub mod http;
 pub mod i18n;
+pub mod mail;
 pub mod pages;
 pub mod routes;
 pub mod seed;
@@ -109,6 +110,14 @@ impl Application {
             base_url.clone(),
             settings.webhook_allow_private,
         )));
+        if let Some(mail) = &settings.mail {
+            channels.push(Arc::new(mail::Mail::new(
+                store.clone(),
+                settings.clock.clone(),
+                base_url.clone(),
+                mail,
+            )?));
+        }
         let outbox = Arc::new(Outbox::new(
             store.clone(),
             settings.clock.clone(),
@@ -128,6 +137,10 @@ impl Application {
                 auth_throttle: Default::default(),
                 trusted_proxies: settings.trusted_proxies.clone(),
                 webhook_allow_private: settings.webhook_allow_private,
+                mail: settings
+                    .mail
+                    .as_ref()
+                    .map(|m| Arc::new(app::MailConfig::new(m))),
             },
             representations,
             cache_max_age: settings.cache_max_age,

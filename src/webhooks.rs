@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::app::outbox::{Channel, Delivering, Failure};
+use crate::app::outbox::{event_of, Channel, Delivering, Failure};
 use crate::app::Clock;
 use crate::domain::delivery::{DisabledReason, Unanswered};
 use crate::domain::webhook::{is_private, sign};
@@ -111,7 +111,8 @@ impl Webhooks {
     /// The body of a delivery: the type the webhook is told, when the event
     /// happened, and the public notice (its id and slug for a withdrawal).
     async fn body(&self, claimed: &Claimed, told_as: EventType) -> Result<Vec<u8>, Failure> {
-        let id = claimed.event.notice_id;
+        let event = event_of(claimed)?;
+        let id = event.notice_id;
         let now = self.clock.now();
         let notice = self
             .store
@@ -129,7 +130,7 @@ impl Webhooks {
         };
         let body = json!({
             "type": told_as.as_str(),
-            "timestamp": claimed.event.due_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "timestamp": event.due_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             "data": data,
         });
         Ok(serde_json::to_vec(&body).expect("JSON serialises"))
@@ -158,10 +159,11 @@ impl Webhooks {
         if !self.allow_private && literal_private(&webhook.url) {
             return Err(gone(Unanswered::PrivateAddress));
         }
-        let told_as = claimed.told_as.unwrap_or(claimed.event.event_type);
+        let event = event_of(claimed)?;
+        let told_as = claimed.told_as.unwrap_or(event.event_type);
         let body = self.body(claimed, told_as).await?;
         let now = self.clock.now();
-        let message_id = claimed.event.id.to_string();
+        let message_id = event.id.to_string();
         let timestamp = now.timestamp();
         let signatures: Vec<String> = secrets
             .signing(now)
@@ -295,8 +297,8 @@ fn describe(error: &reqwest::Error) -> String {
 }
 
 impl Channel for Webhooks {
-    fn name(&self) -> &'static str {
-        CHANNEL
+    fn names(&self) -> &'static [&'static str] {
+        &[CHANNEL]
     }
 
     /// None here: a webhook's deliveries are made in the write itself, for

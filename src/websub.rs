@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::app::outbox::{Channel, Delivering, Failure};
+use crate::app::outbox::{event_of, Channel, Delivering, Failure};
 use crate::app::query::canonical_query;
 use crate::app::query::FeedFilter;
 use crate::domain::{Placement, Taxonomy};
@@ -157,8 +157,8 @@ impl WebSub {
 }
 
 impl Channel for WebSub {
-    fn name(&self) -> &'static str {
-        CHANNEL
+    fn names(&self) -> &'static [&'static str] {
+        &[CHANNEL]
     }
 
     fn fanout(&self) -> Vec<Fanout> {
@@ -177,7 +177,7 @@ impl Channel for WebSub {
     /// for all (the hub fetches the feed again, which is harmless).
     fn deliver<'a>(&'a self, claimed: &'a Claimed) -> Delivering<'a> {
         Box::pin(async move {
-            let topics = self.topics(&claimed.event.affects, &(self.requested)());
+            let topics = self.topics(&event_of(claimed)?.affects, &(self.requested)());
             let sends = topics.iter().map(|topic| self.publish(topic));
             let results = futures_util::future::join_all(sends).await;
             let mut status = None;

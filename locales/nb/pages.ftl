@@ -124,3 +124,20 @@ a11y-gap-areas = Navnene på områdene (for eksempel «Helsetjenester») kommer 
 a11y-gap-people = Sidene er ennå ikke prøvd av brukere med skjermleser eller andre hjelpemidler; det vi vet, kommer fra de automatiske testene og egen gjennomgang.
 a11y-contact-heading = Si fra
 a11y-contact = Finner du noe som ikke virker for deg, kan du si fra til Helsedirektoratet gjennom kontaktskjemaet på helsedirektoratet.no. Får du ikke svar, eller er du ikke fornøyd med svaret, kan du klage til Tilsynet for universell utforming av ikt (uutilsynet.no).
+
+## E-mail subscriptions: the pages the links in e-mails open
+
+sub-confirm-heading = Bekreft abonnementet
+sub-confirm-text = Trykk på knappen for å begynne å få kunngjøringer fra Tavla på e-post. Gjør du ingenting, blir adressen slettet innen to døgn.
+sub-confirm-button = Bekreft abonnementet
+sub-confirmed-heading = Abonnementet er bekreftet
+sub-confirmed-text = Du får nå e-post fra Tavla om kunngjøringene du valgte. Hver e-post har lenker for å endre eller si opp abonnementet.
+sub-link-heading = Lenken virker ikke lenger
+sub-link-text = Lenken er allerede brukt, har gått ut eller er ikke kopiert helt. Du kan abonnere på nytt fra forsiden.
+sub-unsubscribe-heading = Si opp abonnementet
+sub-unsubscribe-text = Trykk på knappen for å slutte å få e-post fra Tavla. Adressen din blir slettet.
+sub-unsubscribe-button = Si opp abonnementet
+sub-unsubscribed-heading = Abonnementet er sagt opp
+sub-unsubscribed-text = Du får ikke flere e-poster fra Tavla, og adressen din er slettet.
+sub-manage-heading = Abonnementet ditt
+sub-manage-text = Du får e-post fra Tavla om nye kunngjøringer du har valgt. Vil du ikke lenger ha dem, kan du si opp abonnementet her.

@@ -124,3 +124,20 @@ a11y-gap-areas = Namna på områda (til dømes «Helsetjenester») kjem frå kje
 a11y-gap-people = Sidene er enno ikkje prøvde av brukarar med skjermlesar eller andre hjelpemiddel; det vi veit, kjem frå dei automatiske testane og eigen gjennomgang.
 a11y-contact-heading = Sei frå
 a11y-contact = Finn du noko som ikkje verkar for deg, kan du seie frå til Helsedirektoratet gjennom kontaktskjemaet på helsedirektoratet.no. Får du ikkje svar, eller er du ikkje nøgd med svaret, kan du klage til Tilsynet for universell utforming av ikt (uutilsynet.no).
+
+## E-mail subscriptions: the pages the links in e-mails open
+
+sub-confirm-heading = Stadfest abonnementet
+sub-confirm-text = Trykk på knappen for å byrje å få kunngjeringar frå Tavla på e-post. Gjer du ingenting, blir adressa sletta innan to døgn.
+sub-confirm-button = Stadfest abonnementet
+sub-confirmed-heading = Abonnementet er stadfesta
+sub-confirmed-text = No får du e-post frå Tavla om kunngjeringane du valde. Kvar e-post har lenker for å endre eller seie opp abonnementet.
+sub-link-heading = Lenka verkar ikkje lenger
+sub-link-text = Lenka er allereie brukt, har gått ut eller er ikkje kopiert heilt. Du kan abonnere på nytt frå framsida.
+sub-unsubscribe-heading = Sei opp abonnementet
+sub-unsubscribe-text = Trykk på knappen for å slutte å få e-post frå Tavla. Adressa di blir sletta.
+sub-unsubscribe-button = Sei opp abonnementet
+sub-unsubscribed-heading = Abonnementet er sagt opp
+sub-unsubscribed-text = Du får ikkje fleire e-postar frå Tavla, og adressa di er sletta.
+sub-manage-heading = Abonnementet ditt
+sub-manage-text = Du får e-post frå Tavla om nye kunngjeringar du har valt. Vil du ikkje lenger ha dei, kan du seie opp abonnementet her.

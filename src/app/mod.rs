@@ -9,6 +9,7 @@ pub mod notices;
 pub mod outbox;
 pub mod query;
 pub mod sessions;
+pub mod subscriptions;
 pub mod tokens;
 pub mod webhooks;
 
@@ -39,4 +40,27 @@ pub struct App {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Webhooks may go to `http://` and private addresses.
     pub webhook_allow_private: bool,
+    /// E-mail subscriptions, when this server sends e-mail.
+    pub mail: Option<Arc<MailConfig>>,
+}
+
+/// What the subscription use cases need of the e-mail settings.
+#[derive(Debug)]
+pub struct MailConfig {
+    /// The brake on subscribe requests, per client.
+    pub throttle: auth::AuthThrottle,
+    /// When digests go out, in Europe/Oslo.
+    pub digest_time: chrono::NaiveTime,
+}
+
+impl MailConfig {
+    pub fn new(settings: &crate::config::MailSettings) -> Self {
+        Self {
+            throttle: auth::AuthThrottle::new(
+                settings.subscribe_limit,
+                std::time::Duration::from_secs(60),
+            ),
+            digest_time: settings.digest_time,
+        }
+    }
 }

@@ -76,19 +76,36 @@ impl Failure {
     }
 }
 
+/// The notice event of a delivery on a channel that delivers only those;
+/// a delivery without one is given up (no retry would give it one).
+pub fn event_of(claimed: &Claimed) -> Result<&crate::domain::Event, Failure> {
+    claimed.notice_event().map_err(|e| Failure {
+        status: None,
+        error: e.to_string(),
+        give_up: true,
+    })
+}
+
 /// An attempt at a delivery: the receiver's status on success.
 pub type Delivering<'a> = Pin<Box<dyn Future<Output = Result<Option<i32>, Failure>> + Send + 'a>>;
 
 /// A way of telling the world of events (WebSub now; webhooks and e-mail).
 pub trait Channel: Send + Sync {
-    /// Its name in the outbox: lowercase letters and hyphens.
-    fn name(&self) -> &'static str;
+    /// Its names in the outbox (lowercase letters and hyphens): the
+    /// deliveries it makes.
+    fn names(&self) -> &'static [&'static str];
     /// The deliveries this channel makes of each event.
     fn fanout(&self) -> Vec<Fanout>;
     /// Whether a delivery stored for `channel` and `target` is this one's.
     fn handles(&self, channel: &str, target: &str) -> bool;
     /// One attempt; the outbox records it and retries a failure.
     fn deliver<'a>(&'a self, claimed: &'a Claimed) -> Delivering<'a>;
+    /// Whether a successful attempt at `claimed` recorded its own outcome in
+    /// the transaction of what it wrote (as a go-live does), so that the
+    /// worker has nothing left to record.
+    fn settles_itself(&self, _claimed: &Claimed) -> bool {
+        false
+    }
     /// When a delivery that failed on its `attempts`-th try is tried again.
     fn retry_at(&self, attempts: i32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         retry_at(attempts, now)
@@ -141,7 +158,11 @@ impl Outbox {
         // however the task ends (a panic included).
         let mut target_of: HashMap<tokio::task::Id, String> = HashMap::new();
         let mut swept: Option<tokio::time::Instant> = None;
-        let mut channels: Vec<&'static str> = self.channels.iter().map(|c| c.name()).collect();
+        let mut channels: Vec<&'static str> = self
+            .channels
+            .iter()
+            .flat_map(|c| c.names().iter().copied())
+            .collect();
         channels.push(GO_LIVE);
         while !*stop.borrow() {
             let room = IN_FLIGHT.saturating_sub(running.len()) as i64;
@@ -292,11 +313,13 @@ impl Outbox {
                 };
                 match retry_at {
                     Some(at) => {
-                        tracing::warn!(channel = %claimed.channel, event = %claimed.event.id,
+                        tracing::warn!(channel = %claimed.channel, event = ?claimed.event.as_ref().map(|e| e.id),
                         attempt = claimed.attempts, error = %failure.error, retry_at = %at, "a delivery failed; it is retried")
                     }
-                    None => tracing::error!(channel = %claimed.channel, event = %claimed.event.id,
-                        attempt = claimed.attempts, error = %failure.error, "a delivery failed for the last time; it is given up"),
+                    None => {
+                        tracing::error!(channel = %claimed.channel, event = ?claimed.event.as_ref().map(|e| e.id),
+                        attempt = claimed.attempts, error = %failure.error, "a delivery failed for the last time; it is given up")
+                    }
                 }
                 Attempt {
                     status: failure.status,
@@ -306,8 +329,10 @@ impl Outbox {
                 }
             }
         };
-        if claimed.channel == GO_LIVE && attempt.error.is_none() {
-            return; // recorded with the go-live itself
+        let recorded =
+            claimed.channel == GO_LIVE || channel.is_some_and(|c| c.settles_itself(&claimed));
+        if recorded && attempt.error.is_none() {
+            return; // recorded with what the delivery wrote
         }
         let settled = self
             .store

@@ -100,6 +100,7 @@ impl Modify for BearerTokens {
         audit::AuditView,
         audit::AuditPage,
         subscriptions::SubscriptionStats,
+        subscriptions::SubscribeAccepted,
         problem::Problem,
         problem::FieldError,
         crate::domain::Kind,

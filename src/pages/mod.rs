@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod public;
+pub mod subscriptions;
 pub(crate) mod views;
 
 use std::sync::LazyLock;
@@ -18,7 +19,8 @@ use crate::store::StoreError;
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(stylesheet)
         .service(script)
-        .configure(admin::configure);
+        .configure(admin::configure)
+        .configure(subscriptions::configure);
     public::configure(cfg);
 }
 

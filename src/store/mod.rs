@@ -8,6 +8,7 @@ pub mod changes;
 pub mod editing;
 pub mod idempotency;
 pub mod listing;
+pub mod mail;
 pub mod notices;
 pub mod outbox;
 pub mod revisions;

@@ -96,7 +96,7 @@ pub fn cancel_scheduled(
 ) -> StoreResult<usize> {
     let of_notice = events::table
         .filter(events::notice_id.eq(notice_id.to_string()))
-        .select(events::id);
+        .select(events::id.nullable());
     Ok(diesel::update(
         deliveries::table
             .filter(deliveries::event_id.eq_any(of_notice))
@@ -117,7 +117,7 @@ struct ClaimableId {
     id: i64,
 }
 
-/// A delivery a worker holds until its lease ends, with its event.
+/// A delivery a worker holds until its lease ends, with its event if it has one.
 #[derive(Debug, Clone)]
 pub struct Claimed {
     pub id: i64,
@@ -128,10 +128,28 @@ pub struct Claimed {
     pub target: String,
     /// Including this one.
     pub attempts: i32,
-    pub event: Event,
+    /// The notice event delivered; `None` for mail that belongs to no
+    /// event (a confirmation, a digest).
+    pub event: Option<Event>,
+    /// The event's row, for deliveries made from this one.
+    pub event_row: Option<i64>,
+    /// What an event-less delivery is about (JSON).
+    pub payload: Option<String>,
     /// What the receiver is told the event is, when its filters make it
     /// another than the event's own type.
     pub told_as: Option<EventType>,
+}
+
+impl Claimed {
+    /// The notice event of a delivery on a channel that delivers nothing else.
+    pub fn notice_event(&self) -> StoreResult<&Event> {
+        self.event.as_ref().ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "delivery {} on {} has no event",
+                self.id, self.channel
+            ))
+        })
+    }
 }
 
 /// Claims up to `limit` due deliveries, oldest due first, for `lease`: no
@@ -219,21 +237,26 @@ pub fn claim(
     if taken == 0 {
         return Ok(Vec::new());
     }
+    type EventRow = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i32>,
+        Option<String>,
+        Option<NaiveDateTime>,
+    );
     type Row = (
         i64,
         String,
         String,
         i32,
         Option<String>,
-        String,
-        String,
-        String,
-        i32,
-        String,
-        NaiveDateTime,
+        Option<String>,
+        Option<i64>,
+        EventRow,
     );
     let rows: Vec<Row> = deliveries::table
-        .inner_join(events::table)
+        .left_join(events::table)
         .filter(deliveries::claim.eq(&token))
         .order(deliveries::id)
         .select((
@@ -242,31 +265,44 @@ pub fn claim(
             deliveries::target,
             deliveries::attempts,
             deliveries::event_type,
-            events::event_id,
-            events::event_type,
-            events::notice_id,
-            events::revision,
-            events::affects,
-            events::due_at,
+            deliveries::payload,
+            deliveries::event_id,
+            (
+                events::event_id.nullable(),
+                events::event_type.nullable(),
+                events::notice_id.nullable(),
+                events::revision.nullable(),
+                events::affects.nullable(),
+                events::due_at.nullable(),
+            ),
         ))
         .load(conn)?;
     rows.into_iter()
         .map(
-            |(
-                id,
-                channel,
-                target,
-                attempts,
-                told_as,
-                event_id,
-                event_type,
-                notice_id,
-                revision,
-                affects,
-                due_at,
-            )| {
+            |(id, channel, target, attempts, told_as, payload, event_row, event)| {
                 let corrupt =
                     |what: &str| StoreError::Corrupt(format!("event of delivery {id}: {what}"));
+                let event = match event {
+                    (None, ..) => None,
+                    (
+                        Some(event_id),
+                        Some(event_type),
+                        Some(notice_id),
+                        Some(revision),
+                        Some(affects),
+                        Some(due_at),
+                    ) => Some(Event {
+                        id: Uuid::try_parse(&event_id).map_err(|_| corrupt("id"))?,
+                        event_type: event_type
+                            .parse::<EventType>()
+                            .map_err(|_| corrupt("type"))?,
+                        notice_id: Uuid::try_parse(&notice_id).map_err(|_| corrupt("notice"))?,
+                        revision,
+                        affects: serde_json::from_str(&affects).map_err(|_| corrupt("affects"))?,
+                        due_at: due_at.and_utc(),
+                    }),
+                    _ => return Err(corrupt("a column is missing")),
+                };
                 Ok(Claimed {
                     id,
                     token: token.clone(),
@@ -277,16 +313,9 @@ pub fn claim(
                         Some(t) => Some(t.parse::<EventType>().map_err(|_| corrupt("told as"))?),
                         None => None,
                     },
-                    event: Event {
-                        id: Uuid::try_parse(&event_id).map_err(|_| corrupt("id"))?,
-                        event_type: event_type
-                            .parse::<EventType>()
-                            .map_err(|_| corrupt("type"))?,
-                        notice_id: Uuid::try_parse(&notice_id).map_err(|_| corrupt("notice"))?,
-                        revision,
-                        affects: serde_json::from_str(&affects).map_err(|_| corrupt("affects"))?,
-                        due_at: due_at.and_utc(),
-                    },
+                    event,
+                    event_row,
+                    payload,
                 })
             },
         )
@@ -386,6 +415,22 @@ fn held(claimed: &Claimed) -> Held {
         .filter(deliveries::finished_at.is_null())
 }
 
+/// Finishes a delivery `claimed` still holds as delivered, within the
+/// transaction of what delivering it wrote; false if the claim was lost.
+pub(super) fn finish(
+    conn: &mut DbConnection,
+    claimed: &Claimed,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let finished = diesel::update(held(claimed))
+        .set((
+            deliveries::finished_at.eq(Some(now.naive_utc())),
+            deliveries::outcome.eq(Some("delivered")),
+        ))
+        .execute(conn)?;
+    Ok(finished > 0)
+}
+
 /// A scheduled notice's instant has come: in one write, its change is
 /// recorded for `/api/v1/changes`, the caches everywhere learn of it, the
 /// event fans out to the other channels, and the go-live is done.
@@ -395,19 +440,14 @@ pub fn go_live(
     fanout: &[Fanout],
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
+    let event = claimed.notice_event()?;
     super::write(conn, |conn, seq| {
-        let finished = diesel::update(held(claimed))
-            .set((
-                deliveries::finished_at.eq(Some(now.naive_utc())),
-                deliveries::outcome.eq(Some("delivered")),
-            ))
-            .execute(conn)?;
-        if finished == 0 {
+        if !finish(conn, claimed, now)? {
             return Ok(false);
         }
         diesel::update(
             notices::table
-                .find(claimed.event.notice_id.to_string())
+                .find(event.notice_id.to_string())
                 .filter(notices::pending_go_live.eq(true))
                 .filter(notices::published_at.le(now.naive_utc())),
         )
@@ -416,17 +456,11 @@ pub fn go_live(
             notices::pending_go_live.eq(false),
         ))
         .execute(conn)?;
-        let event = events::table
-            .filter(events::event_id.eq(claimed.event.id.to_string()))
+        let row = events::table
+            .filter(events::event_id.eq(event.id.to_string()))
             .select(events::id)
             .first::<i64>(conn)?;
-        fan_out(
-            conn,
-            event,
-            &claimed.event,
-            claimed.event.due_at.max(now),
-            fanout,
-        )?;
+        fan_out(conn, row, event, event.due_at.max(now), fanout)?;
         Ok(true)
     })
 }

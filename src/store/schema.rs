@@ -144,7 +144,7 @@ diesel::table! {
 diesel::table! {
     deliveries (id) {
         id -> BigInt,
-        event_id -> BigInt,
+        event_id -> Nullable<BigInt>,
         channel -> Text,
         target -> Text,
         due_at -> Timestamp,
@@ -155,6 +155,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         queue -> Nullable<Text>,
         event_type -> Nullable<Text>,
+        payload -> Nullable<Text>,
     }
 }
 
@@ -206,6 +207,17 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         confirmed_at -> Nullable<Timestamp>,
+        digest_due_at -> Nullable<Timestamp>,
+        digest_since -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mail_sent (subscription_id, kind, subject) {
+        subscription_id -> Text,
+        kind -> Text,
+        subject -> Text,
+        sent_at -> Timestamp,
     }
 }
 
@@ -220,6 +232,7 @@ diesel::table! {
 
 diesel::joinable!(deliveries -> events (event_id));
 diesel::joinable!(subscription_tokens -> subscriptions (subscription_id));
+diesel::joinable!(mail_sent -> subscriptions (subscription_id));
 diesel::joinable!(delivery_attempts -> deliveries (delivery_id));
 diesel::joinable!(notice_areas -> notices (notice_id));
 diesel::joinable!(token_areas -> tokens (token_id));
@@ -229,6 +242,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhooks,
     subscriptions,
     subscription_tokens,
+    mail_sent,
     areas,
     notices,
     notice_areas,

@@ -1,13 +1,13 @@
 //! The `subscriptions` table and the tokens of the links in their e-mails.
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::schema::{subscription_tokens, subscriptions};
+use super::schema::{mail_sent, subscription_tokens, subscriptions};
 use super::{DbConnection, StoreResult};
-use crate::domain::subscription::{SubscriptionInput, SubscriptionState};
+use crate::domain::subscription::{next_digest, Frequency, SubscriptionInput, SubscriptionState};
 
 /// At most one confirmation e-mail per address in this time.
 pub const CONFIRMATION_PAUSE: Duration = Duration::minutes(10);
@@ -67,8 +67,9 @@ pub fn subscribe(
     // never fails to upgrade a read for a writer that came between.
     conn.transaction(|conn| {
         let key = email_key(&input.email);
+        // The address as first written is kept: a later request for it
+        // (in other letters' case) changes only what it asks for.
         let wishes = (
-            subscriptions::email.eq(&input.email),
             subscriptions::kinds.eq(json(
                 &input
                     .filter
@@ -94,6 +95,7 @@ pub fn subscribe(
             diesel::insert_into(subscriptions::table)
                 .values((
                     subscriptions::id.eq(id.to_string()),
+                    subscriptions::email.eq(&input.email),
                     subscriptions::email_key.eq(&key),
                     subscriptions::state.eq(pending),
                     subscriptions::created_at.eq(now.naive_utc()),
@@ -101,6 +103,7 @@ pub fn subscribe(
                     wishes,
                 ))
                 .execute(conn)?;
+            super::mail::owe_confirmation(conn, id, now)?;
             return Ok(Subscribed::Confirm(id));
         }
         let (id, state, sent_at): (String, String, Option<NaiveDateTime>) = subscriptions::table
@@ -125,6 +128,7 @@ pub fn subscribe(
             .execute(conn)?;
         let id = Uuid::try_parse(&id)
             .map_err(|_| super::StoreError::Corrupt(format!("subscription id {id:?}")))?;
+        super::mail::owe_confirmation(conn, id, now)?;
         Ok(Subscribed::Confirm(id))
     })
 }
@@ -165,11 +169,13 @@ pub fn by_token(
 }
 
 /// Confirms the subscription a confirmation token is for; its confirmation
-/// tokens are spent. `None` for a token that confirms nothing (any more).
+/// tokens are spent, and a digest's first is set for `digest_time` (Oslo).
+/// `None` for a token that confirms nothing (any more).
 pub fn confirm(
     conn: &mut DbConnection,
     token: &str,
     now: DateTime<Utc>,
+    digest_time: NaiveTime,
 ) -> StoreResult<Option<Uuid>> {
     conn.transaction(|conn| {
         // The write first (see `subscribe`): the subscription the token is for.
@@ -197,13 +203,43 @@ pub fn confirm(
                 .filter(subscription_tokens::purpose.eq(Purpose::Confirm.as_str())),
         )
         .execute(conn)?;
+        let frequency: String = subscriptions::table
+            .find(id.to_string())
+            .select(subscriptions::frequency)
+            .first(conn)?;
+        let frequency = frequency
+            .parse::<Frequency>()
+            .map_err(|_| super::StoreError::Corrupt(format!("subscription {id}: frequency")))?;
+        schedule_digest(conn, id, frequency, now, digest_time)?;
         Ok(Some(id))
     })
 }
 
-/// Deletes a subscription, its address and its tokens.
+/// Sets when a subscription's next digest goes out (none for immediate
+/// ones), listing what enters its set from `now` on.
+pub fn schedule_digest(
+    conn: &mut DbConnection,
+    id: Uuid,
+    frequency: Frequency,
+    now: DateTime<Utc>,
+    digest_time: NaiveTime,
+) -> StoreResult<()> {
+    let due = next_digest(frequency, now, digest_time);
+    diesel::update(subscriptions::table.find(id.to_string()))
+        .set((
+            subscriptions::digest_due_at.eq(due.map(|at| at.naive_utc())),
+            subscriptions::digest_since.eq(due.map(|_| now.naive_utc())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes a subscription, its address, its tokens and the record of what
+/// it was sent (deliveries still owed to it find nothing to send).
 pub fn delete(conn: &mut DbConnection, id: Uuid) -> StoreResult<bool> {
     conn.transaction(|conn| {
+        diesel::delete(mail_sent::table.filter(mail_sent::subscription_id.eq(id.to_string())))
+            .execute(conn)?;
         diesel::delete(
             subscription_tokens::table
                 .filter(subscription_tokens::subscription_id.eq(id.to_string())),

@@ -6,6 +6,7 @@
 pub mod editor;
 pub mod hub;
 pub mod receiver;
+pub mod smtp;
 // browser.rs (headless Chromium) is not declared here: only the test files
 // that drive a browser include it, by path.
 
@@ -127,6 +128,7 @@ pub fn settings(backend: &Backend) -> Settings {
         trusted_proxies: Vec::new(),
         // Test receivers listen on loopback.
         webhook_allow_private: true,
+        mail: None,
         clock: Clock::settable(),
     }
 }

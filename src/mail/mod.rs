@@ -1,0 +1,265 @@
+//! E-mail: the outbox's channel that writes to subscribers through the SMTP
+//! relay — the confirmation a subscribe owes, and each notice that entered
+//! an immediate subscriber's set, once its grace period is over, as it is
+//! then (corrected, or not at all if it left the public set).
+
+pub mod letters;
+mod plain;
+mod smtp;
+
+use chrono::Duration;
+use uuid::Uuid;
+
+use crate::app::outbox::{event_of, Channel, Delivering, Failure};
+use crate::app::sessions::random_token;
+use crate::app::Clock;
+use crate::config::MailSettings;
+use crate::domain::subscription::{MailLanguage, SubscriptionState};
+use crate::domain::Placement;
+use crate::i18n::Lang;
+use crate::store::mail::{self, Recipient, Sent, CONFIRM, FANOUT, NOTICE};
+use crate::store::outbox::{Claimed, Fanout};
+use crate::store::subscriptions::{self, Purpose};
+use crate::store::{notices, DbConnection, Store, StoreResult};
+use letters::{Footer, Letter};
+use smtp::{Envelope, Refusal, Relay};
+
+/// After an event's write: time for every instance to see it.
+const SETTLE: Duration = Duration::seconds(1);
+
+/// The e-mail channel of one instance.
+pub struct Mail {
+    store: Store,
+    clock: Clock,
+    base_url: String,
+    relay: Relay,
+    /// A notice's grace period before its e-mail.
+    delay: Duration,
+}
+
+impl Mail {
+    pub fn new(
+        store: Store,
+        clock: Clock,
+        base_url: String,
+        settings: &MailSettings,
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
+            store,
+            clock,
+            base_url,
+            relay: Relay::new(&settings.smtp_url, &settings.from, settings.rate)?,
+            delay: settings.delay,
+        })
+    }
+
+    /// Reads or writes the store for a delivery; a failure is retried.
+    async fn store<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+    ) -> Result<T, Failure> {
+        self.store
+            .run(work)
+            .await
+            .map_err(|e| Failure::retry(None, format!("the store could not be used: {e}")))
+    }
+
+    /// A new link token of `purpose` for the subscription; only its hash is kept.
+    async fn link(
+        &self,
+        lang: Lang,
+        id: Uuid,
+        purpose: Purpose,
+        path: &str,
+    ) -> Result<String, Failure> {
+        let (token, now) = (random_token(), self.clock.now());
+        let minted = token.clone();
+        self.store(move |conn| subscriptions::mint(conn, id, purpose, &minted, now))
+            .await?;
+        Ok(format!(
+            "{}{}/subscriptions/{path}?token={token}",
+            self.base_url,
+            lang.prefix()
+        ))
+    }
+
+    async fn confirmation(&self, claimed: &Claimed) -> Result<Option<i32>, Failure> {
+        let Some(recipient) = self.recipient(claimed).await? else {
+            return Ok(None);
+        };
+        if recipient.state != SubscriptionState::Pending {
+            return Ok(None); // confirmed meanwhile, or suspended
+        }
+        let lang = lang(recipient.language);
+        let url = self
+            .link(lang, recipient.id, Purpose::Confirm, "confirm")
+            .await?;
+        let letter = letters::confirmation(lang, &url);
+        self.send(claimed, &recipient, letter, None).await
+    }
+
+    /// A notice that entered the subscriber's set, if it is still public
+    /// and theirs, and was not sent to them before.
+    async fn notice(&self, claimed: &Claimed) -> Result<Option<i32>, Failure> {
+        let notice_id = event_of(claimed)?.notice_id;
+        let Some(recipient) = self.recipient(claimed).await? else {
+            return Ok(None);
+        };
+        let subscriber = recipient.id;
+        let (notice, sent) = self
+            .store(move |conn| {
+                let notice = notices::find(conn, &notice_id.to_string())?;
+                let sent = mail::was_sent(conn, subscriber, Sent::Notice, &notice_id.to_string())?;
+                Ok((notice, sent))
+            })
+            .await?;
+        let now = self.clock.now();
+        let Some(notice) = notice.filter(|n| n.is_public(now)) else {
+            return Ok(None); // withdrawn within the grace period
+        };
+        if sent
+            || recipient.state != SubscriptionState::Confirmed
+            || !recipient.filter.takes(&Placement::of(&notice))
+        {
+            return Ok(None);
+        }
+        let lang = lang(recipient.language);
+        let footer = Footer {
+            manage_url: self
+                .link(lang, subscriber, Purpose::Manage, "manage")
+                .await?,
+            unsubscribe_url: self
+                .link(lang, subscriber, Purpose::Unsubscribe, "unsubscribe")
+                .await?,
+        };
+        let notice_url = format!("{}{}/notices/{}", self.base_url, lang.prefix(), notice.slug);
+        let letter = letters::notice(lang, &notice, &notice_url, &footer);
+        let unsubscribe = Some(footer.unsubscribe_url.clone());
+        let status = self.send(claimed, &recipient, letter, unsubscribe).await?;
+        // Sent: a failure to note it must not send it again.
+        let subject = notice_id.to_string();
+        let noted = self
+            .store(move |conn| mail::mark_sent(conn, subscriber, Sent::Notice, &subject, now))
+            .await;
+        if let Err(failure) = noted {
+            tracing::error!(error = %failure.error, "a sent e-mail could not be noted as sent");
+        }
+        Ok(status)
+    }
+
+    async fn recipient(&self, claimed: &Claimed) -> Result<Option<Recipient>, Failure> {
+        // Targets are ids this channel wrote; anything else has no one to go to.
+        let Ok(id) = Uuid::try_parse(&claimed.target) else {
+            return Ok(None);
+        };
+        self.store(move |conn| mail::recipient(conn, id)).await
+    }
+
+    async fn send(
+        &self,
+        claimed: &Claimed,
+        recipient: &Recipient,
+        letter: Letter,
+        unsubscribe_url: Option<String>,
+    ) -> Result<Option<i32>, Failure> {
+        let envelope = Envelope {
+            to: &recipient.email,
+            letter,
+            message_id: format!(
+                "<{}.{}.{}@{}>",
+                claimed.channel,
+                claimed.id,
+                recipient.id,
+                self.relay.domain()
+            ),
+            unsubscribe_url,
+            date: self.clock.now(),
+        };
+        match self.relay.send(envelope).await {
+            Ok(code) => Ok(Some(code)),
+            Err(Refusal::Later { code, reply }) => Err(Failure::retry(code, scrub(&reply))),
+            Err(Refusal::Address { code, reply }) => {
+                let (id, now) = (recipient.id, self.clock.now());
+                self.store(move |conn| mail::suspend(conn, id, now)).await?;
+                Err(Failure {
+                    status: code,
+                    error: format!(
+                        "the relay refused the address; the subscription is suspended: {}",
+                        scrub(&reply)
+                    ),
+                    give_up: true,
+                })
+            }
+        }
+    }
+}
+
+fn lang(language: MailLanguage) -> Lang {
+    match language {
+        MailLanguage::Nb => Lang::Nb,
+        MailLanguage::Nn => Lang::Nn,
+    }
+}
+
+/// A relay's reply without the addresses it may quote: addresses never
+/// reach the logs or the delivery records.
+fn scrub(reply: &str) -> String {
+    reply
+        .split(' ')
+        .map(|word| match word.contains('@') {
+            true => "[address]",
+            false => word,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Channel for Mail {
+    fn names(&self) -> &'static [&'static str] {
+        &[CONFIRM, FANOUT, NOTICE]
+    }
+
+    fn fanout(&self) -> Vec<Fanout> {
+        vec![Fanout {
+            channel: FANOUT.to_owned(),
+            target: String::new(),
+            delay: SETTLE,
+        }]
+    }
+
+    fn handles(&self, channel: &str, _target: &str) -> bool {
+        self.names().contains(&channel)
+    }
+
+    fn settles_itself(&self, claimed: &Claimed) -> bool {
+        claimed.channel == FANOUT
+    }
+
+    fn deliver<'a>(&'a self, claimed: &'a Claimed) -> Delivering<'a> {
+        Box::pin(async move {
+            match claimed.channel.as_str() {
+                CONFIRM => self.confirmation(claimed).await,
+                NOTICE => self.notice(claimed).await,
+                _ => {
+                    let (held, delay, now) = (claimed.clone(), self.delay, self.clock.now());
+                    self.store(move |conn| mail::expand(conn, &held, delay, now))
+                        .await?;
+                    Ok(None)
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_lose_their_addresses() {
+        assert_eq!(
+            scrub("550 5.1.1 <kari@example.org>: Recipient address rejected"),
+            "550 5.1.1 [address] Recipient address rejected"
+        );
+    }
+}
