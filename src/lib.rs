@@ -154,7 +154,16 @@ impl Application {
                 .wrap(http::cors())
                 .wrap(pages::security_headers())
                 .wrap(middleware::from_fn(routes::bounded_uri))
-                .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
+                .wrap(
+                    middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                        .custom_request_replace("request", |request| {
+                            format!(
+                                "{} {}",
+                                request.method(),
+                                http::logged_target(request.uri())
+                            )
+                        }),
+                )
                 .configure(routes::configure)
         })
         .listen(listener)?

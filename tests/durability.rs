@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use common::hub::Hub;
 use common::receiver::Receiver;
+use common::smtp::SmtpSink;
 use common::{eventually, free_port, grant_doc, TestApp, TestDb};
 use tavla::store::Backend;
 
@@ -18,6 +19,15 @@ async fn serve(app: &TestApp) -> (Child, String) {
 
 /// As `serve`, with more settings from the environment.
 async fn serve_with(app: &TestApp, env: &[(&str, &str)]) -> (Child, String) {
+    serve_logged(app, env, None).await
+}
+
+/// As `serve_with`, writing what the process logs to `log`.
+async fn serve_logged(
+    app: &TestApp,
+    env: &[(&str, &str)],
+    log: Option<&std::path::Path>,
+) -> (Child, String) {
     let url = match &app.backend {
         Backend::Sqlite(path) => path.clone(),
         Backend::Postgres(url) => url.clone(),
@@ -27,8 +37,13 @@ async fn serve_with(app: &TestApp, env: &[(&str, &str)]) -> (Child, String) {
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .env("TAVLA_DATABASE_URL", url)
         .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(log.map_or_else(Stdio::null, |path| {
+            std::fs::File::create(path).unwrap().into()
+        }))
+        .stderr(log.map_or_else(Stdio::null, |path| {
+            let file = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+            file.into()
+        }))
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
@@ -153,5 +168,65 @@ on_every_backend! {
             .first(&mut app.store().conn().unwrap())
             .unwrap();
         assert_eq!(outcome.as_deref(), Some("delivered"), "recorded before the process ended");
+    }
+
+    async fn mail_owed_survives_sigkill_and_no_address_or_token_reaches_the_logs(app: TestApp) {
+        let admin = app.admin();
+        let address = "krasj.kari@example.org";
+        // The relay is not up yet: nothing listens on its port.
+        let port = free_port();
+        let relay = format!("smtp://127.0.0.1:{port}");
+        let env = [
+            ("TAVLA_SMTP_URL", relay.as_str()),
+            ("TAVLA_MAIL_FROM", "Tavla <tavla@tavla.example>"),
+            ("TAVLA_MAIL_DELAY", "0"),
+            ("RUST_LOG", "info,tavla=debug"),
+        ];
+        let logs: Vec<_> = (0..3).map(|n| app.dir().join(format!("serve-{n}.log"))).collect();
+        let (mut child, base) = serve_logged(&app, &env, Some(&logs[0])).await;
+        let client = reqwest::Client::new();
+        let subscribed = client.post(format!("{base}/api/v1/subscriptions")).json(&serde_json::json!({"email": address})).send().await.unwrap();
+        assert_eq!(subscribed.status(), 202);
+        child.kill().unwrap(); // SIGKILL, before the relay could have been reached
+        child.wait().unwrap();
+
+        let sink = SmtpSink::start_on(port).await;
+        let (mut again, base) = serve_logged(&app, &env, Some(&logs[1])).await;
+        // Due at once, or 5 s after an attempt that found no relay, or (if
+        // the kill came while an attempt was under way) when its lease ends.
+        let lease = tavla::app::outbox::LEASE.num_seconds() as u64 + 15;
+        let confirmation = sink.wait_for(1, lease).await.remove(0);
+        let text = confirmation.text().unwrap();
+        let link = text.split_whitespace().find(|w| w.contains("/subscriptions/confirm?token=")).unwrap();
+        let token = link.split_once("token=").unwrap().1.to_owned();
+        let confirmed = client.post(format!("{base}/subscriptions/confirm")).form(&[("token", &token)]).send().await.unwrap();
+        assert_eq!(confirmed.status(), 200);
+        assert!(client.get(link.replace(&link[..link.find("/subscriptions").unwrap()], &base)).send().await.unwrap().status().is_success());
+        post_grant(&base, &admin, "Tilskudd sendt etter krasj").await;
+        again.kill().unwrap(); // SIGKILL, right after the write
+        again.wait().unwrap();
+
+        let (mut last, _) = serve_logged(&app, &env, Some(&logs[2])).await;
+        let mails = sink.wait_for(2, lease).await;
+        assert!(mails[1].subject().unwrap().contains("Tilskudd sendt etter krasj"));
+        let store = app.store();
+        eventually(20, || "the e-mail deliveries to finish".into(), || {
+            let store = store.clone();
+            async move {
+                let open: i64 = store.run(|c| {
+                    use diesel::prelude::*;
+                    use tavla::store::schema::deliveries::dsl as d;
+                    Ok(d::deliveries.filter(d::channel.like("mail-%")).filter(d::finished_at.is_null()).count().get_result(c)?)
+                }).await.unwrap();
+                (open == 0).then_some(())
+            }
+        }).await;
+        last.kill().unwrap();
+        last.wait().unwrap();
+        assert_eq!(sink.messages().len(), 2, "each sent once");
+        let logged: String = logs.iter().map(|log| std::fs::read_to_string(log).unwrap()).collect();
+        assert!(logged.contains("POST /api/v1/subscriptions") && logged.contains("/subscriptions/confirm?token=…"), "the requests are logged: {logged}");
+        assert!(!logged.contains(address) && !logged.contains("krasj.kari"), "no address logged: {logged}");
+        assert!(!logged.contains(&token), "no link token logged: {logged}");
     }
 }

@@ -65,13 +65,15 @@ async fn subscribe(app: &TestApp, doc: &Value) -> reqwest::Response {
         .unwrap()
 }
 
-/// The link in a mail's text that starts with `prefix` (after the base).
-fn link(app: &TestApp, mail: &Mail, prefix: &str) -> String {
+/// The link in a mail's text to `path` (after the base, and `/nn` for
+/// nynorsk).
+fn link(app: &TestApp, mail: &Mail, path: &str) -> String {
     let text = mail.text().expect("a text part");
-    let start = format!("{}{prefix}", app.base);
+    let start = format!("{}{path}", app.base);
+    let nynorsk = format!("{}/nn{path}", app.base);
     text.split_whitespace()
-        .find(|word| word.starts_with(&start))
-        .unwrap_or_else(|| panic!("no {start} link in {text}"))
+        .find(|word| word.starts_with(&start) || word.starts_with(&nynorsk))
+        .unwrap_or_else(|| panic!("no {path} link in {text}"))
         .to_owned()
 }
 
@@ -173,7 +175,8 @@ with_mail! {
         assert!(mail.is_multipart_alternative());
         assert!(mail.html().unwrap().contains("lang=\"nn\""), "in the subscriber's written standard");
         assert!(mail.message_id().is_some_and(|id| id.ends_with("@tavla.example")));
-        let url = link(&app, &mail, "/nn/subscriptions/confirm?token=");
+        let url = link(&app, &mail, "/subscriptions/confirm?token=");
+        assert!(url.starts_with(&app.url("/nn/")), "a nynorsk page: {url}");
 
         let shown = app.client.get(&url).send().await.unwrap();
         assert_eq!(shown.status(), 200);
@@ -348,5 +351,123 @@ mod limits {
         assert_eq!(fields, ["email", "frequency"]);
         mail_settled(&app).await;
         assert!(sink.messages().is_empty());
+    }
+}
+
+/// The subscription's next digest, as the store has it.
+async fn digest_due(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
+    let due: Vec<Option<chrono::NaiveDateTime>> = app
+        .store()
+        .run(|c| {
+            use diesel::prelude::*;
+            use tavla::store::schema::subscriptions::dsl as s;
+            Ok(s::subscriptions.select(s::digest_due_at).load(c)?)
+        })
+        .await
+        .unwrap();
+    due[0].expect("a digest is scheduled").and_utc()
+}
+
+/// A document of `kind` whose deadline or start is `ahead` of the app's clock.
+fn due_ahead(app: &TestApp, kind: &str, title: &str, ahead: Duration) -> Value {
+    let at = app.clock.now() + ahead;
+    let mut doc = match kind {
+        "grant" => grant_doc(title),
+        _ => webinar_doc(title),
+    };
+    match kind {
+        "grant" => doc["grant"]["deadline"] = json!(at.to_rfc3339()),
+        _ => {
+            doc["webinar"]["starts_at"] = json!(at.to_rfc3339());
+            doc["webinar"]["ends_at"] = json!((at + Duration::hours(1)).to_rfc3339());
+        }
+    }
+    doc
+}
+
+/// Digests and reminders, which the clock brings.
+mod by_the_clock {
+    use super::*;
+
+    with_mail! {
+        async fn a_daily_digest_lists_what_entered_the_set_at_its_hour_and_none_goes_out_empty(app, sink) {
+            let admin = app.admin();
+            confirmed(&app, &sink, json!({"email": "dag@example.org", "frequency": "daily", "kind": ["grant"], "language": "nn"})).await;
+            let first = digest_due(&app).await;
+            let oslo = first.with_timezone(&chrono_tz::Europe::Oslo);
+            assert_eq!(oslo.format("%H:%M").to_string(), "07:00", "at TAVLA_DIGEST_TIME in Oslo");
+            assert!(first > app.clock.now() && first <= app.clock.now() + Duration::days(1));
+
+            app.create_notice(&admin, &grant_doc("Tilskot som kjem med i samandraget")).await;
+            app.create_notice(&admin, &webinar_doc("Webinar utanfor filteret")).await;
+            let withdrawn = app.create_notice(&admin, &grant_doc("Tilskot som blir trekt før samandraget")).await;
+            let id = withdrawn["id"].as_str().unwrap();
+            assert!(app.send(Method::DELETE, &format!("/api/v1/admin/notices/{id}"), &admin, None, &[]).await.status().is_success());
+            after_grace(&app).await;
+            assert_eq!(sink.messages().len(), 1, "a daily subscriber gets no e-mail per notice");
+
+            app.clock.set(first + Duration::seconds(1));
+            let digest = sink.wait_for(2, 10).await.remove(1);
+            let text = digest.text().unwrap();
+            assert!(text.contains("Tilskot som kjem med i samandraget"), "{text}");
+            assert!(!text.contains("Webinar utanfor filteret") && !text.contains("trekt før"), "{text}");
+            assert!(digest.header("List-Unsubscribe").is_some());
+            mail_settled(&app).await;
+
+            let second = digest_due(&app).await;
+            assert_eq!(second - first, Duration::days(1), "the next day, same hour");
+            app.clock.set(second + Duration::seconds(1));
+            eventually(10, || "the next digest to be scheduled".into(), || {
+                let app = &app;
+                async move { (digest_due(app).await > second).then_some(()) }
+            }).await;
+            mail_settled(&app).await;
+            assert_eq!(sink.messages().len(), 2, "no digest when nothing entered the set");
+        }
+
+        async fn a_grant_is_reminded_of_once_a_week_before_its_deadline(app, sink) {
+            let admin = app.admin();
+            confirmed(&app, &sink, json!({"email": "frist@example.org", "kind": ["grant"], "reminders": true})).await;
+            let grant = app.create_notice(&admin, &due_ahead(&app, "grant", "Tilskudd med frist om ti dager", Duration::days(10))).await;
+            after_grace(&app).await;
+            assert_eq!(sink.messages().len(), 2, "the notice itself");
+
+            app.clock.advance(Duration::days(3) - Duration::minutes(5));
+            mail_settled(&app).await;
+            assert_eq!(sink.messages().len(), 2, "not before a week is left");
+            app.clock.advance(Duration::minutes(10));
+            let reminder = sink.wait_for(3, 10).await.remove(2);
+            assert!(reminder.subject().unwrap().contains("Tilskudd med frist om ti dager"));
+            assert!(reminder.header("List-Unsubscribe-Post").is_some());
+
+            // A correction now owes a reminder again at once; it was sent.
+            let id = grant["id"].as_str().unwrap();
+            assert!(app.patch_notice(&admin, id, "\"rev-1\"", &json!({"summary": "Rettet sammendrag."})).await.status().is_success());
+            app.clock.advance(Duration::seconds(2));
+            mail_settled(&app).await;
+            app.clock.advance(Duration::days(2));
+            mail_settled(&app).await;
+            assert_eq!(sink.messages().len(), 3, "reminded once");
+        }
+
+        async fn a_webinar_reminded_of_and_then_cancelled_is_told(app, sink) {
+            let admin = app.admin();
+            confirmed(&app, &sink, json!({"email": "webinar@example.org", "kind": ["webinar"], "reminders": true})).await;
+            let webinar = app.create_notice(&admin, &due_ahead(&app, "webinar", "Webinar om tre dager", Duration::days(3))).await;
+            after_grace(&app).await;
+            app.clock.advance(Duration::days(2));
+            let reminder = sink.wait_for(3, 10).await.remove(2);
+            assert!(reminder.subject().unwrap().contains("Webinar om tre dager"));
+
+            let id = webinar["id"].as_str().unwrap();
+            let cancelled = app.patch_notice(&admin, id, "\"rev-1\"", &json!({"webinar": {"cancelled": true, "cancellation_note": "Flyttes til våren."}})).await;
+            assert!(cancelled.status().is_success());
+            app.clock.advance(Duration::seconds(2));
+            let told = sink.wait_for(4, 10).await.remove(3);
+            assert!(told.subject().unwrap().contains("Webinar om tre dager"));
+        assert!(told.text().unwrap().contains("Flyttes til våren."), "the note");
+            mail_settled(&app).await;
+            assert_eq!(sink.messages().len(), 4);
+        }
     }
 }

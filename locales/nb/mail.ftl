@@ -17,6 +17,36 @@ mail-notice-subject = { $kind }: { $title }
 mail-notice-subject-cancelled = Avlyst webinar: { $title }
 mail-notice-read = Les hele kunngjøringen på Tavla
 
+## A digest: the notices that entered the subscriber's selection since the last one
+
+# $plural is $count's CLDR plural category, one or other (src/mail/letters/parts.rs says why).
+mail-digest-subject = { $plural ->
+        [one] { $count } ny kunngjøring på Tavla
+       *[other] { $count } nye kunngjøringer på Tavla
+    }
+mail-digest-heading = { $frequency ->
+        [daily] Dagens nytt fra Tavla
+        [weekly] Ukens nytt fra Tavla
+       *[other] Nytt fra Tavla
+    }
+mail-digest-intro = { $plural ->
+        [one] Her er kunngjøringen som har kommet til i abonnementet ditt.
+       *[other] Her er kunngjøringene som har kommet til i abonnementet ditt, med den nyeste først.
+    }
+
+## A reminder: a grant's deadline is about a week away, or a webinar starts soon
+
+mail-reminder-subject-deadline = Søknadsfristen nærmer seg: { $title }
+mail-reminder-subject-start = Webinaret starter snart: { $title }
+mail-reminder-subject = Påminnelse: { $title }
+mail-reminder-deadline = Søknadsfristen er { $when }. Det er omtrent en uke til.
+mail-reminder-start = Webinaret starter { $when }.
+
+## A webinar the subscriber was reminded of is cancelled
+
+mail-cancelled-lead = Webinaret du fikk en påminnelse om, er avlyst.
+mail-cancelled-note = Melding om avlysningen:
+
 ## The end of every letter to a subscriber
 
 mail-footer-why = Du får denne e-posten fordi du abonnerer på kunngjøringer fra Tavla.

@@ -17,6 +17,36 @@ mail-notice-subject = { $kind }: { $title }
 mail-notice-subject-cancelled = Avlyst webinar: { $title }
 mail-notice-read = Les heile kunngjeringa på Tavla
 
+## A digest: the notices that entered the subscriber's selection since the last one
+
+# $plural is $count's CLDR plural category, one or other (src/mail/letters/parts.rs says why).
+mail-digest-subject = { $plural ->
+        [one] { $count } ny kunngjering på Tavla
+       *[other] { $count } nye kunngjeringar på Tavla
+    }
+mail-digest-heading = { $frequency ->
+        [daily] Dagens nytt frå Tavla
+        [weekly] Vekas nytt frå Tavla
+       *[other] Nytt frå Tavla
+    }
+mail-digest-intro = { $plural ->
+        [one] Her er kunngjeringa som har kome til i abonnementet ditt.
+       *[other] Her er kunngjeringane som har kome til i abonnementet ditt, med den nyaste først.
+    }
+
+## A reminder: a grant's deadline is about a week away, or a webinar starts soon
+
+mail-reminder-subject-deadline = Søknadsfristen nærmar seg: { $title }
+mail-reminder-subject-start = Webinaret byrjar snart: { $title }
+mail-reminder-subject = Påminning: { $title }
+mail-reminder-deadline = Søknadsfristen er { $when }. Det er om lag ei veke til.
+mail-reminder-start = Webinaret byrjar { $when }.
+
+## A webinar the subscriber was reminded of is cancelled
+
+mail-cancelled-lead = Webinaret du fekk ei påminning om, er avlyst.
+mail-cancelled-note = Melding om avlysinga:
+
 ## The end of every letter to a subscriber
 
 mail-footer-why = Du får denne e-posten fordi du abonnerer på kunngjeringar frå Tavla.

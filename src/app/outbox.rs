@@ -86,6 +86,9 @@ pub fn event_of(claimed: &Claimed) -> Result<&crate::domain::Event, Failure> {
     })
 }
 
+/// A channel's sweep (work it schedules by time).
+pub type Sweeping<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
 /// An attempt at a delivery: the receiver's status on success.
 pub type Delivering<'a> = Pin<Box<dyn Future<Output = Result<Option<i32>, Failure>> + Send + 'a>>;
 
@@ -105,6 +108,12 @@ pub trait Channel: Send + Sync {
     /// worker has nothing left to record.
     fn settles_itself(&self, _claimed: &Claimed) -> bool {
         false
+    }
+    /// Work the channel owes by the clock rather than by events (digests),
+    /// done in each poll's sweep: it writes deliveries, which are claimed
+    /// like the rest.
+    fn sweep(&self) -> Sweeping<'_> {
+        Box::pin(async {})
     }
     /// When a delivery that failed on its `attempts`-th try is tried again.
     fn retry_at(&self, attempts: i32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -267,6 +276,9 @@ impl Outbox {
             .await
         {
             tracing::warn!(error = %e, "lapsed notices could not be marked or old deliveries pruned; trying again");
+        }
+        for channel in &self.channels {
+            channel.sweep().await;
         }
     }
 

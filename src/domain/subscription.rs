@@ -5,6 +5,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Europe::Oslo;
 use serde_json::Value;
 
+use super::notice::{Details, Notice};
 use super::validation::{self as check, Errors};
 use super::webhook::{kinds_and_areas, Filter};
 use super::{FieldError, Invalid, Taxonomy};
@@ -158,6 +159,30 @@ pub fn address(value: &Value) -> Result<String, Invalid> {
         return Err(Invalid::NotAnEmail);
     }
     Ok(format!("{local}@{}", domain.to_lowercase()))
+}
+
+/// How long before a grant's deadline its reminder goes out.
+pub const GRANT_REMINDER: Duration = Duration::days(7);
+/// How long before a webinar starts its reminder goes out.
+pub const WEBINAR_REMINDER: Duration = Duration::days(1);
+
+/// When the reminder of `notice` is due, if it has one that is not past at
+/// `now`: a week before an open grant's deadline (at once if that is
+/// closer), the day before a webinar that is not cancelled (none for a
+/// webinar published within that day: its own e-mail is the reminder).
+pub fn reminder_due(notice: &Notice, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    match &notice.details {
+        Details::Grant(grant) => {
+            let deadline = grant.deadline.filter(|d| *d > now)?;
+            Some((deadline - GRANT_REMINDER).max(now))
+        }
+        Details::Webinar(webinar) if !webinar.cancelled => {
+            let starts = webinar.starts_at.filter(|s| *s > now)?;
+            let due = starts - WEBINAR_REMINDER;
+            (notice.published_at < due).then_some(due)
+        }
+        Details::Webinar(_) | Details::News => None,
+    }
 }
 
 /// When the first digest after `after` goes out, at `time` in Europe/Oslo:

@@ -56,3 +56,35 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(health::readyz)
         .service(openapi::document);
 }
+
+/// A request's target as the access log shows it: the path, and the query
+/// with the value of each `token` (the links in e-mails) left out, so that
+/// no one who reads the logs can confirm, manage or end a subscription.
+pub fn logged_target(uri: &actix_web::http::Uri) -> String {
+    let Some(query) = uri.query() else {
+        return uri.path().to_owned();
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if name.eq_ignore_ascii_case("token") => format!("{name}=…"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{}?{}", uri.path(), query.join("&"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::logged_target;
+
+    #[test]
+    fn the_access_log_shows_no_link_token() {
+        let uri = "/subscriptions/confirm?token=abcDEF123_-xyz&utm=x"
+            .parse()
+            .unwrap();
+        assert_eq!(logged_target(&uri), "/subscriptions/confirm?token=…&utm=x");
+        let plain = "/feed.rss?area=helsetjenester".parse().unwrap();
+        assert_eq!(logged_target(&plain), "/feed.rss?area=helsetjenester");
+    }
+}

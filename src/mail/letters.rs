@@ -4,12 +4,14 @@
 
 use askama::Template;
 
-use crate::domain::{Details, Notice, Status};
-use crate::feeds::key_facts;
+use crate::domain::subscription::Frequency;
+use crate::domain::time::norwegian_date_time;
+use crate::domain::{Details, GrantDetails, Notice, WebinarDetails};
 use crate::i18n::Lang;
 use crate::store::subscriptions::UNCONFIRMED_KEPT;
 
 use super::plain::{tidy, wrap, TEXT_WIDTH};
+use parts::{one_line, plural_category, Shown};
 
 /// One e-mail's words: the subject and both bodies.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,13 +72,7 @@ pub fn confirmation(lang: Lang, confirm_url: &str) -> Letter {
 struct NoticeWords<'a> {
     lang: Lang,
     subject: String,
-    kind: String,
-    title: &'a str,
-    summary: &'a str,
-    /// The notice's own language, for `lang` on its title and summary.
-    language: &'static str,
-    facts: Vec<String>,
-    notice_url: &'a str,
+    notice: Shown<'a>,
     footer: &'a Footer,
 }
 
@@ -96,12 +92,7 @@ struct NoticeHtml<'a> {
 /// the facts that matter (a grant's deadline, a webinar's time, cancelled), a
 /// link to `notice_url`, then the footer.
 pub fn notice(lang: Lang, notice: &Notice, notice_url: &str, footer: &Footer) -> Letter {
-    // A header is one line, whatever the title holds.
-    let title = notice
-        .title
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let title = one_line(&notice.title);
     let subject = match &notice.details {
         Details::Webinar(webinar) if webinar.cancelled => {
             lang.t_with("mail-notice-subject-cancelled", &[("title", title)])
@@ -114,12 +105,7 @@ pub fn notice(lang: Lang, notice: &Notice, notice_url: &str, footer: &Footer) ->
     let words = NoticeWords {
         lang,
         subject,
-        kind: lang.kind(notice.kind()),
-        title: &notice.title,
-        summary: &notice.summary,
-        language: notice.language.as_str(),
-        facts: lasting_facts(notice, lang),
-        notice_url,
+        notice: Shown::of(notice, notice_url, lang),
         footer,
     };
     letter(
@@ -129,19 +115,189 @@ pub fn notice(lang: Lang, notice: &Notice, notice_url: &str, footer: &Footer) ->
     )
 }
 
-/// The notice's facts as the pages word them, without its status: a letter
-/// has no clock, and what it says must stay true while it waits in an inbox
-/// («Åpen» would not). The deadline or the time says what the status would.
-fn lasting_facts(notice: &Notice, lang: Lang) -> Vec<String> {
-    let statuses: Vec<String> = Status::ALL
-        .iter()
-        .map(|status| lang.t_with("fact-status", &[("status", lang.status(*status))]))
-        .collect();
-    key_facts(notice, notice.updated_at, lang)
-        .iter()
-        .map(ToString::to_string)
-        .filter(|fact| !statuses.contains(fact))
-        .collect()
+/// What a digest's templates show.
+struct DigestWords<'a> {
+    lang: Lang,
+    subject: String,
+    heading: String,
+    intro: String,
+    notices: Vec<Shown<'a>>,
+    footer: &'a Footer,
+}
+
+#[derive(Template)]
+#[template(path = "mail/digest.txt")]
+struct DigestText<'a> {
+    mail: &'a DigestWords<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "mail/digest.html")]
+struct DigestHtml<'a> {
+    mail: &'a DigestWords<'a>,
+}
+
+/// The notices that entered the subscriber's selection since their last
+/// digest, newest first as given: each with its title, kind, the facts that
+/// matter, its summary and a link (`notices[i].1` is the notice's absolute
+/// URL); `frequency` is Daily or Weekly and picks the wording («Dagens nytt»,
+/// «Ukens nytt»; Immediate, which has no digest, gets a plain «Nytt»); then
+/// the footer.
+pub fn digest(
+    lang: Lang,
+    frequency: Frequency,
+    notices: &[(Notice, String)],
+    footer: &Footer,
+) -> Letter {
+    let count = [
+        ("count", notices.len().to_string()),
+        ("plural", plural_category(notices.len()).to_owned()),
+    ];
+    let words = DigestWords {
+        lang,
+        subject: lang.t_with("mail-digest-subject", &count),
+        heading: lang.t_with(
+            "mail-digest-heading",
+            &[("frequency", frequency.as_str().to_owned())],
+        ),
+        intro: lang.t_with("mail-digest-intro", &count),
+        notices: notices
+            .iter()
+            .map(|(notice, url)| Shown::of(notice, url, lang))
+            .collect(),
+        footer,
+    };
+    letter(
+        &words.subject,
+        &DigestText { mail: &words },
+        &DigestHtml { mail: &words },
+    )
+}
+
+/// What a reminder's templates show.
+struct ReminderWords<'a> {
+    lang: Lang,
+    subject: String,
+    /// The deadline or the start, in a sentence; none for a notice without.
+    when: Option<String>,
+    notice: Shown<'a>,
+    footer: &'a Footer,
+}
+
+#[derive(Template)]
+#[template(path = "mail/reminder.txt")]
+struct ReminderText<'a> {
+    mail: &'a ReminderWords<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "mail/reminder.html")]
+struct ReminderHtml<'a> {
+    mail: &'a ReminderWords<'a>,
+}
+
+/// A reminder: a grant whose application deadline is about a week away (it
+/// says the deadline), or a webinar that starts soon (it says when). The
+/// dates are the notice's own: a letter has no clock. A link to
+/// `notice_url`, then the footer. A webinar cancelled meanwhile gets
+/// [`cancelled`] instead, since «starts soon» would no longer be true.
+pub fn reminder(lang: Lang, notice: &Notice, notice_url: &str, footer: &Footer) -> Letter {
+    let title = one_line(&notice.title);
+    let (subject, when) = match &notice.details {
+        Details::Webinar(webinar) if webinar.cancelled => {
+            return cancelled(lang, notice, notice_url, footer);
+        }
+        Details::Grant(GrantDetails {
+            deadline: Some(deadline),
+            ..
+        }) => (
+            lang.t_with("mail-reminder-subject-deadline", &[("title", title)]),
+            Some(lang.t_with(
+                "mail-reminder-deadline",
+                &[("when", norwegian_date_time(*deadline))],
+            )),
+        ),
+        Details::Webinar(WebinarDetails {
+            starts_at: Some(start),
+            ..
+        }) => (
+            lang.t_with("mail-reminder-subject-start", &[("title", title)]),
+            Some(lang.t_with(
+                "mail-reminder-start",
+                &[("when", norwegian_date_time(*start))],
+            )),
+        ),
+        _ => (
+            lang.t_with("mail-reminder-subject", &[("title", title)]),
+            None,
+        ),
+    };
+    let words = ReminderWords {
+        lang,
+        subject,
+        when,
+        notice: Shown::of(notice, notice_url, lang),
+        footer,
+    };
+    letter(
+        &words.subject,
+        &ReminderText { mail: &words },
+        &ReminderHtml { mail: &words },
+    )
+}
+
+/// What a cancellation's templates show.
+struct CancelledWords<'a> {
+    lang: Lang,
+    subject: String,
+    /// The notice's cancellation note, as it was written.
+    note: Option<&'a str>,
+    notice: Shown<'a>,
+    footer: &'a Footer,
+}
+
+#[derive(Template)]
+#[template(path = "mail/cancelled.txt")]
+struct CancelledText<'a> {
+    mail: &'a CancelledWords<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "mail/cancelled.html")]
+struct CancelledHtml<'a> {
+    mail: &'a CancelledWords<'a>,
+}
+
+/// A webinar the reader was reminded of is cancelled: the subject and the
+/// body's first words say so, then the notice's cancellation note if it has
+/// one, the notice, a link to `notice_url`, and the footer.
+pub fn cancelled(lang: Lang, notice: &Notice, notice_url: &str, footer: &Footer) -> Letter {
+    let note = match &notice.details {
+        Details::Webinar(webinar) => webinar.cancellation_note.as_deref(),
+        _ => None,
+    };
+    let mut shown = Shown::of(notice, notice_url, lang);
+    // The letter says it first, and the note on its own: not again as a fact.
+    let said = match note {
+        Some(note) => lang.t_with("fact-cancelled-note", &[("note", note.to_owned())]),
+        None => lang.t("fact-cancelled"),
+    };
+    shown.facts.retain(|fact| *fact != said);
+    let words = CancelledWords {
+        lang,
+        subject: lang.t_with(
+            "mail-notice-subject-cancelled",
+            &[("title", one_line(&notice.title))],
+        ),
+        note,
+        notice: shown,
+        footer,
+    };
+    letter(
+        &words.subject,
+        &CancelledText { mail: &words },
+        &CancelledHtml { mail: &words },
+    )
 }
 
 fn letter(subject: &str, text: &impl Template, html: &impl Template) -> Letter {
@@ -165,5 +321,9 @@ mod filters {
     }
 }
 
+mod parts;
+
+#[cfg(test)]
+mod later_tests;
 #[cfg(test)]
 mod tests;

@@ -10,14 +10,16 @@ mod smtp;
 use chrono::Duration;
 use uuid::Uuid;
 
-use crate::app::outbox::{event_of, Channel, Delivering, Failure};
+use crate::app::outbox::{event_of, Channel, Delivering, Failure, Sweeping};
 use crate::app::sessions::random_token;
 use crate::app::Clock;
 use crate::config::MailSettings;
-use crate::domain::subscription::{MailLanguage, SubscriptionState};
-use crate::domain::Placement;
+use crate::domain::subscription::{reminder_due, Frequency, MailLanguage, SubscriptionState};
+use crate::domain::{Details, Notice, Placement};
 use crate::i18n::Lang;
-use crate::store::mail::{self, Recipient, Sent, CONFIRM, FANOUT, NOTICE};
+use crate::store::mail::{
+    self, Period, Recipient, Sent, CANCELLED, CONFIRM, DIGEST, FANOUT, NOTICE, REMINDER,
+};
 use crate::store::outbox::{Claimed, Fanout};
 use crate::store::subscriptions::{self, Purpose};
 use crate::store::{notices, DbConnection, Store, StoreResult};
@@ -26,6 +28,10 @@ use smtp::{Envelope, Refusal, Relay};
 
 /// After an event's write: time for every instance to see it.
 const SETTLE: Duration = Duration::seconds(1);
+/// Digests scheduled at most in one sweep; more wait for the next poll.
+const DIGEST_BATCH: i64 = 500;
+/// Notices one digest lists at most (the newest); the rest are on the site.
+const DIGEST_MOST: usize = 100;
 
 /// The e-mail channel of one instance.
 pub struct Mail {
@@ -35,6 +41,8 @@ pub struct Mail {
     relay: Relay,
     /// A notice's grace period before its e-mail.
     delay: Duration,
+    /// When digests go out, in Europe/Oslo.
+    digest_time: chrono::NaiveTime,
 }
 
 impl Mail {
@@ -50,6 +58,7 @@ impl Mail {
             base_url,
             relay: Relay::new(&settings.smtp_url, &settings.from, settings.rate)?,
             delay: settings.delay,
+            digest_time: settings.digest_time,
         })
     }
 
@@ -98,48 +107,155 @@ impl Mail {
         self.send(claimed, &recipient, letter, None).await
     }
 
-    /// A notice that entered the subscriber's set, if it is still public
-    /// and theirs, and was not sent to them before.
-    async fn notice(&self, claimed: &Claimed) -> Result<Option<i32>, Failure> {
+    /// A message about one notice — it entered the subscriber's set, its
+    /// reminder is due, or the webinar they were reminded of is cancelled —
+    /// if it is still true when due: the notice public and in their set,
+    /// not sent before, the reminder's time still now.
+    async fn about_notice(&self, claimed: &Claimed, kind: Sent) -> Result<Option<i32>, Failure> {
         let notice_id = event_of(claimed)?.notice_id;
         let Some(recipient) = self.recipient(claimed).await? else {
             return Ok(None);
         };
+        if recipient.state != SubscriptionState::Confirmed {
+            return Ok(None);
+        }
         let subscriber = recipient.id;
-        let (notice, sent) = self
+        let (notice, sent, reminded) = self
             .store(move |conn| {
-                let notice = notices::find(conn, &notice_id.to_string())?;
-                let sent = mail::was_sent(conn, subscriber, Sent::Notice, &notice_id.to_string())?;
-                Ok((notice, sent))
+                let subject = notice_id.to_string();
+                Ok((
+                    notices::find(conn, &subject)?,
+                    mail::was_sent(conn, subscriber, kind, &subject)?,
+                    mail::was_sent(conn, subscriber, Sent::Reminder, &subject)?,
+                ))
             })
             .await?;
         let now = self.clock.now();
-        let Some(notice) = notice.filter(|n| n.is_public(now)) else {
-            return Ok(None); // withdrawn within the grace period
+        let Some(notice) =
+            notice.filter(|n| n.is_public(now) && recipient.filter.takes(&Placement::of(n)))
+        else {
+            return Ok(None); // withdrawn, or moved out of their set, meanwhile
         };
-        if sent
-            || recipient.state != SubscriptionState::Confirmed
-            || !recipient.filter.takes(&Placement::of(&notice))
+        let still = match kind {
+            Sent::Notice => true,
+            Sent::Reminder => {
+                recipient.reminders && reminder_due(&notice, now).is_some_and(|due| due <= now)
+            }
+            Sent::Cancelled => {
+                reminded && matches!(&notice.details, Details::Webinar(w) if w.cancelled)
+            }
+            Sent::Digest => false,
+        };
+        if sent || !still {
+            return Ok(None);
+        }
+        let (lang, footer) = self.footer(&recipient).await?;
+        let url = self.notice_url(lang, &notice);
+        let letter = match kind {
+            Sent::Reminder => letters::reminder(lang, &notice, &url, &footer),
+            Sent::Cancelled => letters::cancelled(lang, &notice, &url, &footer),
+            Sent::Notice | Sent::Digest => letters::notice(lang, &notice, &url, &footer),
+        };
+        self.send_noted(
+            claimed,
+            &recipient,
+            letter,
+            footer,
+            kind,
+            notice_id.to_string(),
+        )
+        .await
+    }
+
+    /// What entered a daily or weekly subscriber's set in the digest's
+    /// period and is still public and theirs; nothing when nothing did.
+    async fn digest(&self, claimed: &Claimed) -> Result<Option<i32>, Failure> {
+        let Some(recipient) = self.recipient(claimed).await? else {
+            return Ok(None);
+        };
+        if recipient.state != SubscriptionState::Confirmed
+            || recipient.frequency == Frequency::Immediate
         {
             return Ok(None);
         }
+        let period: Period = claimed
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .ok_or_else(|| Failure {
+                status: None,
+                error: format!("digest {} has no period", claimed.id),
+                give_up: true,
+            })?;
+        let subject = period.until.to_rfc3339();
+        let (found, for_whom) = (subject.clone(), recipient.clone());
+        let (notices, sent) = self
+            .store(move |conn| {
+                let sent = mail::was_sent(conn, for_whom.id, Sent::Digest, &found)?;
+                let mut listed = Vec::new();
+                for id in mail::entered(conn, &for_whom, period)? {
+                    listed.extend(notices::find(conn, &id.to_string())?);
+                }
+                Ok((listed, sent))
+            })
+            .await?;
+        let now = self.clock.now();
+        let listed: Vec<Notice> = notices
+            .into_iter()
+            .rev()
+            .filter(|n| n.is_public(now) && recipient.filter.takes(&Placement::of(n)))
+            .take(DIGEST_MOST)
+            .collect();
+        if sent || listed.is_empty() {
+            return Ok(None);
+        }
+        let (lang, footer) = self.footer(&recipient).await?;
+        let listed: Vec<(Notice, String)> = listed
+            .into_iter()
+            .map(|n| {
+                let url = self.notice_url(lang, &n);
+                (n, url)
+            })
+            .collect();
+        let letter = letters::digest(lang, recipient.frequency, &listed, &footer);
+        self.send_noted(claimed, &recipient, letter, footer, Sent::Digest, subject)
+            .await
+    }
+
+    /// The links every message after the confirmation ends with.
+    async fn footer(&self, recipient: &Recipient) -> Result<(Lang, Footer), Failure> {
         let lang = lang(recipient.language);
         let footer = Footer {
             manage_url: self
-                .link(lang, subscriber, Purpose::Manage, "manage")
+                .link(lang, recipient.id, Purpose::Manage, "manage")
                 .await?,
             unsubscribe_url: self
-                .link(lang, subscriber, Purpose::Unsubscribe, "unsubscribe")
+                .link(lang, recipient.id, Purpose::Unsubscribe, "unsubscribe")
                 .await?,
         };
-        let notice_url = format!("{}{}/notices/{}", self.base_url, lang.prefix(), notice.slug);
-        let letter = letters::notice(lang, &notice, &notice_url, &footer);
-        let unsubscribe = Some(footer.unsubscribe_url.clone());
-        let status = self.send(claimed, &recipient, letter, unsubscribe).await?;
+        Ok((lang, footer))
+    }
+
+    fn notice_url(&self, lang: Lang, notice: &Notice) -> String {
+        format!("{}{}/notices/{}", self.base_url, lang.prefix(), notice.slug)
+    }
+
+    /// Sends a message with one-click unsubscribe and notes it as sent.
+    async fn send_noted(
+        &self,
+        claimed: &Claimed,
+        recipient: &Recipient,
+        letter: Letter,
+        footer: Footer,
+        kind: Sent,
+        subject: String,
+    ) -> Result<Option<i32>, Failure> {
+        let unsubscribe = Some(footer.unsubscribe_url);
+        let status = self.send(claimed, recipient, letter, unsubscribe).await?;
         // Sent: a failure to note it must not send it again.
-        let subject = notice_id.to_string();
+        let (id, now) = (recipient.id, self.clock.now());
         let noted = self
-            .store(move |conn| mail::mark_sent(conn, subscriber, Sent::Notice, &subject, now))
+            .store(move |conn| mail::mark_sent(conn, id, kind, &subject, now))
             .await;
         if let Err(failure) = noted {
             tracing::error!(error = %failure.error, "a sent e-mail could not be noted as sent");
@@ -216,7 +332,7 @@ fn scrub(reply: &str) -> String {
 
 impl Channel for Mail {
     fn names(&self) -> &'static [&'static str] {
-        &[CONFIRM, FANOUT, NOTICE]
+        &[CONFIRM, FANOUT, NOTICE, REMINDER, CANCELLED, DIGEST]
     }
 
     fn fanout(&self) -> Vec<Fanout> {
@@ -235,11 +351,28 @@ impl Channel for Mail {
         claimed.channel == FANOUT
     }
 
+    /// Digests whose time has come are owed, a batch a poll.
+    fn sweep(&self) -> Sweeping<'_> {
+        Box::pin(async move {
+            let (now, time) = (self.clock.now(), self.digest_time);
+            let scheduled = self
+                .store
+                .run(move |conn| mail::schedule_digests(conn, now, time, DIGEST_BATCH))
+                .await;
+            if let Err(e) = scheduled {
+                tracing::warn!(error = %e, "digests could not be scheduled; trying again");
+            }
+        })
+    }
+
     fn deliver<'a>(&'a self, claimed: &'a Claimed) -> Delivering<'a> {
         Box::pin(async move {
             match claimed.channel.as_str() {
                 CONFIRM => self.confirmation(claimed).await,
-                NOTICE => self.notice(claimed).await,
+                NOTICE => self.about_notice(claimed, Sent::Notice).await,
+                REMINDER => self.about_notice(claimed, Sent::Reminder).await,
+                CANCELLED => self.about_notice(claimed, Sent::Cancelled).await,
+                DIGEST => self.digest(claimed).await,
                 _ => {
                     let (held, delay, now) = (claimed.clone(), self.delay, self.clock.now());
                     self.store(move |conn| mail::expand(conn, &held, delay, now))

@@ -57,3 +57,31 @@ pub fn wrap(text: &str, width: usize) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_is_wrapped_at_spaces_and_long_words_kept_whole() {
+        assert_eq!(wrap("aaa bbb ccc", 7), "aaa bbb\nccc");
+        assert_eq!(
+            wrap("aaa https://x.example/long bb", 7),
+            "aaa\nhttps://x.example/long\nbb"
+        );
+        assert_eq!(wrap("a  b\nc", 72), "a  b\nc");
+        assert_eq!(wrap("1\u{a0}500\u{a0}000 kr", 8), "1\u{a0}500\u{a0}000\nkr");
+        let summary = "Kommuner og fylkeskommuner kan søke om midler til «demensvennlige \
+                       samfunn» – også i år, med frist i mars.";
+        let wrapped = wrap(summary, TEXT_WIDTH);
+        assert!(wrapped
+            .lines()
+            .all(|line| line.chars().count() <= TEXT_WIDTH));
+        assert_eq!(wrapped.replace('\n', " "), summary);
+    }
+
+    #[test]
+    fn tidy_text_has_single_blank_lines_and_one_final_break() {
+        assert_eq!(tidy("\n\na  \n\n\n\nb\n\n"), "a\n\nb\n");
+    }
+}

@@ -1,6 +1,6 @@
 //! The `subscriptions` table and the tokens of the links in their e-mails.
 
-use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, SubsecRound, Utc};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -225,6 +225,8 @@ pub fn schedule_digest(
     digest_time: NaiveTime,
 ) -> StoreResult<()> {
     let due = next_digest(frequency, now, digest_time);
+    // Periods meet at whole seconds, as the instants of events are.
+    let now = now.trunc_subsecs(0);
     diesel::update(subscriptions::table.find(id.to_string()))
         .set((
             subscriptions::digest_due_at.eq(due.map(|at| at.naive_utc())),

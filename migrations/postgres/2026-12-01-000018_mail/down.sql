@@ -1,4 +1,5 @@
 DROP INDEX subscriptions_confirmed;
+DROP INDEX events_by_due;
 DROP INDEX subscriptions_digest_due;
 ALTER TABLE subscriptions DROP COLUMN digest_since;
 ALTER TABLE subscriptions DROP COLUMN digest_due_at;

@@ -21,5 +21,7 @@ CREATE TABLE mail_sent (
 ALTER TABLE subscriptions ADD COLUMN digest_due_at TIMESTAMP;
 ALTER TABLE subscriptions ADD COLUMN digest_since TIMESTAMP;
 CREATE INDEX subscriptions_digest_due ON subscriptions (digest_due_at) WHERE digest_due_at IS NOT NULL;
+-- A digest reads the events of its period by their instant.
+CREATE INDEX events_by_due ON events (due_at);
 -- Confirmed subscriptions, read by each event's fan-out in pages.
 CREATE INDEX subscriptions_confirmed ON subscriptions (state, id);

@@ -1,21 +1,22 @@
 //! The letters' tests: both written standards, the notice's text kept
-//! exactly, escaping, links and line lengths.
+//! exactly, escaping, links and line lengths. The fixtures here serve the
+//! digest, reminder and cancellation tests too (`later_tests.rs`).
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::*;
 use crate::domain::{GrantDetails, Language, State, WebinarDetails};
-use crate::mail::plain::{tidy, wrap, TEXT_WIDTH};
+use crate::mail::plain::TEXT_WIDTH;
 
-const NOTICE_URL: &str = "https://tavla.example/notices/demens-2027?fra=e-post&utgave=1";
+pub(super) const NOTICE_URL: &str = "https://tavla.example/notices/demens-2027?fra=e-post&utgave=1";
 const CONFIRM_URL: &str = "https://tavla.example/abonnement/bekreft?token=a1b2&sprak=nb";
 
-fn at(rfc3339: &str) -> DateTime<Utc> {
+pub(super) fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339).unwrap().to_utc()
 }
 
-fn grant(title: &str, summary: &str) -> Notice {
+pub(super) fn grant(title: &str, summary: &str) -> Notice {
     Notice {
         id: Uuid::new_v4(),
         slug: "demens-2027".into(),
@@ -39,7 +40,7 @@ fn grant(title: &str, summary: &str) -> Notice {
     }
 }
 
-fn webinar(cancelled: bool) -> Notice {
+pub(super) fn webinar(cancelled: bool) -> Notice {
     Notice {
         details: Details::Webinar(WebinarDetails {
             starts_at: Some(at("2027-06-10T08:00:00Z")),
@@ -52,14 +53,14 @@ fn webinar(cancelled: bool) -> Notice {
     }
 }
 
-fn footer() -> Footer {
+pub(super) fn footer() -> Footer {
     Footer {
         manage_url: "https://tavla.example/abonnement?token=m3&sprak=nb".into(),
         unsubscribe_url: "https://tavla.example/abonnement/avslutt?token=u4".into(),
     }
 }
 
-fn letters() -> Vec<(Lang, Letter)> {
+pub(super) fn letters() -> Vec<(Lang, Letter)> {
     let notice = grant("Tilskudd til demensarbeid", "Kommuner kan søke.");
     Lang::ALL
         .into_iter()
@@ -230,27 +231,4 @@ fn a_subject_is_one_line() {
     let notice = grant("Tilskudd\r\ntil  demensarbeid", "y");
     let letter = super::notice(Lang::Nb, &notice, NOTICE_URL, &footer());
     assert_eq!(letter.subject, "Tilskudd: Tilskudd til demensarbeid");
-}
-
-#[test]
-fn prose_is_wrapped_at_spaces_and_long_words_kept_whole() {
-    assert_eq!(wrap("aaa bbb ccc", 7), "aaa bbb\nccc");
-    assert_eq!(
-        wrap("aaa https://x.example/long bb", 7),
-        "aaa\nhttps://x.example/long\nbb"
-    );
-    assert_eq!(wrap("a  b\nc", 72), "a  b\nc");
-    assert_eq!(wrap("1\u{a0}500\u{a0}000 kr", 8), "1\u{a0}500\u{a0}000\nkr");
-    let summary = "Kommuner og fylkeskommuner kan søke om midler til «demensvennlige \
-                   samfunn» – også i år, med frist i mars.";
-    let wrapped = wrap(summary, TEXT_WIDTH);
-    assert!(wrapped
-        .lines()
-        .all(|line| line.chars().count() <= TEXT_WIDTH));
-    assert_eq!(wrapped.replace('\n', " "), summary);
-}
-
-#[test]
-fn tidy_text_has_single_blank_lines_and_one_final_break() {
-    assert_eq!(tidy("\n\na  \n\n\n\nb\n\n"), "a\n\nb\n");
 }

@@ -1,16 +1,17 @@
 //! E-mail in the outbox: the deliveries owed to subscribers, what each
 //! subscriber has been sent, and the subscriber a message is written to.
+//! An event is spread over the subscribers it concerns in `fanout`;
+//! digests are scheduled and filled in `digests`.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::outbox::{self, Claimed};
 use super::schema::{deliveries, mail_sent, subscriptions};
 use super::{DbConnection, StoreError, StoreResult};
 use crate::domain::subscription::{Frequency, MailLanguage, SubscriptionState};
 use crate::domain::webhook::Filter;
-use crate::domain::{EventType, Kind};
+use crate::domain::Kind;
 
 /// A confirmation e-mail owed to a pending subscription (no event).
 pub const CONFIRM: &str = "mail-confirm";
@@ -18,20 +19,29 @@ pub const CONFIRM: &str = "mail-confirm";
 pub const FANOUT: &str = "mail-fanout";
 /// One notice that entered an immediate subscriber's set.
 pub const NOTICE: &str = "mail-notice";
-
-/// Subscriptions read at a time when an event is spread over them.
-const PAGE: i64 = 500;
+/// What entered a daily or weekly subscriber's set in a period.
+pub const DIGEST: &str = "mail-digest";
+/// A grant's deadline or a webinar's start is near.
+pub const REMINDER: &str = "mail-reminder";
+/// A webinar the subscriber was reminded of is cancelled.
+pub const CANCELLED: &str = "mail-cancelled";
 
 /// Kinds of message that are sent at most once per notice and address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sent {
     Notice,
+    Digest,
+    Reminder,
+    Cancelled,
 }
 
 impl Sent {
     fn as_str(self) -> &'static str {
         match self {
             Sent::Notice => "notice",
+            Sent::Digest => "digest",
+            Sent::Reminder => "reminder",
+            Sent::Cancelled => "cancelled",
         }
     }
 }
@@ -101,6 +111,13 @@ macro_rules! recipient_columns {
     };
 }
 
+// After the macro, which they use.
+mod digests;
+mod fanout;
+
+pub use digests::{entered, schedule_digests, Period};
+pub use fanout::expand;
+
 /// The subscription a delivery is for, if it still exists.
 pub fn recipient(conn: &mut DbConnection, id: Uuid) -> StoreResult<Option<Recipient>> {
     subscriptions::table
@@ -126,63 +143,6 @@ pub fn owe_confirmation(
         ))
         .execute(conn)?;
     Ok(())
-}
-
-/// Spreads the event of a fan-out that `claimed` holds over the confirmed
-/// subscribers it concerns, read a page at a time: a notice that entered an
-/// immediate subscriber's set is owed an e-mail once `delay` has passed
-/// since it did (queued behind any other of that notice to that address). The fan-out is finished in the same transaction, so a
-/// crash spreads it again whole or not at all. False if the claim was lost.
-pub fn expand(
-    conn: &mut DbConnection,
-    claimed: &Claimed,
-    delay: Duration,
-    now: DateTime<Utc>,
-) -> StoreResult<bool> {
-    let event = claimed.notice_event()?;
-    conn.transaction(|conn| {
-        if !outbox::finish(conn, claimed, now)? {
-            return Ok(false);
-        }
-        let due = (event.due_at.max(now - delay) + delay).naive_utc();
-        let row = claimed.event_row;
-        let mut after = String::new();
-        loop {
-            let page: Vec<RecipientRow> = subscriptions::table
-                .filter(subscriptions::state.eq(SubscriptionState::Confirmed.as_str()))
-                .filter(subscriptions::id.gt(&after))
-                .order(subscriptions::id)
-                .limit(PAGE)
-                .select(recipient_columns!())
-                .load(conn)?;
-            let Some(last) = page.last() else {
-                break;
-            };
-            after = last.0.clone();
-            for recipient in page.into_iter().map(recipient_of) {
-                let recipient = recipient?;
-                let entered = recipient
-                    .filter
-                    .event_type(event.event_type, &event.affects)
-                    == Some(EventType::Published);
-                if entered && recipient.frequency == Frequency::Immediate {
-                    diesel::insert_into(deliveries::table)
-                        .values((
-                            deliveries::event_id.eq(row),
-                            deliveries::channel.eq(NOTICE),
-                            deliveries::target.eq(recipient.id.to_string()),
-                            deliveries::due_at.eq(due),
-                            // One at a time per notice and address, so that
-                            // what was sent is known before the next is made.
-                            deliveries::queue
-                                .eq(Some(format!("mail/{}/{}", recipient.id, event.notice_id))),
-                        ))
-                        .execute(conn)?;
-                }
-            }
-        }
-        Ok(true)
-    })
 }
 
 /// Whether the subscriber was sent a message of `kind` about `subject`.
@@ -229,6 +189,7 @@ pub fn suspend(conn: &mut DbConnection, subscription: Uuid, now: DateTime<Utc>) 
         .set((
             subscriptions::state.eq(SubscriptionState::Suspended.as_str()),
             subscriptions::updated_at.eq(now.naive_utc()),
+            subscriptions::digest_due_at.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;
     Ok(())

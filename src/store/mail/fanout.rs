@@ -1,0 +1,149 @@
+//! An event spread over the subscribers it concerns: immediate e-mails,
+//! reminders and the word of a cancelled webinar, owed in the transaction
+//! that finishes the fan-out.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::{recipient_of, RecipientRow, CANCELLED, NOTICE, REMINDER};
+use crate::domain::subscription::{reminder_due, Frequency, SubscriptionState};
+use crate::domain::{Details, EventType};
+use crate::store::outbox::{self, Claimed};
+use crate::store::schema::{deliveries, subscriptions};
+use crate::store::{notices, DbConnection, StoreResult};
+
+/// Subscriptions read at a time when an event is spread over them.
+const PAGE: i64 = 500;
+
+/// Spreads the event of a fan-out that `claimed` holds over the confirmed
+/// subscribers it concerns, read a page at a time, in the transaction that
+/// finishes the fan-out (a crash spreads it again whole or not at all):
+/// - a notice that entered an immediate subscriber's set is owed an e-mail
+///   once `delay` has passed since it did;
+/// - a subscriber who wants reminders is owed one of a grant or webinar in
+///   their set (replacing one owed before, whose time may have moved);
+/// - a webinar cancelled after a subscriber's reminder is owed a word of it
+///   (sent only if the reminder was).
+///
+/// Daily and weekly subscribers read the events themselves at digest time.
+/// False if the claim was lost.
+pub fn expand(
+    conn: &mut DbConnection,
+    claimed: &Claimed,
+    delay: Duration,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let event = claimed.notice_event()?;
+    conn.transaction(|conn| {
+        if !outbox::finish(conn, claimed, now)? {
+            return Ok(false);
+        }
+        let notice = notices::find(conn, &event.notice_id.to_string())?;
+        let reminder = notice.as_ref().and_then(|n| reminder_due(n, now));
+        let cancelled = notice.as_ref().is_some_and(|n| {
+            matches!(&n.details, Details::Webinar(w) if w.cancelled) && n.is_public(now)
+        });
+        let owed = Owed {
+            row: claimed.event_row,
+            notice: event.notice_id,
+        };
+        let mut after = String::new();
+        loop {
+            let page: Vec<RecipientRow> = subscriptions::table
+                .filter(subscriptions::state.eq(SubscriptionState::Confirmed.as_str()))
+                .filter(subscriptions::id.gt(&after))
+                .order(subscriptions::id)
+                .limit(PAGE)
+                .select(recipient_columns!())
+                .load(conn)?;
+            let Some(last) = page.last() else {
+                break;
+            };
+            after = last.0.clone();
+            for recipient in page.into_iter().map(recipient_of) {
+                let recipient = recipient?;
+                let told = recipient
+                    .filter
+                    .event_type(event.event_type, &event.affects);
+                if told == Some(EventType::Published) && recipient.frequency == Frequency::Immediate
+                {
+                    let due = event.due_at.max(now - delay) + delay;
+                    owed.insert(conn, NOTICE, recipient.id, due, "mail")?;
+                }
+                if !recipient.reminders {
+                    continue;
+                }
+                match (told, reminder) {
+                    (Some(EventType::Published | EventType::Updated), Some(due)) => {
+                        owed.supersede(conn, recipient.id, now)?;
+                        owed.insert(conn, REMINDER, recipient.id, due, "reminder")?;
+                    }
+                    (Some(_), _) => owed.supersede(conn, recipient.id, now)?,
+                    (None, _) => {}
+                }
+                if cancelled && told == Some(EventType::Updated) {
+                    owed.insert(conn, CANCELLED, recipient.id, now, "reminder")?;
+                }
+            }
+        }
+        Ok(true)
+    })
+}
+
+/// The e-mails an event owes, each queued behind any other of its kind for
+/// the same address and notice, so that what was sent is known before the
+/// next one is made.
+struct Owed {
+    row: Option<i64>,
+    notice: Uuid,
+}
+
+impl Owed {
+    fn queue(&self, kind: &str, subscription: Uuid) -> String {
+        format!("{kind}/{subscription}/{}", self.notice)
+    }
+
+    fn insert(
+        &self,
+        conn: &mut DbConnection,
+        channel: &str,
+        subscription: Uuid,
+        due: DateTime<Utc>,
+        kind: &str,
+    ) -> StoreResult<()> {
+        diesel::insert_into(deliveries::table)
+            .values((
+                deliveries::event_id.eq(self.row),
+                deliveries::channel.eq(channel),
+                deliveries::target.eq(subscription.to_string()),
+                deliveries::due_at.eq(due.naive_utc()),
+                deliveries::queue.eq(Some(self.queue(kind, subscription))),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// A reminder still to come for the notice is superseded: the notice
+    /// changed, and its new time (if any) is owed instead.
+    fn supersede(
+        &self,
+        conn: &mut DbConnection,
+        subscription: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        diesel::update(
+            deliveries::table
+                .filter(deliveries::queue.eq(self.queue("reminder", subscription)))
+                .filter(deliveries::channel.eq(REMINDER))
+                .filter(deliveries::finished_at.is_null())
+                .filter(deliveries::claim.is_null()),
+        )
+        .set((
+            deliveries::finished_at.eq(Some(now.naive_utc())),
+            deliveries::outcome.eq(Some("cancelled")),
+        ))
+        .execute(conn)?;
+        Ok(())
+    }
+}
