@@ -13,7 +13,7 @@ mod browser;
 use axe::Audit;
 use browser::Browser;
 use common::receiver::Receiver;
-use common::{grant_doc, webinar_doc, TestApp, TestDb};
+use common::{grant_doc, smtp::SmtpSink, webinar_doc, TestApp, TestDb, MAIL_DELAY};
 use fantoccini::Locator;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -338,6 +338,62 @@ async fn every_webhook_page_meets_wcag_2_1_aa_in_both_written_standards() {
         audit
             .check("a webhook's page with a new secret", lang)
             .await;
+    }
+    audit.finish().await;
+}
+
+/// The path of the link to `{prefix}/subscriptions/{page}?token=…` in a mail at the sink.
+async fn mailed_link(app: &TestApp, sink: &SmtpSink, prefix: &str, page: &str) -> String {
+    let start = format!("{}{prefix}/subscriptions/{page}?token=", app.base);
+    let find = || async {
+        let texts: Vec<String> = sink.messages().iter().filter_map(|m| m.text()).collect();
+        let text = texts.join(" ");
+        let link = text.split_whitespace().find(|w| w.starts_with(&start))?;
+        Some(link[app.base.len()..].to_owned())
+    };
+    common::eventually(10, || format!("a mail with {start}"), find).await
+}
+
+/// Presses `button` and waits for the next page (another heading).
+async fn press(browser: &Browser, button: &str) {
+    let before = browser.text("h1").await;
+    browser.click(button).await;
+    let next = || async { (browser.text("h1").await != before).then_some(()) };
+    common::eventually(10, || format!("the page after {button}"), next).await;
+}
+
+/// The subscription pages of a server that sends e-mail: the form (on /, an area, its own page,
+/// with a mistake), check your e-mail, the confirmation and its answer, manage after a save.
+#[tokio::test]
+async fn every_subscription_page_meets_wcag_2_1_aa_in_both_written_standards() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_with_mail(TestDb::Sqlite, sink.url(), 30).await;
+    let mut audit = Audit::start("axe-subscriptions").await;
+    const SUBMIT: &str = "form.subscription button[type=submit]";
+    for (prefix, lang) in [("", "nb"), ("/nn", "nn")] {
+        for page in ["/", "/areas/helsetjenester", "/subscriptions"] {
+            audit.visit(&app, &format!("{prefix}{page}"), lang).await;
+        }
+        audit.browser.fill("#sub-email", "ikke en adresse").await;
+        audit.browser.click(SUBMIT).await;
+        audit.browser.wait_for("#sub-email-feil").await;
+        audit.check("the form with a mistake", lang).await;
+        let email = format!("{lang}@example.org");
+        audit.browser.fill("#sub-email", &email).await;
+        press(&audit.browser, SUBMIT).await;
+        audit.check("the check-your-mail page", lang).await;
+        let page = mailed_link(&app, &sink, prefix, "confirm").await;
+        audit.visit(&app, &page, lang).await;
+        press(&audit.browser, "main form button").await;
+        audit.check("the confirmed page", lang).await;
+        let notice = grant_doc(&format!("Tilskudd til e-post på {lang}"));
+        app.create_notice(&app.admin(), &notice).await;
+        app.clock.advance(chrono::Duration::seconds(MAIL_DELAY + 2));
+        let page = mailed_link(&app, &sink, prefix, "manage").await;
+        audit.visit(&app, &page, lang).await;
+        audit.browser.click(SUBMIT).await;
+        audit.browser.wait_for("#melding").await;
+        audit.check("the manage page after a save", lang).await;
     }
     audit.finish().await;
 }

@@ -140,4 +140,36 @@ sub-unsubscribe-button = Si opp abonnementet
 sub-unsubscribed-heading = Abonnementet er sagt opp
 sub-unsubscribed-text = Du får ikke flere e-poster fra Tavla, og adressen din er slettet.
 sub-manage-heading = Abonnementet ditt
-sub-manage-text = Du får e-post fra Tavla om nye kunngjøringer du har valgt. Vil du ikke lenger ha dem, kan du si opp abonnementet her.
+sub-manage-text = Her kan du endre hva du får e-post om, hvor ofte og på hvilket språk. Vil du ikke lenger ha e-post fra Tavla, kan du si opp abonnementet nederst på siden.
+sub-manage-save = Lagre endringene
+sub-manage-saved = Endringene er lagret.
+sub-manage-leave = Slutte å få e-post
+
+## E-mail subscriptions: the subscribe form (on the front and area pages, and on its own)
+
+sub-email-link = E-post
+sub-form-heading = Få kunngjøringer på e-post
+sub-form-lead = Vi sender deg en e-post om nye kunngjøringer du velger her. Du bekrefter abonnementet fra den første e-posten, og hver e-post har lenker for å endre eller si det opp.
+sub-form-email = E-postadresse
+sub-form-required = må fylles ut
+sub-form-kinds = Typer
+sub-form-kinds-hint = Velger du ingen, får du alle typer.
+sub-form-areas = Områder
+sub-form-areas-hint = Velger du ingen, får du alle områder.
+sub-form-all-areas = Du får kunngjøringer fra alle områder. Vil du bare ha ett område, kan du abonnere fra siden for området.
+sub-form-frequency = Hvor ofte
+sub-form-frequency-hint = Et sammendrag kommer bare når det er noe nytt.
+sub-form-immediate = Med en gang: én e-post per kunngjøring
+sub-form-daily = Daglig sammendrag, kl. { $time }
+sub-form-weekly = Ukentlig sammendrag, mandager kl. { $time }
+sub-form-reminders = Påminnelse om søknadsfrister og webinarer
+sub-form-reminders-hint = En e-post en uke før søknadsfristen for et tilskudd og dagen før et webinar.
+sub-form-language = Språk i e-postene
+sub-form-submit = Abonner på e-post
+sub-form-fix-fields = Rett opp feltene som er merket ({ $count }).
+sub-check-heading = Sjekk e-posten din
+sub-check-text = Hvis { $email } ikke allerede abonnerer, kommer det snart en e-post dit med en lenke for å bekrefte abonnementet. Finner du den ikke, se i mappen for søppelpost. Abonnementet begynner først når du har bekreftet det.
+sub-too-many-heading = For mange forsøk
+sub-too-many-text = Det har kommet mange forespørsler om abonnement fra nettverket ditt på kort tid. Vent { $seconds } sekunder, og prøv igjen.
+sub-no-mail-heading = Abonnement på e-post finnes ikke her
+sub-no-mail-text = Denne tjenesten sender ikke e-post. Du kan følge kunngjøringene med RSS, Atom eller kalenderen i stedet.

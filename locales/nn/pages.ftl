@@ -140,4 +140,36 @@ sub-unsubscribe-button = Sei opp abonnementet
 sub-unsubscribed-heading = Abonnementet er sagt opp
 sub-unsubscribed-text = Du får ikkje fleire e-postar frå Tavla, og adressa di er sletta.
 sub-manage-heading = Abonnementet ditt
-sub-manage-text = Du får e-post frå Tavla om nye kunngjeringar du har valt. Vil du ikkje lenger ha dei, kan du seie opp abonnementet her.
+sub-manage-text = Her kan du endre kva du får e-post om, kor ofte og på kva språk. Vil du ikkje lenger ha e-post frå Tavla, kan du seie opp abonnementet nedst på sida.
+sub-manage-save = Lagre endringane
+sub-manage-saved = Endringane er lagra.
+sub-manage-leave = Slutte å få e-post
+
+## E-mail subscriptions: the subscribe form (on the front and area pages, and on its own)
+
+sub-email-link = E-post
+sub-form-heading = Få kunngjeringar på e-post
+sub-form-lead = Vi sender deg ein e-post om nye kunngjeringar du vel her. Du stadfestar abonnementet frå den første e-posten, og kvar e-post har lenker for å endre eller seie det opp.
+sub-form-email = E-postadresse
+sub-form-required = må fyllast ut
+sub-form-kinds = Typar
+sub-form-kinds-hint = Vel du ingen, får du alle typar.
+sub-form-areas = Område
+sub-form-areas-hint = Vel du ingen, får du alle område.
+sub-form-all-areas = Du får kunngjeringar frå alle område. Vil du berre ha eitt område, kan du abonnere frå sida for området.
+sub-form-frequency = Kor ofte
+sub-form-frequency-hint = Eit samandrag kjem berre når det er noko nytt.
+sub-form-immediate = Med ein gong: éin e-post per kunngjering
+sub-form-daily = Dagleg samandrag, kl. { $time }
+sub-form-weekly = Vekentleg samandrag, måndagar kl. { $time }
+sub-form-reminders = Påminning om søknadsfristar og webinar
+sub-form-reminders-hint = Ein e-post ei veke før søknadsfristen for eit tilskot og dagen før eit webinar.
+sub-form-language = Språk i e-postane
+sub-form-submit = Abonner på e-post
+sub-form-fix-fields = Rett opp felta som er merkte ({ $count }).
+sub-check-heading = Sjekk e-posten din
+sub-check-text = Viss { $email } ikkje abonnerer allereie, kjem det snart ein e-post dit med ei lenke for å stadfeste abonnementet. Finn du han ikkje, sjå i mappa for søppelpost. Abonnementet byrjar først når du har stadfesta det.
+sub-too-many-heading = For mange forsøk
+sub-too-many-text = Det har kome mange førespurnader om abonnement frå nettverket ditt på kort tid. Vent { $seconds } sekund, og prøv igjen.
+sub-no-mail-heading = Abonnement på e-post finst ikkje her
+sub-no-mail-text = Denne tenesta sender ikkje e-post. Du kan følgje kunngjeringane med RSS, Atom eller kalenderen i staden.

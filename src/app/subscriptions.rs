@@ -1,5 +1,6 @@
 //! The e-mail subscription use cases: subscribe (double opt-in), confirm,
-//! unsubscribe. What can go wrong is typed; no address is ever told back.
+//! change, unsubscribe. What can go wrong is typed; no address is ever told
+//! back.
 
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
@@ -9,6 +10,7 @@ use serde_json::Value;
 use super::App;
 use crate::domain::subscription::{self, MailLanguage};
 use crate::domain::FieldError;
+use crate::store::mail::Recipient;
 use crate::store::subscriptions::{self as stored, Purpose, Subscribed};
 use crate::store::StoreError;
 
@@ -115,4 +117,56 @@ pub async fn unsubscribe(app: &App, token: &str) -> Result<Option<MailLanguage>,
             Ok(language)
         })
         .await
+}
+
+/// The subscription a link's token of `purpose` is for, as it stands;
+/// `None` for a token that is no longer good.
+pub async fn subscription_of(
+    app: &App,
+    token: &str,
+    purpose: Purpose,
+) -> Result<Option<Recipient>, StoreError> {
+    let token = token.to_owned();
+    app.store
+        .run(move |conn| {
+            let Some(id) = stored::by_token(conn, &token, purpose)? else {
+                return Ok(None);
+            };
+            crate::store::mail::recipient(conn, id)
+        })
+        .await
+}
+
+/// Changes what the subscription a manage token is for asks for — kinds,
+/// areas, written standard, frequency, reminders — from a subscription
+/// document without its address (an address is changed by subscribing
+/// it), read as a subscribe's is. The subscription as it now stands, or
+/// `None` for a token that is no longer good.
+pub async fn change(
+    app: &App,
+    token: &str,
+    doc: &Value,
+) -> Result<Option<Recipient>, SubscribeError> {
+    let Some(mail) = &app.mail else {
+        return Err(SubscribeError::NoMail);
+    };
+    let Some(current) = subscription_of(app, token, Purpose::Manage).await? else {
+        return Ok(None);
+    };
+    let mut doc = doc.clone();
+    if let Value::Object(fields) = &mut doc {
+        fields.insert("email".into(), Value::String(current.email.clone()));
+    }
+    let input = subscription::parse(&doc, &app.taxonomy).map_err(SubscribeError::Invalid)?;
+    let (id, now, digest_time) = (current.id, app.clock.now(), mail.digest_time);
+    let changed = app
+        .store
+        .run(move |conn| {
+            if !stored::update(conn, id, &input, now, digest_time)? {
+                return Ok(None); // ended meanwhile
+            }
+            crate::store::mail::recipient(conn, id)
+        })
+        .await?;
+    Ok(changed)
 }

@@ -4,7 +4,9 @@
 use actix_web::http::StatusCode;
 use actix_web::{route, web, HttpRequest, HttpResponse};
 use askama::Template;
+use chrono::{DateTime, Utc};
 
+use super::subscriptions::{form_for, SubscriptionForm};
 use super::views::NoticeCard;
 use super::{html, message, not_found, store_failed, Chrome};
 use crate::app::cursor::encode_cursor;
@@ -38,13 +40,16 @@ struct AccessibilityPage {
 /// to be good enough yet, and where to say so.
 #[route("/tilgjengelighet", method = "GET", method = "HEAD")]
 pub async fn accessibility() -> HttpResponse {
-    let c = Chrome::new(Lang::Nb, "/tilgjengelighet");
-    html(StatusCode::OK, &AccessibilityPage { c })
+    accessibility_in(Lang::Nb)
 }
 
 #[route("/nn/tilgjengelighet", method = "GET", method = "HEAD")]
 pub async fn accessibility_nn() -> HttpResponse {
-    let c = Chrome::new(Lang::Nn, "/tilgjengelighet");
+    accessibility_in(Lang::Nn)
+}
+
+fn accessibility_in(lang: Lang) -> HttpResponse {
+    let c = Chrome::new(lang, "/tilgjengelighet");
     html(StatusCode::OK, &AccessibilityPage { c })
 }
 
@@ -64,6 +69,9 @@ struct IndexPage {
     /// What the list shows, for its title: «Tilskudd, søk «demens»».
     selection: Option<String>,
     next_page: Option<String>,
+    /// The e-mail subscription form, keeping the page's kinds and areas;
+    /// none on a server that sends no e-mail.
+    subscription: Option<SubscriptionForm>,
 }
 
 impl IndexPage {
@@ -97,23 +105,14 @@ pub(super) struct NoticePage {
 }
 
 impl NoticePage {
-    pub fn new(
-        notice: &Notice,
-        taxonomy: &Taxonomy,
-        now: chrono::DateTime<chrono::Utc>,
-        lang: Lang,
-    ) -> Self {
+    pub fn new(notice: &Notice, taxonomy: &Taxonomy, now: DateTime<Utc>, lang: Lang) -> Self {
+        let tags = notice.areas.iter().filter_map(|s| taxonomy.get(s));
         Self {
             c: Chrome::new(lang, format!("/notices/{}", notice.slug)),
             title_level: 1,
             body_html: notice.body.as_ref().map(|b| b.html().to_owned()),
             source_url: notice.source_url.clone(),
-            tags: notice
-                .areas
-                .iter()
-                .filter_map(|s| taxonomy.get(s))
-                .map(|a| (a.slug.clone(), a.name.clone()))
-                .collect(),
+            tags: tags.map(|a| (a.slug.clone(), a.name.clone())).collect(),
             n: NoticeCard::new(notice, now, lang),
         }
     }
@@ -129,6 +128,8 @@ struct AreaPage {
     description: Option<String>,
     children: Vec<(String, String)>,
     notices: Vec<NoticeCard>,
+    /// The e-mail subscription form, this area chosen.
+    subscription: Option<SubscriptionForm>,
 }
 
 /// The filters in a page's address, without the form's empty choices
@@ -246,28 +247,13 @@ async fn index_in(lang: Lang, state: web::Data<App>, request: HttpRequest) -> Ht
             .map(|(_, v)| v.clone())
     };
     let (kind, chosen_area, q) = (value("kind"), value("area"), value("q"));
-    let kinds = Kind::ALL
-        .iter()
-        .map(|k| {
-            (
-                k.as_str().to_owned(),
-                lang.kind(*k),
-                kind.as_deref() == Some(k.as_str()),
-            )
-        })
-        .collect();
-    let areas = state
-        .taxonomy
-        .all()
-        .iter()
-        .map(|a| {
-            (
-                a.slug.clone(),
-                a.name.clone(),
-                chosen_area.as_deref() == Some(a.slug.as_str()),
-            )
-        })
-        .collect();
+    let option = |value: &str, label: String, chosen: &Option<String>| {
+        (value.to_owned(), label, chosen.as_deref() == Some(value))
+    };
+    let kinds = Kind::ALL.iter();
+    let kinds = kinds.map(|k| option(k.as_str(), lang.kind(*k), &kind));
+    let areas = state.taxonomy.all().iter();
+    let areas = areas.map(|a| option(&a.slug, a.name.clone(), &chosen_area));
     // Pages are reached by cursor; the number is only said, in the title.
     let page_number = pairs.iter().any(|(k, _)| k == "cursor").then(|| {
         form_urlencoded::parse(request.query_string().as_bytes())
@@ -286,12 +272,13 @@ async fn index_in(lang: Lang, state: web::Data<App>, request: HttpRequest) -> Ht
         c: Chrome::new(lang, here),
         notices: Vec::new(),
         item_level: 2,
-        kinds,
-        areas,
+        kinds: kinds.collect(),
+        areas: areas.collect(),
         q: q.clone().unwrap_or_default(),
         problems,
         selection: selection(&pairs, page_number, &state.taxonomy, lang),
         next_page: None,
+        subscription: form_for(&state, lang, &pairs),
     };
     let feed_filters: Vec<Kind> = kind.and_then(|k| k.parse().ok()).into_iter().collect();
     let feed_areas: Vec<String> = chosen_area.into_iter().collect();
@@ -303,11 +290,8 @@ async fn index_in(lang: Lang, state: web::Data<App>, request: HttpRequest) -> Ht
     let limit = query.limit;
     let mut query = query;
     query.limit += 1;
-    let found = match state
-        .store
-        .run(move |c| listing::list(c, &query, now))
-        .await
-    {
+    let listed = state.store.run(move |c| listing::list(c, &query, now));
+    let mut found = match listed.await {
         Ok(found) => found,
         Err(crate::store::StoreError::NothingToSearch) => {
             page.problems.push(lang.t("only-stop-words"));
@@ -315,7 +299,6 @@ async fn index_in(lang: Lang, state: web::Data<App>, request: HttpRequest) -> Ht
         }
         Err(e) => return store_failed(lang, e),
     };
-    let mut found = found;
     if found.len() as i64 > limit {
         found.truncate(limit as usize);
         if let Some(last) = found.last() {
@@ -387,36 +370,27 @@ async fn area_page_in(lang: Lang, state: web::Data<App>, slug: String) -> HttpRe
         limit: 50,
         ..Default::default()
     };
-    let children = state
-        .taxonomy
-        .all()
-        .iter()
-        .filter(|a| a.parent.as_deref() == Some(area.slug.as_str()))
-        .map(|a| (a.slug.clone(), a.name.clone()))
-        .collect();
-    match state
-        .store
-        .run(move |c| listing::list(c, &query, now))
-        .await
-    {
-        Ok(found) => {
-            let mut c = Chrome::new(lang, format!("/areas/{}", area.slug));
-            c.feed_query = format!("?area={}", area.slug);
-            html(
-                StatusCode::OK,
-                &AreaPage {
-                    c,
-                    item_level: 3,
-                    name: area.name,
-                    description: area.description,
-                    children,
-                    notices: found
-                        .iter()
-                        .map(|n| NoticeCard::new(n, now, lang))
-                        .collect(),
-                },
-            )
-        }
-        Err(e) => store_failed(lang, e),
-    }
+    let children = state.taxonomy.all().iter();
+    let children = children.filter(|a| a.parent.as_deref() == Some(area.slug.as_str()));
+    let children = children.map(|a| (a.slug.clone(), a.name.clone())).collect();
+    let listed = state.store.run(move |c| listing::list(c, &query, now));
+    let found = match listed.await {
+        Ok(found) => found,
+        Err(e) => return store_failed(lang, e),
+    };
+    let mut c = Chrome::new(lang, format!("/areas/{}", area.slug));
+    c.feed_query = format!("?area={}", area.slug);
+    let page = AreaPage {
+        c,
+        item_level: 3,
+        notices: found
+            .iter()
+            .map(|n| NoticeCard::new(n, now, lang))
+            .collect(),
+        subscription: form_for(&state, lang, &[("area".to_owned(), area.slug)]),
+        name: area.name,
+        description: area.description,
+        children,
+    };
+    html(StatusCode::OK, &page)
 }

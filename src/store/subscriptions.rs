@@ -236,6 +236,67 @@ pub fn schedule_digest(
     Ok(())
 }
 
+/// Changes what a subscription asks for — kinds, areas, written standard,
+/// frequency, reminders — but not its address or state; false if there is
+/// no such subscription. A confirmed subscription whose frequency changed
+/// has its next digest set: from one digest to the other, the next one
+/// moves and what it lists still starts at the last one; to or from
+/// `immediate`, as `schedule_digest` sets it.
+pub fn update(
+    conn: &mut DbConnection,
+    id: Uuid,
+    input: &SubscriptionInput,
+    now: DateTime<Utc>,
+    digest_time: NaiveTime,
+) -> StoreResult<bool> {
+    conn.transaction(|conn| {
+        // The write first (see `subscribe`).
+        let found = diesel::update(subscriptions::table.find(id.to_string()))
+            .set(subscriptions::updated_at.eq(now.naive_utc()))
+            .execute(conn)?;
+        if found == 0 {
+            return Ok(false);
+        }
+        let (state, before, since): (String, String, Option<NaiveDateTime>) = subscriptions::table
+            .find(id.to_string())
+            .select((
+                subscriptions::state,
+                subscriptions::frequency,
+                subscriptions::digest_since,
+            ))
+            .first(conn)?;
+        let kinds: Vec<&str> = input.filter.kinds.iter().map(|k| k.as_str()).collect();
+        diesel::update(subscriptions::table.find(id.to_string()))
+            .set((
+                subscriptions::kinds.eq(json(&kinds)),
+                subscriptions::areas.eq(json(&input.filter.areas)),
+                subscriptions::area_matches.eq(json(&input.filter.area_matches)),
+                subscriptions::language.eq(input.language.as_str()),
+                subscriptions::frequency.eq(input.frequency.as_str()),
+                subscriptions::reminders.eq(input.reminders),
+            ))
+            .execute(conn)?;
+        let before = before
+            .parse::<Frequency>()
+            .map_err(|_| super::StoreError::Corrupt(format!("subscription {id}: frequency")))?;
+        let after = input.frequency;
+        if state != SubscriptionState::Confirmed.as_str() || before == after {
+            return Ok(true);
+        }
+        let digests = before != Frequency::Immediate && after != Frequency::Immediate;
+        match since {
+            Some(_) if digests => {
+                let due = next_digest(after, now, digest_time);
+                diesel::update(subscriptions::table.find(id.to_string()))
+                    .set(subscriptions::digest_due_at.eq(due.map(|at| at.naive_utc())))
+                    .execute(conn)?;
+            }
+            _ => schedule_digest(conn, id, after, now, digest_time)?,
+        }
+        Ok(true)
+    })
+}
+
 /// Deletes a subscription, its address, its tokens and the record of what
 /// it was sent (deliveries still owed to it find nothing to send).
 pub fn delete(conn: &mut DbConnection, id: Uuid) -> StoreResult<bool> {
