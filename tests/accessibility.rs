@@ -12,8 +12,9 @@ mod browser;
 
 use axe::Audit;
 use browser::Browser;
+use common::mail::MAIL_DELAY;
 use common::receiver::Receiver;
-use common::{grant_doc, smtp::SmtpSink, webinar_doc, TestApp, TestDb, MAIL_DELAY};
+use common::{grant_doc, smtp::SmtpSink, webinar_doc, TestApp, TestDb};
 use fantoccini::Locator;
 use reqwest::Method;
 use serde_json::{json, Value};

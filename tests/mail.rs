@@ -7,154 +7,11 @@
 mod common;
 
 use chrono::Duration;
-use common::smtp::{Mail, SmtpSink};
-use common::{eventually, grant_doc, webinar_doc, TestApp, TestDb};
+use common::mail::*;
+use common::smtp::SmtpSink;
+use common::{eventually, grant_doc, webinar_doc, TestDb};
 use reqwest::Method;
 use serde_json::{json, Value};
-use tavla::config::MailSettings;
-
-/// The grace period the tests run with (the default).
-const DELAY: i64 = 120;
-
-async fn spawn(db: TestDb, sink: &SmtpSink, subscribe_limit: u32) -> TestApp {
-    let url = sink.url();
-    TestApp::spawn_configured(db, move |s| {
-        s.mail = Some(MailSettings {
-            smtp_url: url,
-            from: "Tavla <tavla@tavla.example>".into(),
-            delay: Duration::seconds(DELAY),
-            digest_time: chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
-            rate: 1000,
-            subscribe_limit,
-        });
-    })
-    .await
-}
-
-/// Runs each test on SQLite and PostgreSQL with an SMTP sink and an app
-/// that sends to it.
-macro_rules! with_mail {
-    ($( async fn $name:ident($app:ident, $sink:ident) $body:block )*) => {
-        mod sqlite {
-            use super::*;
-            $( #[tokio::test]
-            async fn $name() {
-                let $sink = SmtpSink::start().await;
-                let $app = spawn(TestDb::Sqlite, &$sink, 30).await;
-                $body
-            } )*
-        }
-        mod postgres {
-            use super::*;
-            $( #[tokio::test]
-            async fn $name() {
-                let $sink = SmtpSink::start().await;
-                let $app = spawn(TestDb::Postgres, &$sink, 30).await;
-                $body
-            } )*
-        }
-    };
-}
-
-async fn subscribe(app: &TestApp, doc: &Value) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/subscriptions"))
-        .json(doc)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// The link in a mail's text to `path` (after the base, and `/nn` for
-/// nynorsk).
-fn link(app: &TestApp, mail: &Mail, path: &str) -> String {
-    let text = mail.text().expect("a text part");
-    let start = format!("{}{path}", app.base);
-    let nynorsk = format!("{}/nn{path}", app.base);
-    text.split_whitespace()
-        .find(|word| word.starts_with(&start) || word.starts_with(&nynorsk))
-        .unwrap_or_else(|| panic!("no {path} link in {text}"))
-        .to_owned()
-}
-
-fn token_of(url: &str) -> String {
-    url.split_once("token=").expect("a token").1.to_owned()
-}
-
-async fn stats(app: &TestApp, admin: &str) -> Value {
-    let answer = app
-        .send(
-            Method::GET,
-            "/api/v1/admin/subscriptions/stats",
-            admin,
-            None,
-            &[],
-        )
-        .await;
-    assert_eq!(answer.status(), 200);
-    answer.json().await.unwrap()
-}
-
-/// Subscribes, confirms through the e-mail's link, and returns the
-/// confirmation e-mail.
-async fn confirmed(app: &TestApp, sink: &SmtpSink, doc: Value) -> Mail {
-    let before = sink.messages().len();
-    assert_eq!(subscribe(app, &doc).await.status(), 202);
-    let mail = sink.wait_for(before + 1, 10).await.pop().unwrap();
-    let url = link(app, &mail, "/subscriptions/confirm?token=");
-    let confirmed = app
-        .client
-        .post(app.url("/subscriptions/confirm"))
-        .form(&[("token", token_of(&url))])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(confirmed.status(), 200);
-    mail
-}
-
-/// Waits until the outbox has no e-mail left to send or spread that is
-/// due now, or under way (a claim moves a delivery a lease ahead): what was
-/// owed has gone out or been let go.
-async fn mail_settled(app: &TestApp) {
-    let store = app.store();
-    eventually(
-        10,
-        || "the e-mail deliveries to settle".into(),
-        || {
-            let store = store.clone();
-            // A claim made just after this look moves its delivery a lease
-            // past the clock as it is then: a few seconds' margin.
-            let now = app.clock.now() + tavla::app::outbox::LEASE + Duration::seconds(5);
-            async move {
-                let open: i64 = store
-                    .run(move |c| {
-                        use diesel::prelude::*;
-                        use tavla::store::schema::deliveries::dsl as d;
-                        Ok(d::deliveries
-                            .filter(d::channel.like("mail-%"))
-                            .filter(d::finished_at.is_null())
-                            .filter(d::due_at.le(now.naive_utc()))
-                            .count()
-                            .get_result(c)?)
-                    })
-                    .await
-                    .unwrap();
-                (open == 0).then_some(())
-            }
-        },
-    )
-    .await;
-}
-
-/// Moves the clock past the grace period and lets the worker spread and
-/// send what is owed.
-async fn after_grace(app: &TestApp) {
-    app.clock.advance(Duration::seconds(2));
-    mail_settled(app).await;
-    app.clock.advance(Duration::seconds(DELAY));
-    mail_settled(app).await;
-}
 
 with_mail! {
     async fn a_subscribe_sends_one_confirmation_and_only_the_pages_post_confirms(app, sink) {
@@ -196,6 +53,19 @@ with_mail! {
 
         let spent = app.client.get(&url).send().await.unwrap().text().await.unwrap();
         assert!(spent.contains("Lenka verkar ikkje lenger"), "a spent link says so: {spent}");
+    }
+
+    async fn concurrent_first_subscriptions_of_one_address_make_one_subscription(app, sink) {
+        let admin = app.admin();
+        let doc = json!({"email": "samtidig@example.org"});
+        let requests = (0..8).map(|_| subscribe(&app, &doc));
+        for answer in futures_util::future::join_all(requests).await {
+            assert_eq!(answer.status(), 202);
+        }
+        assert_eq!(stats(&app, &admin).await["pending"], 1);
+        sink.wait_for(1, 10).await;
+        mail_settled(&app).await;
+        assert_eq!(sink.messages().len(), 1, "one confirmation");
     }
 
     async fn a_notice_is_mailed_after_its_grace_period_with_one_click_unsubscribe(app, sink) {
@@ -351,123 +221,5 @@ mod limits {
         assert_eq!(fields, ["email", "frequency"]);
         mail_settled(&app).await;
         assert!(sink.messages().is_empty());
-    }
-}
-
-/// The subscription's next digest, as the store has it.
-async fn digest_due(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
-    let due: Vec<Option<chrono::NaiveDateTime>> = app
-        .store()
-        .run(|c| {
-            use diesel::prelude::*;
-            use tavla::store::schema::subscriptions::dsl as s;
-            Ok(s::subscriptions.select(s::digest_due_at).load(c)?)
-        })
-        .await
-        .unwrap();
-    due[0].expect("a digest is scheduled").and_utc()
-}
-
-/// A document of `kind` whose deadline or start is `ahead` of the app's clock.
-fn due_ahead(app: &TestApp, kind: &str, title: &str, ahead: Duration) -> Value {
-    let at = app.clock.now() + ahead;
-    let mut doc = match kind {
-        "grant" => grant_doc(title),
-        _ => webinar_doc(title),
-    };
-    match kind {
-        "grant" => doc["grant"]["deadline"] = json!(at.to_rfc3339()),
-        _ => {
-            doc["webinar"]["starts_at"] = json!(at.to_rfc3339());
-            doc["webinar"]["ends_at"] = json!((at + Duration::hours(1)).to_rfc3339());
-        }
-    }
-    doc
-}
-
-/// Digests and reminders, which the clock brings.
-mod by_the_clock {
-    use super::*;
-
-    with_mail! {
-        async fn a_daily_digest_lists_what_entered_the_set_at_its_hour_and_none_goes_out_empty(app, sink) {
-            let admin = app.admin();
-            confirmed(&app, &sink, json!({"email": "dag@example.org", "frequency": "daily", "kind": ["grant"], "language": "nn"})).await;
-            let first = digest_due(&app).await;
-            let oslo = first.with_timezone(&chrono_tz::Europe::Oslo);
-            assert_eq!(oslo.format("%H:%M").to_string(), "07:00", "at TAVLA_DIGEST_TIME in Oslo");
-            assert!(first > app.clock.now() && first <= app.clock.now() + Duration::days(1));
-
-            app.create_notice(&admin, &grant_doc("Tilskot som kjem med i samandraget")).await;
-            app.create_notice(&admin, &webinar_doc("Webinar utanfor filteret")).await;
-            let withdrawn = app.create_notice(&admin, &grant_doc("Tilskot som blir trekt før samandraget")).await;
-            let id = withdrawn["id"].as_str().unwrap();
-            assert!(app.send(Method::DELETE, &format!("/api/v1/admin/notices/{id}"), &admin, None, &[]).await.status().is_success());
-            after_grace(&app).await;
-            assert_eq!(sink.messages().len(), 1, "a daily subscriber gets no e-mail per notice");
-
-            app.clock.set(first + Duration::seconds(1));
-            let digest = sink.wait_for(2, 10).await.remove(1);
-            let text = digest.text().unwrap();
-            assert!(text.contains("Tilskot som kjem med i samandraget"), "{text}");
-            assert!(!text.contains("Webinar utanfor filteret") && !text.contains("trekt før"), "{text}");
-            assert!(digest.header("List-Unsubscribe").is_some());
-            mail_settled(&app).await;
-
-            let second = digest_due(&app).await;
-            assert_eq!(second - first, Duration::days(1), "the next day, same hour");
-            app.clock.set(second + Duration::seconds(1));
-            eventually(10, || "the next digest to be scheduled".into(), || {
-                let app = &app;
-                async move { (digest_due(app).await > second).then_some(()) }
-            }).await;
-            mail_settled(&app).await;
-            assert_eq!(sink.messages().len(), 2, "no digest when nothing entered the set");
-        }
-
-        async fn a_grant_is_reminded_of_once_a_week_before_its_deadline(app, sink) {
-            let admin = app.admin();
-            confirmed(&app, &sink, json!({"email": "frist@example.org", "kind": ["grant"], "reminders": true})).await;
-            let grant = app.create_notice(&admin, &due_ahead(&app, "grant", "Tilskudd med frist om ti dager", Duration::days(10))).await;
-            after_grace(&app).await;
-            assert_eq!(sink.messages().len(), 2, "the notice itself");
-
-            app.clock.advance(Duration::days(3) - Duration::minutes(5));
-            mail_settled(&app).await;
-            assert_eq!(sink.messages().len(), 2, "not before a week is left");
-            app.clock.advance(Duration::minutes(10));
-            let reminder = sink.wait_for(3, 10).await.remove(2);
-            assert!(reminder.subject().unwrap().contains("Tilskudd med frist om ti dager"));
-            assert!(reminder.header("List-Unsubscribe-Post").is_some());
-
-            // A correction now owes a reminder again at once; it was sent.
-            let id = grant["id"].as_str().unwrap();
-            assert!(app.patch_notice(&admin, id, "\"rev-1\"", &json!({"summary": "Rettet sammendrag."})).await.status().is_success());
-            app.clock.advance(Duration::seconds(2));
-            mail_settled(&app).await;
-            app.clock.advance(Duration::days(2));
-            mail_settled(&app).await;
-            assert_eq!(sink.messages().len(), 3, "reminded once");
-        }
-
-        async fn a_webinar_reminded_of_and_then_cancelled_is_told(app, sink) {
-            let admin = app.admin();
-            confirmed(&app, &sink, json!({"email": "webinar@example.org", "kind": ["webinar"], "reminders": true})).await;
-            let webinar = app.create_notice(&admin, &due_ahead(&app, "webinar", "Webinar om tre dager", Duration::days(3))).await;
-            after_grace(&app).await;
-            app.clock.advance(Duration::days(2));
-            let reminder = sink.wait_for(3, 10).await.remove(2);
-            assert!(reminder.subject().unwrap().contains("Webinar om tre dager"));
-
-            let id = webinar["id"].as_str().unwrap();
-            let cancelled = app.patch_notice(&admin, id, "\"rev-1\"", &json!({"webinar": {"cancelled": true, "cancellation_note": "Flyttes til våren."}})).await;
-            assert!(cancelled.status().is_success());
-            app.clock.advance(Duration::seconds(2));
-            let told = sink.wait_for(4, 10).await.remove(3);
-            assert!(told.subject().unwrap().contains("Webinar om tre dager"));
-        assert!(told.text().unwrap().contains("Flyttes til våren."), "the note");
-            mail_settled(&app).await;
-            assert_eq!(sink.messages().len(), 4);
-        }
     }
 }

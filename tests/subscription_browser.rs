@@ -11,8 +11,9 @@ mod browser;
 
 use browser::{Browser, ENTER, SPACE, TAB};
 use chrono::Duration;
+use common::mail::MAIL_DELAY;
 use common::smtp::{Mail, SmtpSink};
-use common::{grant_doc, TestApp, TestDb, MAIL_DELAY};
+use common::{grant_doc, TestApp, TestDb};
 use reqwest::Method;
 use serde_json::Value;
 

@@ -3,6 +3,7 @@
 //! an immediate subscriber's set, once its grace period is over, as it is
 //! then (corrected, or not at all if it left the public set).
 
+mod digest;
 pub mod letters;
 mod plain;
 mod smtp;
@@ -14,11 +15,11 @@ use crate::app::outbox::{event_of, Channel, Delivering, Failure, Sweeping};
 use crate::app::sessions::random_token;
 use crate::app::Clock;
 use crate::config::MailSettings;
-use crate::domain::subscription::{reminder_due, Frequency, MailLanguage, SubscriptionState};
+use crate::domain::subscription::{reminder_due, MailLanguage, SubscriptionState};
 use crate::domain::{Details, Notice, Placement};
 use crate::i18n::Lang;
 use crate::store::mail::{
-    self, Period, Recipient, Sent, CANCELLED, CONFIRM, DIGEST, FANOUT, NOTICE, REMINDER,
+    self, Recipient, Sent, CANCELLED, CONFIRM, DIGEST, FANOUT, NOTICE, REMINDER,
 };
 use crate::store::outbox::{Claimed, Fanout};
 use crate::store::subscriptions::{self, Purpose};
@@ -30,8 +31,6 @@ use smtp::{Envelope, Refusal, Relay};
 const SETTLE: Duration = Duration::seconds(1);
 /// Digests scheduled at most in one sweep; more wait for the next poll.
 const DIGEST_BATCH: i64 = 500;
-/// Notices one digest lists at most (the newest); the rest are on the site.
-const DIGEST_MOST: usize = 100;
 
 /// The e-mail channel of one instance.
 pub struct Mail {
@@ -56,7 +55,12 @@ impl Mail {
             store,
             clock,
             base_url,
-            relay: Relay::new(&settings.smtp_url, &settings.from, settings.rate)?,
+            relay: Relay::new(
+                &settings.smtp_url,
+                &settings.from,
+                settings.rate,
+                settings.dkim.as_ref(),
+            )?,
             delay: settings.delay,
             digest_time: settings.digest_time,
         })
@@ -165,61 +169,6 @@ impl Mail {
             notice_id.to_string(),
         )
         .await
-    }
-
-    /// What entered a daily or weekly subscriber's set in the digest's
-    /// period and is still public and theirs; nothing when nothing did.
-    async fn digest(&self, claimed: &Claimed) -> Result<Option<i32>, Failure> {
-        let Some(recipient) = self.recipient(claimed).await? else {
-            return Ok(None);
-        };
-        if recipient.state != SubscriptionState::Confirmed
-            || recipient.frequency == Frequency::Immediate
-        {
-            return Ok(None);
-        }
-        let period: Period = claimed
-            .payload
-            .as_deref()
-            .and_then(|p| serde_json::from_str(p).ok())
-            .ok_or_else(|| Failure {
-                status: None,
-                error: format!("digest {} has no period", claimed.id),
-                give_up: true,
-            })?;
-        let subject = period.until.to_rfc3339();
-        let (found, for_whom) = (subject.clone(), recipient.clone());
-        let (notices, sent) = self
-            .store(move |conn| {
-                let sent = mail::was_sent(conn, for_whom.id, Sent::Digest, &found)?;
-                let mut listed = Vec::new();
-                for id in mail::entered(conn, &for_whom, period)? {
-                    listed.extend(notices::find(conn, &id.to_string())?);
-                }
-                Ok((listed, sent))
-            })
-            .await?;
-        let now = self.clock.now();
-        let listed: Vec<Notice> = notices
-            .into_iter()
-            .rev()
-            .filter(|n| n.is_public(now) && recipient.filter.takes(&Placement::of(n)))
-            .take(DIGEST_MOST)
-            .collect();
-        if sent || listed.is_empty() {
-            return Ok(None);
-        }
-        let (lang, footer) = self.footer(&recipient).await?;
-        let listed: Vec<(Notice, String)> = listed
-            .into_iter()
-            .map(|n| {
-                let url = self.notice_url(lang, &n);
-                (n, url)
-            })
-            .collect();
-        let letter = letters::digest(lang, recipient.frequency, &listed, &footer);
-        self.send_noted(claimed, &recipient, letter, footer, Sent::Digest, subject)
-            .await
     }
 
     /// The links every message after the confirmation ends with.

@@ -4,6 +4,10 @@
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
+use lettre::message::dkim::{
+    DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
+    DkimSigningKey,
+};
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -11,6 +15,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use super::letters::Letter;
+use crate::config::{Dkim, DkimAlgorithm};
 
 /// How long one exchange with the relay may take.
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -37,24 +42,64 @@ pub struct Envelope<'a> {
     pub date: DateTime<Utc>,
 }
 
+/// The headers a DKIM signature covers: RFC 8058 asks for the two of
+/// one-click unsubscribe among them. (The top `Content-Type` is written
+/// after signing, with the body; the body hash covers the parts.)
+const SIGNED: [&str; 8] = [
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "MIME-Version",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+];
+
 /// The relay, and the pace messages are handed to it at.
 pub struct Relay {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    dkim: Option<DkimConfig>,
     /// The earliest instant the next message may go.
     next: Mutex<Instant>,
     gap: Duration,
 }
 
 impl Relay {
-    /// A relay from its URL (checked by the settings) and the sender.
-    pub fn new(url: &str, from: &str, rate: u32) -> anyhow::Result<Self> {
+    /// A relay from its URL (checked by the settings) and the sender; each
+    /// message signed with the DKIM key, when there is one.
+    pub fn new(url: &str, from: &str, rate: u32, dkim: Option<&Dkim>) -> anyhow::Result<Self> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| anyhow::anyhow!("TAVLA_SMTP_URL cannot be used: {e}"))?
             .timeout(Some(TIMEOUT))
             .build();
+        let dkim = dkim
+            .map(|dkim| -> anyhow::Result<DkimConfig> {
+                let algorithm = match dkim.algorithm {
+                    DkimAlgorithm::Rsa => DkimSigningAlgorithm::Rsa,
+                    DkimAlgorithm::Ed25519 => DkimSigningAlgorithm::Ed25519,
+                };
+                let key = DkimSigningKey::new(&dkim.key, algorithm)
+                    .map_err(|_| anyhow::anyhow!("TAVLA_DKIM_KEY cannot be used"))?;
+                Ok(DkimConfig::new(
+                    dkim.selector.clone(),
+                    dkim.domain.clone(),
+                    key,
+                    SIGNED
+                        .iter()
+                        .map(|h| HeaderName::new_from_ascii_str(h))
+                        .collect(),
+                    DkimCanonicalization {
+                        header: DkimCanonicalizationType::Relaxed,
+                        body: DkimCanonicalizationType::Relaxed,
+                    },
+                ))
+            })
+            .transpose()?;
         Ok(Self {
             transport,
+            dkim,
             from: from.parse()?,
             next: Mutex::new(Instant::now()),
             gap: Duration::from_secs(1) / rate.max(1),
@@ -95,7 +140,7 @@ impl Relay {
                 .header(ListUnsubscribe(format!("<{url}>")))
                 .header(ListUnsubscribePost);
         }
-        let message = builder
+        let mut message = builder
             .multipart(MultiPart::alternative_plain_html(
                 envelope.letter.text,
                 envelope.letter.html,
@@ -104,6 +149,9 @@ impl Relay {
                 code: None,
                 reply: format!("the message cannot be made: {e}"),
             })?;
+        if let Some(dkim) = &self.dkim {
+            message.sign(dkim);
+        }
         self.turn().await;
         match self.transport.send(message).await {
             Ok(response) => Ok(code_of(Some(response.code()))),

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::schema::{mail_sent, subscription_tokens, subscriptions};
-use super::{DbConnection, StoreResult};
+use super::{DbConnection, StoreError, StoreResult};
 use crate::domain::subscription::{next_digest, Frequency, SubscriptionInput, SubscriptionState};
 
 /// At most one confirmation e-mail per address in this time.
@@ -59,6 +59,22 @@ pub enum Subscribed {
 /// says whether a confirmation e-mail is owed. A confirmed or suspended
 /// subscription is not changed by a request anyone could make.
 pub fn subscribe(
+    conn: &mut DbConnection,
+    input: &SubscriptionInput,
+    now: DateTime<Utc>,
+) -> StoreResult<Subscribed> {
+    match subscribe_once(conn, input, now) {
+        // Another request stored the same new address between this one's
+        // look and its insert (PostgreSQL lets both look): it is known now.
+        Err(StoreError::Query(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ))) => subscribe_once(conn, input, now),
+        other => other,
+    }
+}
+
+fn subscribe_once(
     conn: &mut DbConnection,
     input: &SubscriptionInput,
     now: DateTime<Utc>,
@@ -127,7 +143,7 @@ pub fn subscribe(
             .set(subscriptions::confirmation_sent_at.eq(Some(now.naive_utc())))
             .execute(conn)?;
         let id = Uuid::try_parse(&id)
-            .map_err(|_| super::StoreError::Corrupt(format!("subscription id {id:?}")))?;
+            .map_err(|_| StoreError::Corrupt(format!("subscription id {id:?}")))?;
         super::mail::owe_confirmation(conn, id, now)?;
         Ok(Subscribed::Confirm(id))
     })
@@ -209,7 +225,7 @@ pub fn confirm(
             .first(conn)?;
         let frequency = frequency
             .parse::<Frequency>()
-            .map_err(|_| super::StoreError::Corrupt(format!("subscription {id}: frequency")))?;
+            .map_err(|_| StoreError::Corrupt(format!("subscription {id}: frequency")))?;
         schedule_digest(conn, id, frequency, now, digest_time)?;
         Ok(Some(id))
     })
@@ -278,7 +294,7 @@ pub fn update(
             .execute(conn)?;
         let before = before
             .parse::<Frequency>()
-            .map_err(|_| super::StoreError::Corrupt(format!("subscription {id}: frequency")))?;
+            .map_err(|_| StoreError::Corrupt(format!("subscription {id}: frequency")))?;
         let after = input.frequency;
         if state != SubscriptionState::Confirmed.as_str() || before == after {
             return Ok(true);

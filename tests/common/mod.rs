@@ -5,6 +5,7 @@
 
 pub mod editor;
 pub mod hub;
+pub mod mail;
 pub mod receiver;
 pub mod smtp;
 // browser.rs (headless Chromium) is not declared here: only the test files
@@ -96,9 +97,6 @@ pub fn postgres_admin(sql: &str) {
     diesel::sql_query(sql).execute(&mut conn).unwrap();
 }
 
-/// The grace period before a notice's e-mail, as `spawn_with_mail` sets it.
-pub const MAIL_DELAY: i64 = 120;
-
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`
     pub base: String,
@@ -178,23 +176,6 @@ impl TestApp {
             handle,
             dir,
         }
-    }
-
-    /// As `spawn`, with e-mail sent to `smtp_url` (an SMTP sink's) after
-    /// the default grace period, `MAIL_DELAY`, and at most `subscribe_limit`
-    /// subscribe requests a minute per client.
-    pub async fn spawn_with_mail(db: TestDb, smtp_url: String, subscribe_limit: u32) -> Self {
-        Self::spawn_configured(db, move |s| {
-            s.mail = Some(tavla::config::MailSettings {
-                smtp_url,
-                from: "Tavla <tavla@tavla.example>".into(),
-                delay: chrono::Duration::seconds(MAIL_DELAY),
-                digest_time: chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
-                rate: 1000,
-                subscribe_limit,
-            });
-        })
-        .await
     }
 
     /// Another instance on the same database, as behind a load balancer.
