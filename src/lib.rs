@@ -140,7 +140,7 @@ impl Application {
                 mail: settings
                     .mail
                     .as_ref()
-                    .map(|m| Arc::new(app::MailConfig::new(m))),
+                    .map(|m| Arc::new(app::MailConfig::new(m.subscribe_limit, m.digest_time))),
             },
             representations,
             cache_max_age: settings.cache_max_age,

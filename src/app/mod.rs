@@ -54,13 +54,12 @@ pub struct MailConfig {
 }
 
 impl MailConfig {
-    pub fn new(settings: &crate::config::MailSettings) -> Self {
+    /// At most `subscribe_limit` subscribe requests a minute per client;
+    /// digests at `digest_time`.
+    pub fn new(subscribe_limit: u32, digest_time: chrono::NaiveTime) -> Self {
         Self {
-            throttle: auth::AuthThrottle::new(
-                settings.subscribe_limit,
-                std::time::Duration::from_secs(60),
-            ),
-            digest_time: settings.digest_time,
+            throttle: auth::AuthThrottle::new(subscribe_limit, std::time::Duration::from_secs(60)),
+            digest_time,
         }
     }
 }
