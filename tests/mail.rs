@@ -153,6 +153,35 @@ with_mail! {
         assert_eq!(sink.messages().len(), 1, "sent once");
     }
 
+    async fn a_relay_that_refuses_for_its_own_reasons_is_tried_again_and_suspends_no_one(app, sink) {
+        let admin = app.admin();
+        confirmed(&app, &sink, json!({"email": "vent@example.org"})).await;
+        sink.require_auth(true); // it answers 503 to a sender that did not log in: permanent, not the address's
+        app.create_notice(&admin, &grant_doc("Tilskudd mens reléet krever innlogging")).await;
+        app.clock.advance(Duration::seconds(2));
+        mail_settled(&app).await;
+        app.clock.advance(Duration::seconds(DELAY));
+        let store = app.store();
+        eventually(10, || "a failed attempt".into(), || {
+            let store = store.clone();
+            async move {
+                let failed: i64 = store.run(|c| {
+                    use diesel::prelude::*;
+                    use tavla::store::schema::delivery_attempts::dsl as a;
+                    Ok(a::delivery_attempts.filter(a::error.is_not_null()).count().get_result(c)?)
+                }).await.unwrap();
+                (failed > 0).then_some(())
+            }
+        }).await;
+        let counts = stats(&app, &admin).await;
+        assert_eq!((counts["confirmed"].as_i64(), counts["suspended"].as_i64()), (Some(1), Some(0)));
+
+        sink.require_auth(false);
+        app.clock.advance(Duration::seconds(10));
+        let mails = sink.wait_for(2, 10).await;
+        assert!(mails[1].subject().unwrap().contains("Tilskudd mens reléet krever innlogging"));
+    }
+
     async fn a_relay_that_refuses_the_address_for_good_suspends_the_subscription(app, sink) {
         let admin = app.admin();
         confirmed(&app, &sink, json!({"email": "nei@example.org"})).await;

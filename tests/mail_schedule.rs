@@ -109,6 +109,20 @@ mod by_the_clock {
             assert_eq!(sink.messages().len(), 3, "reminded once");
         }
 
+        async fn a_grant_published_within_a_week_of_its_deadline_is_reminded_of_after_the_grace_period(app, sink) {
+            let admin = app.admin();
+            confirmed(&app, &sink, json!({"email": "snart@example.org", "kind": ["grant"], "reminders": true})).await;
+            app.create_notice(&admin, &due_ahead(&app, "grant", "Tilskudd med frist om tre dager", Duration::days(3))).await;
+            app.clock.advance(Duration::seconds(2));
+            mail_settled(&app).await;
+            assert_eq!(sink.messages().len(), 1, "nothing within the grace period, the reminder neither");
+            app.clock.advance(Duration::seconds(DELAY));
+            let mails = sink.wait_for(3, 10).await;
+            mail_settled(&app).await;
+            assert_eq!(sink.messages().len(), 3, "the notice and its reminder, once each");
+            assert!(mails[1..].iter().all(|m| m.subject().unwrap().contains("Tilskudd med frist om tre dager")));
+        }
+
         async fn a_webinar_reminded_of_and_then_cancelled_is_told(app, sink) {
             let admin = app.admin();
             confirmed(&app, &sink, json!({"email": "webinar@example.org", "kind": ["webinar"], "reminders": true})).await;
@@ -122,6 +136,9 @@ mod by_the_clock {
             let cancelled = app.patch_notice(&admin, id, "\"rev-1\"", &json!({"webinar": {"cancelled": true, "cancellation_note": "Flyttes til våren."}})).await;
             assert!(cancelled.status().is_success());
             app.clock.advance(Duration::seconds(2));
+            mail_settled(&app).await;
+            assert_eq!(sink.messages().len(), 3, "not within the grace period");
+            app.clock.advance(Duration::seconds(DELAY));
             let told = sink.wait_for(4, 10).await.remove(3);
             assert!(told.subject().unwrap().contains("Webinar om tre dager"));
         assert!(told.text().unwrap().contains("Flyttes til våren."), "the note");

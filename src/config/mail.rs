@@ -9,8 +9,9 @@ use super::{invalid, ConfigError};
 #[derive(Debug, Clone, clap::Args)]
 pub struct MailArgs {
     /// The SMTP relay: `smtp://host:port` (STARTTLS when offered, or
-    /// required with `?tls=required`), `smtps://user:pass@host:465`
-    /// (implicit TLS). Unset: no e-mail, and the subscription API says so.
+    /// required with `?tls=required`, which a password needs),
+    /// `smtps://user:pass@host:465` (implicit TLS). Unset: no e-mail, and
+    /// the subscription API says so.
     #[arg(long, env = "TAVLA_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
     /// The sender of every e-mail, `Name <address>` or an address.
@@ -105,6 +106,30 @@ impl MailArgs {
                 "must start with smtp:// or smtps://",
             ));
         }
+        let tls = url
+            .query_pairs()
+            .find(|(name, _)| name == "tls")
+            .map(|(_, value)| value.into_owned());
+        if !matches!(tls.as_deref(), None | Some("required" | "opportunistic")) {
+            return Err(invalid(
+                "TAVLA_SMTP_URL",
+                "tls is `required` or `opportunistic`",
+            ));
+        }
+        // STARTTLS when the relay offers it; a password only over TLS.
+        let mut url = url;
+        if url.scheme() == "smtp" && tls.is_none() {
+            url.query_pairs_mut().append_pair("tls", "opportunistic");
+        }
+        if url.scheme() == "smtp"
+            && !url.username().is_empty()
+            && tls.as_deref() != Some("required")
+        {
+            return Err(invalid(
+                "TAVLA_SMTP_URL",
+                "sends a password: use smtps:// or add ?tls=required, so that it never crosses the network in the clear",
+            ));
+        }
         let from = self
             .mail_from
             .as_deref()
@@ -126,7 +151,7 @@ impl MailArgs {
                 )
             })?;
         Ok(Some(MailSettings {
-            smtp_url: smtp_url.trim().to_owned(),
+            smtp_url: url.to_string(),
             from: from.to_owned(),
             delay: chrono::Duration::seconds(self.mail_delay as i64),
             digest_time,

@@ -3,7 +3,7 @@
 
 use super::{letters, Mail};
 use crate::app::outbox::Failure;
-use crate::domain::subscription::{Frequency, SubscriptionState};
+use crate::domain::subscription::SubscriptionState;
 use crate::domain::{Notice, Placement};
 use crate::store::mail::{self, Period, Sent};
 use crate::store::notices;
@@ -19,9 +19,9 @@ impl Mail {
         let Some(recipient) = self.recipient(claimed).await? else {
             return Ok(None);
         };
-        if recipient.state != SubscriptionState::Confirmed
-            || recipient.frequency == Frequency::Immediate
-        {
+        // A digest owed is sent even to a subscriber who has since switched
+        // to immediate e-mails: it lists what came before the switch.
+        if recipient.state != SubscriptionState::Confirmed {
             return Ok(None);
         }
         let period: Period = claimed
@@ -39,7 +39,9 @@ impl Mail {
             .store(move |conn| {
                 let sent = mail::was_sent(conn, for_whom.id, Sent::Digest, &found)?;
                 let mut listed = Vec::new();
-                for id in mail::entered(conn, &for_whom, period)? {
+                let entered = mail::entered(conn, &for_whom, period)?;
+                let newest = entered.len().saturating_sub(DIGEST_MOST);
+                for id in &entered[newest..] {
                     listed.extend(notices::find(conn, &id.to_string())?);
                 }
                 Ok((listed, sent))

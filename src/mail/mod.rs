@@ -11,6 +11,7 @@ mod smtp;
 use chrono::Duration;
 use uuid::Uuid;
 
+use crate::app::outbox::KEPT;
 use crate::app::outbox::{event_of, Channel, Delivering, Failure, Sweeping};
 use crate::app::sessions::random_token;
 use crate::app::Clock;
@@ -21,15 +22,18 @@ use crate::i18n::Lang;
 use crate::store::mail::{
     self, Recipient, Sent, CANCELLED, CONFIRM, DIGEST, FANOUT, NOTICE, REMINDER,
 };
-use crate::store::outbox::{Claimed, Fanout};
-use crate::store::subscriptions::{self, Purpose};
+use crate::store::outbox::{self, Claimed, Fanout};
+use crate::store::subscriptions::{self, Purpose, SUSPENDED_KEPT};
 use crate::store::{notices, DbConnection, Store, StoreResult};
 use letters::{Footer, Letter};
 use smtp::{Envelope, Refusal, Relay};
 
 /// After an event's write: time for every instance to see it.
 const SETTLE: Duration = Duration::seconds(1);
-/// Digests scheduled at most in one sweep; more wait for the next poll.
+/// The deliveries this channel makes.
+const CHANNELS: [&str; 6] = [CONFIRM, FANOUT, NOTICE, REMINDER, CANCELLED, DIGEST];
+/// Digests scheduled (and old deliveries forgotten) at most in one sweep;
+/// more wait for the next poll.
 const DIGEST_BATCH: i64 = 500;
 
 /// The e-mail channel of one instance.
@@ -243,6 +247,11 @@ impl Mail {
         match self.relay.send(envelope).await {
             Ok(code) => Ok(Some(code)),
             Err(Refusal::Later { code, reply }) => Err(Failure::retry(code, scrub(&reply))),
+            Err(Refusal::Unsendable(why)) => Err(Failure {
+                status: None,
+                error: scrub(&why),
+                give_up: true,
+            }),
             Err(Refusal::Address { code, reply }) => {
                 let (id, now) = (recipient.id, self.clock.now());
                 self.store(move |conn| mail::suspend(conn, id, now)).await?;
@@ -281,7 +290,7 @@ fn scrub(reply: &str) -> String {
 
 impl Channel for Mail {
     fn names(&self) -> &'static [&'static str] {
-        &[CONFIRM, FANOUT, NOTICE, REMINDER, CANCELLED, DIGEST]
+        &CHANNELS
     }
 
     fn fanout(&self) -> Vec<Fanout> {
@@ -300,16 +309,24 @@ impl Channel for Mail {
         claimed.channel == FANOUT
     }
 
-    /// Digests whose time has come are owed, a batch a poll.
+    /// Digests whose time has come are owed, a batch a poll; finished
+    /// deliveries older than `KEPT` and subscriptions suspended for
+    /// `SUSPENDED_KEPT` (with their addresses) are forgotten.
     fn sweep(&self) -> Sweeping<'_> {
         Box::pin(async move {
             let (now, time) = (self.clock.now(), self.digest_time);
-            let scheduled = self
+            let swept = self
                 .store
-                .run(move |conn| mail::schedule_digests(conn, now, time, DIGEST_BATCH))
+                .run(move |conn| {
+                    mail::schedule_digests(conn, now, time, DIGEST_BATCH)?;
+                    for channel in CHANNELS {
+                        outbox::prune(conn, channel, now - KEPT, DIGEST_BATCH)?;
+                    }
+                    subscriptions::forget_suspended(conn, now - SUSPENDED_KEPT, DIGEST_BATCH)
+                })
                 .await;
-            if let Err(e) = scheduled {
-                tracing::warn!(error = %e, "digests could not be scheduled; trying again");
+            if let Err(e) = swept {
+                tracing::warn!(error = %e, "digests could not be scheduled or old mail forgotten; trying again");
             }
         })
     }

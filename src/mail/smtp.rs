@@ -23,10 +23,29 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 /// What the relay made of a message.
 #[derive(Debug)]
 pub enum Refusal {
-    /// It refused the address for good (a 5xx reply).
+    /// It refused the address for good: a 550, 551 or 553 whose enhanced
+    /// status, if it gives one, is about the mailbox (5.1.x, 5.2.x).
     Address { code: Option<i32>, reply: String },
-    /// It could not be reached, or asked to try later (a 4xx reply).
+    /// It could not be reached, asked to try later (4xx), or refused for a
+    /// reason of its own (authentication, the sender, the content): tried
+    /// again, and never held against the subscriber.
     Later { code: Option<i32>, reply: String },
+    /// This message cannot be sent at all (no retry will make it).
+    Unsendable(String),
+}
+
+/// Whether a permanent reply refuses the recipient's address rather than
+/// the relay's own terms.
+fn refuses_address(code: Option<i32>, reply: &str) -> bool {
+    let enhanced = reply.split_whitespace().find(|word| {
+        let parts: Vec<&str> = word.split('.').collect();
+        parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    });
+    matches!(code, Some(550 | 551 | 553))
+        && enhanced.is_none_or(|e| e.starts_with("5.1.") || e.starts_with("5.2."))
 }
 
 /// One message for one address.
@@ -125,10 +144,10 @@ impl Relay {
 
     /// Hands one message to the relay; the relay's reply code on success.
     pub async fn send(&self, envelope: Envelope<'_>) -> Result<i32, Refusal> {
-        let to: Mailbox = envelope.to.parse().map_err(|e| Refusal::Address {
-            code: None,
-            reply: format!("not an address: {e}"),
-        })?;
+        let to: Mailbox = envelope
+            .to
+            .parse()
+            .map_err(|e| Refusal::Unsendable(format!("not an address: {e}")))?;
         let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -145,10 +164,7 @@ impl Relay {
                 envelope.letter.text,
                 envelope.letter.html,
             ))
-            .map_err(|e| Refusal::Address {
-                code: None,
-                reply: format!("the message cannot be made: {e}"),
-            })?;
+            .map_err(|e| Refusal::Unsendable(format!("the message cannot be made: {e}")))?;
         if let Some(dkim) = &self.dkim {
             message.sign(dkim);
         }
@@ -158,7 +174,7 @@ impl Relay {
             Err(e) => {
                 let code = e.status().map(|c| code_of(Some(c)));
                 let reply = e.to_string();
-                match e.is_permanent() {
+                match e.is_permanent() && refuses_address(code, &reply) {
                     true => Err(Refusal::Address { code, reply }),
                     false => Err(Refusal::Later { code, reply }),
                 }
@@ -205,5 +221,36 @@ impl Header for ListUnsubscribePost {
 
     fn display(&self) -> HeaderValue {
         HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refuses_address;
+
+    #[test]
+    fn only_a_refused_mailbox_counts_against_the_address() {
+        assert!(refuses_address(
+            Some(550),
+            "permanent error (550): 5.1.1 <x> unknown user"
+        ));
+        assert!(refuses_address(
+            Some(550),
+            "permanent error (550): no such user"
+        ));
+        assert!(refuses_address(Some(553), "5.1.3 bad address syntax"));
+        assert!(
+            !refuses_address(Some(550), "5.7.1 sender rejected"),
+            "the sender"
+        );
+        assert!(
+            !refuses_address(Some(535), "5.7.8 authentication failed"),
+            "the relay's login"
+        );
+        assert!(
+            !refuses_address(Some(554), "5.6.0 message refused"),
+            "the content"
+        );
+        assert!(!refuses_address(Some(530), "must issue STARTTLS first"));
     }
 }

@@ -464,3 +464,29 @@ pub fn go_live(
         Ok(true)
     })
 }
+
+/// Forgets deliveries on `channel` finished before `before`, with their
+/// attempts, at most `batch`; returns how many.
+pub fn prune(
+    conn: &mut DbConnection,
+    channel: &str,
+    before: DateTime<Utc>,
+    batch: i64,
+) -> StoreResult<usize> {
+    let old: Vec<i64> = deliveries::table
+        .filter(deliveries::channel.eq(channel))
+        .filter(deliveries::finished_at.lt(before.naive_utc()))
+        .select(deliveries::id)
+        .limit(batch)
+        .load(conn)?;
+    if old.is_empty() {
+        return Ok(0);
+    }
+    conn.transaction(|conn| {
+        diesel::delete(
+            delivery_attempts::table.filter(delivery_attempts::delivery_id.eq_any(&old)),
+        )
+        .execute(conn)?;
+        Ok(diesel::delete(deliveries::table.filter(deliveries::id.eq_any(&old))).execute(conn)?)
+    })
+}

@@ -13,6 +13,8 @@ use crate::domain::subscription::{next_digest, Frequency, SubscriptionInput, Sub
 pub const CONFIRMATION_PAUSE: Duration = Duration::minutes(10);
 /// Unconfirmed subscriptions, and their addresses, are deleted after this.
 pub const UNCONFIRMED_KEPT: Duration = Duration::hours(48);
+/// Suspended subscriptions, and their addresses, are deleted after this.
+pub const SUSPENDED_KEPT: Duration = Duration::days(30);
 
 /// What a link's token is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,9 +132,18 @@ fn subscribe_once(
                 subscriptions::confirmation_sent_at,
             ))
             .first(conn)?;
-        if state != pending {
+        // Confirmed: nothing for anyone's request to change. Suspended (the
+        // relay refused the address): asked again, it is confirmed again.
+        if state == SubscriptionState::Confirmed.as_str() {
             return Ok(Subscribed::Nothing);
         }
+        diesel::update(subscriptions::table.find(&id))
+            .set((
+                subscriptions::state.eq(pending),
+                // Unconfirmed for 48 hours from now on, as a new one.
+                subscriptions::created_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
         diesel::update(subscriptions::table.find(&id))
             .set(wishes)
             .execute(conn)?;
@@ -199,14 +210,17 @@ pub fn confirm(
             .filter(subscription_tokens::token_hash.eq(hash(token)))
             .filter(subscription_tokens::purpose.eq(Purpose::Confirm.as_str()))
             .select(subscription_tokens::subscription_id);
-        let confirmed =
-            diesel::update(subscriptions::table.filter(subscriptions::id.eq_any(for_token)))
-                .set((
-                    subscriptions::state.eq(SubscriptionState::Confirmed.as_str()),
-                    subscriptions::confirmed_at.eq(Some(now.naive_utc())),
-                    subscriptions::updated_at.eq(now.naive_utc()),
-                ))
-                .execute(conn)?;
+        let confirmed = diesel::update(
+            subscriptions::table
+                .filter(subscriptions::id.eq_any(for_token))
+                .filter(subscriptions::state.eq(SubscriptionState::Pending.as_str())),
+        )
+        .set((
+            subscriptions::state.eq(SubscriptionState::Confirmed.as_str()),
+            subscriptions::confirmed_at.eq(Some(now.naive_utc())),
+            subscriptions::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
         if confirmed == 0 {
             return Ok(None);
         }
@@ -300,6 +314,11 @@ pub fn update(
             return Ok(true);
         }
         let digests = before != Frequency::Immediate && after != Frequency::Immediate;
+        if let (Some(since), Frequency::Immediate) = (since, after) {
+            // What the last digest would have listed goes out now.
+            let until = now.trunc_subsecs(0);
+            super::mail::owe_digest(conn, &id.to_string(), since.and_utc(), until)?;
+        }
         match since {
             Some(_) if digests => {
                 let due = next_digest(after, now, digest_time);
@@ -346,6 +365,26 @@ pub fn forget_unconfirmed(
         if let Ok(id) = Uuid::try_parse(&id) {
             forgotten += usize::from(delete(conn, id)?);
         }
+    }
+    Ok(forgotten)
+}
+
+/// Deletes subscriptions suspended (their address refused by the relay)
+/// since before `before`, with their addresses, at most `batch`.
+pub fn forget_suspended(
+    conn: &mut DbConnection,
+    before: DateTime<Utc>,
+    batch: i64,
+) -> StoreResult<usize> {
+    let old: Vec<String> = subscriptions::table
+        .filter(subscriptions::state.eq(SubscriptionState::Suspended.as_str()))
+        .filter(subscriptions::updated_at.lt(before.naive_utc()))
+        .select(subscriptions::id)
+        .limit(batch)
+        .load(conn)?;
+    let mut forgotten = 0;
+    for id in old.iter().filter_map(|id| Uuid::try_parse(id).ok()) {
+        forgotten += usize::from(delete(conn, id)?);
     }
     Ok(forgotten)
 }

@@ -1,7 +1,7 @@
 //! Digests: when each is owed, and what entered a subscriber's set in
 //! its period.
 
-use chrono::{DateTime, NaiveDateTime, NaiveTime, SubsecRound, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, SubsecRound, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -11,17 +11,23 @@ use crate::domain::{EventType, Placement};
 use crate::store::schema::{deliveries, events, subscriptions};
 use crate::store::{DbConnection, StoreError, StoreResult};
 
+/// How long before a sweep's instant a digest's period ends: time for a
+/// write in progress then, whose event is dated before it, to be committed.
+const SETTLE: Duration = Duration::seconds(2);
+
 /// Digests whose time has come, at most `batch`: for each, in one write, a
-/// delivery of what entered its set from its last one until `now` (the
-/// period in the delivery's payload), and the next one's time.
+/// delivery of what entered its set from its last one until just before
+/// `now` (the period in the delivery's payload), and the next one's time.
+/// The write takes a digest only if its time is still the one read, so
+/// instances sweeping at once owe it once.
 pub fn schedule_digests(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
     digest_time: NaiveTime,
     batch: i64,
 ) -> StoreResult<usize> {
-    conn.transaction(|conn| {
-        let due: Vec<(String, String, Option<NaiveDateTime>)> = subscriptions::table
+    let due: Vec<(String, String, Option<NaiveDateTime>, Option<NaiveDateTime>)> =
+        subscriptions::table
             .filter(subscriptions::digest_due_at.le(now.naive_utc()))
             .order(subscriptions::digest_due_at)
             .limit(batch)
@@ -29,39 +35,62 @@ pub fn schedule_digests(
                 subscriptions::id,
                 subscriptions::frequency,
                 subscriptions::digest_since,
+                subscriptions::digest_due_at,
             ))
             .load(conn)?;
-        let scheduled = due.len();
-        // Periods meet at whole seconds, as the instants of events are.
-        let now = now.trunc_subsecs(0);
-        for (id, frequency, since) in due {
-            let frequency: Frequency = frequency
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("subscription {id}: frequency")))?;
-            let period = Period {
-                since: since.map_or(now, |s| s.and_utc()),
-                until: now,
-            };
-            diesel::insert_into(deliveries::table)
-                .values((
-                    deliveries::channel.eq(DIGEST),
-                    deliveries::target.eq(&id),
-                    deliveries::due_at.eq(now.naive_utc()),
-                    deliveries::payload.eq(Some(
-                        serde_json::to_string(&period).expect("a period serialises"),
-                    )),
-                ))
-                .execute(conn)?;
-            let next = next_digest(frequency, now, digest_time);
-            diesel::update(subscriptions::table.find(&id))
-                .set((
-                    subscriptions::digest_due_at.eq(next.map(|at| at.naive_utc())),
-                    subscriptions::digest_since.eq(next.map(|_| now.naive_utc())),
-                ))
-                .execute(conn)?;
-        }
-        Ok(scheduled)
-    })
+    // Periods meet at whole seconds, as the instants of events are.
+    let until = (now - SETTLE).trunc_subsecs(0);
+    let mut scheduled = 0;
+    for (id, frequency, since, was_due) in due {
+        let frequency: Frequency = frequency
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("subscription {id}: frequency")))?;
+        let next = next_digest(frequency, now, digest_time);
+        scheduled += conn.transaction(|conn| -> StoreResult<usize> {
+            // The write first: SQLite takes its lock at the start.
+            let taken = diesel::update(
+                subscriptions::table
+                    .find(&id)
+                    .filter(subscriptions::digest_due_at.eq(was_due)),
+            )
+            .set((
+                subscriptions::digest_due_at.eq(next.map(|at| at.naive_utc())),
+                subscriptions::digest_since.eq(next.map(|_| until.naive_utc())),
+            ))
+            .execute(conn)?;
+            if taken == 1 {
+                owe_digest(conn, &id, since.map_or(until, |s| s.and_utc()), until)?;
+            }
+            Ok(taken)
+        })?;
+    }
+    Ok(scheduled)
+}
+
+/// A digest of what entered the subscription's set from `since` until
+/// `until`, due at once (also the last one of a subscriber who switched to
+/// immediate e-mails).
+pub fn owe_digest(
+    conn: &mut DbConnection,
+    subscription: &str,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> StoreResult<()> {
+    if since >= until {
+        return Ok(());
+    }
+    let period = Period { since, until };
+    diesel::insert_into(deliveries::table)
+        .values((
+            deliveries::channel.eq(DIGEST),
+            deliveries::target.eq(subscription),
+            deliveries::due_at.eq(until.naive_utc()),
+            deliveries::payload.eq(Some(
+                serde_json::to_string(&period).expect("a period serialises"),
+            )),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// What a digest covers: what entered the set from `since` until `until`.

@@ -24,7 +24,9 @@ const PAGE: i64 = 500;
 /// - a subscriber who wants reminders is owed one of a grant or webinar in
 ///   their set (replacing one owed before, whose time may have moved);
 /// - a webinar cancelled after a subscriber's reminder is owed a word of it
-///   (sent only if the reminder was).
+///   (sent only if the reminder was);
+///
+/// each no sooner than the grace period after the event.
 ///
 /// Daily and weekly subscribers read the events themselves at digest time.
 /// False if the claim was lost.
@@ -44,6 +46,9 @@ pub fn expand(
         let cancelled = notice.as_ref().is_some_and(|n| {
             matches!(&n.details, Details::Webinar(w) if w.cancelled) && n.is_public(now)
         });
+        // Every e-mail of the event waits out the grace period: a mistake
+        // corrected (or withdrawn) within it is not mailed.
+        let grace = event.due_at.max(now - delay) + delay;
         let owed = Owed {
             row: claimed.event_row,
             notice: event.notice_id,
@@ -68,8 +73,7 @@ pub fn expand(
                     .event_type(event.event_type, &event.affects);
                 if told == Some(EventType::Published) && recipient.frequency == Frequency::Immediate
                 {
-                    let due = event.due_at.max(now - delay) + delay;
-                    owed.insert(conn, NOTICE, recipient.id, due, "mail")?;
+                    owed.insert(conn, NOTICE, recipient.id, grace, "mail")?;
                 }
                 if !recipient.reminders {
                     continue;
@@ -77,13 +81,13 @@ pub fn expand(
                 match (told, reminder) {
                     (Some(EventType::Published | EventType::Updated), Some(due)) => {
                         owed.supersede(conn, recipient.id, now)?;
-                        owed.insert(conn, REMINDER, recipient.id, due, "reminder")?;
+                        owed.insert(conn, REMINDER, recipient.id, due.max(grace), "reminder")?;
                     }
                     (Some(_), _) => owed.supersede(conn, recipient.id, now)?,
                     (None, _) => {}
                 }
                 if cancelled && told == Some(EventType::Updated) {
-                    owed.insert(conn, CANCELLED, recipient.id, now, "reminder")?;
+                    owed.insert(conn, CANCELLED, recipient.id, grace, "reminder")?;
                 }
             }
         }
@@ -136,8 +140,7 @@ impl Owed {
             deliveries::table
                 .filter(deliveries::queue.eq(self.queue("reminder", subscription)))
                 .filter(deliveries::channel.eq(REMINDER))
-                .filter(deliveries::finished_at.is_null())
-                .filter(deliveries::claim.is_null()),
+                .filter(deliveries::finished_at.is_null()),
         )
         .set((
             deliveries::finished_at.eq(Some(now.naive_utc())),

@@ -115,7 +115,7 @@ macro_rules! recipient_columns {
 mod digests;
 mod fanout;
 
-pub use digests::{entered, schedule_digests, Period};
+pub use digests::{entered, owe_digest, schedule_digests, Period};
 pub use fanout::expand;
 
 /// The subscription a delivery is for, if it still exists.

@@ -262,20 +262,5 @@ pub fn unfinished(conn: &mut DbConnection) -> StoreResult<i64> {
 /// Forgets webhook deliveries finished before `before`, with their
 /// attempts, at most `batch` at a time; returns how many.
 pub fn prune(conn: &mut DbConnection, before: DateTime<Utc>, batch: i64) -> StoreResult<usize> {
-    let old: Vec<i64> = deliveries::table
-        .filter(deliveries::channel.eq(CHANNEL))
-        .filter(deliveries::finished_at.lt(before.naive_utc()))
-        .select(deliveries::id)
-        .limit(batch)
-        .load(conn)?;
-    if old.is_empty() {
-        return Ok(0);
-    }
-    conn.transaction(|conn| {
-        diesel::delete(
-            delivery_attempts::table.filter(delivery_attempts::delivery_id.eq_any(&old)),
-        )
-        .execute(conn)?;
-        Ok(diesel::delete(deliveries::table.filter(deliveries::id.eq_any(&old))).execute(conn)?)
-    })
+    crate::store::outbox::prune(conn, CHANNEL, before, batch)
 }
