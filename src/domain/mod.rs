@@ -7,6 +7,7 @@ pub mod area;
 pub mod delivery;
 pub mod document;
 pub mod event;
+pub mod import;
 pub mod input;
 pub mod invalid;
 pub mod markdown;
