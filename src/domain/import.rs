@@ -166,7 +166,7 @@ fn not_a_feed(error: ParseFeedError) -> ImportError {
         ParseFeedError::JsonUnsupportedVersion(_) => "not JSON Feed version 1".to_owned(),
         ParseFeedError::IoError(e) => e.to_string(),
     };
-    let reason = crate::feeds::xml_safe(&reason);
+    let reason = super::validation::xml_safe(&reason);
     let mut short: String = reason.chars().take(REASON_MAX).collect();
     if reason.chars().count() > REASON_MAX {
         short.push('…');
@@ -208,7 +208,7 @@ fn candidate(entry: &Entry, now: DateTime<Utc>, draft: bool) -> Option<Candidate
 fn key(entry: &Entry) -> Option<String> {
     let id = Some(entry.id.as_str()).filter(|id| !id.trim().is_empty());
     let raw = id.or_else(|| alternates(entry).next().map(|link| link.href.as_str()))?;
-    let key = crate::feeds::xml_safe(raw.trim());
+    let key = super::validation::xml_safe(raw.trim());
     match key.chars().count() {
         0 => None,
         n if n > KEY_MAX => Some(format!("sha256:{:x}", Sha256::digest(key.as_bytes()))),

@@ -225,6 +225,20 @@ pub fn optional_instant(value: Option<&Value>) -> Result<Option<DateTime<Utc>>, 
     }
 }
 
+/// Removes what XML 1.0 cannot carry at all (control characters other than
+/// tab and newlines, and the noncharacters U+FFFE/U+FFFF), so any stored
+/// text still makes a well-formed feed. Escaping is the writer's job.
+pub fn xml_safe(text: &str) -> String {
+    text.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r')
+                || (('\u{20}'..='\u{D7FF}').contains(&c))
+                || (('\u{E000}'..='\u{FFFD}').contains(&c))
+                || c >= '\u{10000}'
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,19 +89,7 @@ pub fn newest_change(notices: &[Notice]) -> Option<DateTime<Utc>> {
         .max()
 }
 
-/// Removes what XML 1.0 cannot carry at all (control characters other than
-/// tab and newlines, and the noncharacters U+FFFE/U+FFFF), so any stored
-/// text still makes a well-formed feed. Escaping is the writer's job.
-pub fn xml_safe(text: &str) -> String {
-    text.chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r')
-                || (('\u{20}'..='\u{D7FF}').contains(&c))
-                || (('\u{E000}'..='\u{FFFD}').contains(&c))
-                || c >= '\u{10000}'
-        })
-        .collect()
-}
+pub use crate::domain::validation::xml_safe;
 
 /// One of a notice's key facts, such as «Søknadsfrist: 01.03.2031 kl. 12:00»:
 /// its words, and the instants among them, which a page marks up as `<time>`.

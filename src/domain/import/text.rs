@@ -10,7 +10,7 @@ use html5ever::tokenizer::{
 use serde_json::Value;
 
 use crate::domain::validation;
-use crate::feeds::xml_safe;
+use crate::domain::validation::xml_safe;
 
 /// `raw` as one line of plain text within `max` characters, or `None` when
 /// nothing visible is left.
