@@ -123,6 +123,20 @@ mod by_the_clock {
             assert!(mails[1..].iter().all(|m| m.subject().unwrap().contains("Tilskudd med frist om tre dager")));
         }
 
+        async fn a_subscriber_who_joins_after_a_grant_was_published_is_reminded_of_it(app, sink) {
+            let admin = app.admin();
+            app.create_notice(&admin, &due_ahead(&app, "grant", "Tilskudd fra før abonnementet", Duration::days(10))).await;
+            app.create_notice(&admin, &due_ahead(&app, "webinar", "Webinar utenfor filteret", Duration::days(10))).await;
+            after_grace(&app).await;
+            confirmed(&app, &sink, json!({"email": "sen@example.org", "kind": ["grant"], "reminders": true})).await;
+            app.clock.advance(Duration::days(3) + Duration::minutes(5));
+            let reminder = sink.wait_for(2, 10).await.remove(1);
+            assert!(reminder.subject().unwrap().contains("Tilskudd fra før abonnementet"));
+            app.clock.advance(Duration::days(1));
+            mail_settled(&app).await;
+            assert_eq!(sink.messages().len(), 2, "once, and nothing outside the filter");
+        }
+
         async fn a_webinar_reminded_of_and_then_cancelled_is_told(app, sink) {
             let admin = app.admin();
             confirmed(&app, &sink, json!({"email": "webinar@example.org", "kind": ["webinar"], "reminders": true})).await;

@@ -23,7 +23,7 @@ pub const POLL: std::time::Duration = std::time::Duration::from_millis(250);
 /// How long a claim is held: longer than any one delivery may take.
 pub const LEASE: Duration = Duration::seconds(60);
 /// Deliveries under way at once, per instance.
-const IN_FLIGHT: usize = 16;
+pub const IN_FLIGHT: usize = 16;
 /// Deliveries under way at once to one target (a webhook, the hub), per
 /// instance: a slow receiver holds no more, and the rest go on.
 const PER_TARGET: usize = 4;
@@ -103,6 +103,12 @@ pub trait Channel: Send + Sync {
     fn handles(&self, channel: &str, target: &str) -> bool;
     /// One attempt; the outbox records it and retries a failure.
     fn deliver<'a>(&'a self, claimed: &'a Claimed) -> Delivering<'a>;
+    /// Most of its deliveries under way at once in an instance, of the
+    /// worker's `IN_FLIGHT`: a channel whose queue can be long (e-mail at
+    /// the relay's pace) leaves the rest to go-lives and the other channels.
+    fn most_at_once(&self) -> usize {
+        IN_FLIGHT
+    }
     /// Whether a successful attempt at `claimed` recorded its own outcome in
     /// the transaction of what it wrote (as a go-live does), so that the
     /// worker has nothing left to record.
@@ -163,21 +169,26 @@ impl Outbox {
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         let mut running = tokio::task::JoinSet::new();
         let mut per_target: HashMap<String, usize> = HashMap::new();
-        // Which target each task delivers to, so that its count goes down
-        // however the task ends (a panic included).
-        let mut target_of: HashMap<tokio::task::Id, String> = HashMap::new();
+        // Deliveries under way per channel: a channel with a long queue
+        // (a thousand e-mails at the relay's pace) holds at most its share.
+        let mut per_channel: Vec<usize> = vec![0; self.channels.len()];
+        // Which target and channel each task delivers to, so that their
+        // counts go down however the task ends (a panic included).
+        let mut target_of: HashMap<tokio::task::Id, (String, Option<usize>)> = HashMap::new();
         let mut swept: Option<tokio::time::Instant> = None;
-        let mut channels: Vec<&'static str> = self
-            .channels
-            .iter()
-            .flat_map(|c| c.names().iter().copied())
-            .collect();
-        channels.push(GO_LIVE);
         while !*stop.borrow() {
             let room = IN_FLIGHT.saturating_sub(running.len()) as i64;
             let mut claimed_any = false;
             if room > 0 {
-                let (now, channels) = (self.clock.now(), channels.clone());
+                let mut channels: Vec<&'static str> = self
+                    .channels
+                    .iter()
+                    .zip(&per_channel)
+                    .filter(|(c, n)| **n < c.most_at_once())
+                    .flat_map(|(c, _)| c.names().iter().copied())
+                    .collect();
+                channels.push(GO_LIVE);
+                let now = self.clock.now();
                 let busy: Vec<String> = per_target
                     .iter()
                     .filter(|(_, n)| **n >= PER_TARGET)
@@ -191,17 +202,26 @@ impl Outbox {
                     Ok(claimed) => {
                         let mut excess = Vec::new();
                         for delivery in claimed {
+                            let channel = self
+                                .channels
+                                .iter()
+                                .position(|c| c.handles(&delivery.channel, &delivery.target));
+                            let channel_full = channel
+                                .is_some_and(|i| per_channel[i] >= self.channels[i].most_at_once());
                             let under_way = per_target.entry(delivery.target.clone()).or_default();
-                            if *under_way >= PER_TARGET {
+                            if *under_way >= PER_TARGET || channel_full {
                                 excess.push(delivery);
                                 continue;
                             }
                             *under_way += 1;
+                            if let Some(i) = channel {
+                                per_channel[i] += 1;
+                            }
                             claimed_any = true;
                             let this = self.clone();
                             let target = delivery.target.clone();
                             let task = running.spawn(async move { this.deliver(delivery).await });
-                            target_of.insert(task.id(), target);
+                            target_of.insert(task.id(), (target, channel));
                         }
                         if !excess.is_empty() {
                             self.give_back(excess).await;
@@ -232,7 +252,10 @@ impl Outbox {
                             e.id()
                         }
                     };
-                    if let Some(target) = target_of.remove(&id) {
+                    if let Some((target, channel)) = target_of.remove(&id) {
+                        if let Some(i) = channel {
+                            per_channel[i] -= 1;
+                        }
                         if let Some(n) = per_target.get_mut(&target) {
                             *n -= 1;
                             if *n == 0 {

@@ -11,8 +11,8 @@ mod smtp;
 use chrono::Duration;
 use uuid::Uuid;
 
-use crate::app::outbox::KEPT;
 use crate::app::outbox::{event_of, Channel, Delivering, Failure, Sweeping};
+use crate::app::outbox::{IN_FLIGHT, KEPT};
 use crate::app::sessions::random_token;
 use crate::app::Clock;
 use crate::config::MailSettings;
@@ -20,7 +20,7 @@ use crate::domain::subscription::{reminder_due, MailLanguage, SubscriptionState}
 use crate::domain::{Details, Notice, Placement};
 use crate::i18n::Lang;
 use crate::store::mail::{
-    self, Recipient, Sent, CANCELLED, CONFIRM, DIGEST, FANOUT, NOTICE, REMINDER,
+    self, Recipient, Regarding, Sent, CANCELLED, CONFIRM, DIGEST, FANOUT, NOTICE, REMINDER,
 };
 use crate::store::outbox::{self, Claimed, Fanout};
 use crate::store::subscriptions::{self, Purpose, SUSPENDED_KEPT};
@@ -120,7 +120,17 @@ impl Mail {
     /// if it is still true when due: the notice public and in their set,
     /// not sent before, the reminder's time still now.
     async fn about_notice(&self, claimed: &Claimed, kind: Sent) -> Result<Option<i32>, Failure> {
-        let notice_id = event_of(claimed)?.notice_id;
+        // A reminder owed when a subscription began has no event; it says
+        // which notice it is about.
+        let regarding = claimed
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str::<Regarding>(p).ok());
+        let notice_id = match (&claimed.event, regarding) {
+            (Some(event), _) => event.notice_id,
+            (None, Some(regarding)) => regarding.notice,
+            (None, None) => event_of(claimed)?.notice_id,
+        };
         let Some(recipient) = self.recipient(claimed).await? else {
             return Ok(None);
         };
@@ -307,6 +317,12 @@ impl Channel for Mail {
 
     fn settles_itself(&self, claimed: &Claimed) -> bool {
         claimed.channel == FANOUT
+    }
+
+    /// Half the worker's deliveries at most: e-mail waits its turn at the
+    /// relay's pace, and go-lives, webhooks and hubs must not wait behind it.
+    fn most_at_once(&self) -> usize {
+        IN_FLIGHT / 2
     }
 
     /// Digests whose time has come are owed, a batch a poll; finished

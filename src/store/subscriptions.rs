@@ -241,6 +241,7 @@ pub fn confirm(
             .parse::<Frequency>()
             .map_err(|_| StoreError::Corrupt(format!("subscription {id}: frequency")))?;
         schedule_digest(conn, id, frequency, now, digest_time)?;
+        super::mail::owe_reminders(conn, id, now)?;
         Ok(Some(id))
     })
 }
@@ -310,7 +311,12 @@ pub fn update(
             .parse::<Frequency>()
             .map_err(|_| StoreError::Corrupt(format!("subscription {id}: frequency")))?;
         let after = input.frequency;
-        if state != SubscriptionState::Confirmed.as_str() || before == after {
+        if state != SubscriptionState::Confirmed.as_str() {
+            return Ok(true);
+        }
+        // Grants and webinars that its new choices take in are reminded of.
+        super::mail::owe_reminders(conn, id, now)?;
+        if before == after {
             return Ok(true);
         }
         let digests = before != Frequency::Immediate && after != Frequency::Immediate;

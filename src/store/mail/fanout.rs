@@ -8,10 +8,10 @@ use uuid::Uuid;
 
 use super::{recipient_of, RecipientRow, CANCELLED, NOTICE, REMINDER};
 use crate::domain::subscription::{reminder_due, Frequency, SubscriptionState};
-use crate::domain::{Details, EventType};
+use crate::domain::{Details, EventType, Kind, Placement};
 use crate::store::outbox::{self, Claimed};
-use crate::store::schema::{deliveries, subscriptions};
-use crate::store::{notices, DbConnection, StoreResult};
+use crate::store::schema::{deliveries, notices, subscriptions};
+use crate::store::{DbConnection, StoreResult};
 
 /// Subscriptions read at a time when an event is spread over them.
 const PAGE: i64 = 500;
@@ -41,7 +41,7 @@ pub fn expand(
         if !outbox::finish(conn, claimed, now)? {
             return Ok(false);
         }
-        let notice = notices::find(conn, &event.notice_id.to_string())?;
+        let notice = crate::store::notices::find(conn, &event.notice_id.to_string())?;
         let reminder = notice.as_ref().and_then(|n| reminder_due(n, now));
         let cancelled = notice.as_ref().is_some_and(|n| {
             matches!(&n.details, Details::Webinar(w) if w.cancelled) && n.is_public(now)
@@ -149,4 +149,69 @@ impl Owed {
         .execute(conn)?;
         Ok(())
     }
+}
+
+/// What an event-less reminder is about (the delivery's payload).
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub struct Regarding {
+    pub notice: Uuid,
+}
+
+/// A subscription just confirmed, or changed: a reminder of each open grant
+/// and coming webinar now in its set, as their events would have owed one
+/// had it been there (one sent before is not sent again). Read through the
+/// deadline and start indexes: only notices still ahead.
+pub fn owe_reminders(
+    conn: &mut DbConnection,
+    subscription: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<usize> {
+    let Some(recipient) = super::recipient(conn, subscription)? else {
+        return Ok(0);
+    };
+    if !recipient.reminders || recipient.state != SubscriptionState::Confirmed {
+        return Ok(0);
+    }
+    let mut ahead: Vec<String> = notices::table
+        .filter(notices::kind.eq(Kind::Grant.as_str()))
+        .filter(notices::deadline.gt(now.naive_utc()))
+        .select(notices::id)
+        .load(conn)?;
+    ahead.extend(
+        notices::table
+            .filter(notices::kind.eq(Kind::Webinar.as_str()))
+            .filter(notices::starts_at.gt(now.naive_utc()))
+            .select(notices::id)
+            .load::<String>(conn)?,
+    );
+    let mut owed = 0;
+    for id in ahead {
+        let Some(notice) = crate::store::notices::find(conn, &id)? else {
+            continue;
+        };
+        let Some(due) = reminder_due(&notice, now) else {
+            continue;
+        };
+        if !notice.is_public(now) || !recipient.filter.takes(&Placement::of(&notice)) {
+            continue;
+        }
+        let about = Owed {
+            row: None,
+            notice: notice.id,
+        };
+        about.supersede(conn, subscription, now)?;
+        diesel::insert_into(deliveries::table)
+            .values((
+                deliveries::channel.eq(REMINDER),
+                deliveries::target.eq(subscription.to_string()),
+                deliveries::due_at.eq(due.naive_utc()),
+                deliveries::queue.eq(Some(about.queue("reminder", subscription))),
+                deliveries::payload.eq(Some(
+                    serde_json::to_string(&Regarding { notice: notice.id }).expect("serialises"),
+                )),
+            ))
+            .execute(conn)?;
+        owed += 1;
+    }
+    Ok(owed)
 }

@@ -116,7 +116,7 @@ mod digests;
 mod fanout;
 
 pub use digests::{entered, owe_digest, schedule_digests, Period};
-pub use fanout::expand;
+pub use fanout::{expand, owe_reminders, Regarding};
 
 /// The subscription a delivery is for, if it still exists.
 pub fn recipient(conn: &mut DbConnection, id: Uuid) -> StoreResult<Option<Recipient>> {
