@@ -9,7 +9,7 @@ mod common;
 use chrono::Duration;
 use common::mail::*;
 use common::smtp::SmtpSink;
-use common::{eventually, grant_doc, webinar_doc, TestDb};
+use common::{grant_doc, webinar_doc, TestDb};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -128,21 +128,7 @@ with_mail! {
         let port = sink.port();
         sink.stop().await;
         app.create_notice(&admin, &grant_doc("Tilskudd mens e-posten er nede")).await;
-        app.clock.advance(Duration::seconds(2));
-        mail_settled(&app).await;
-        app.clock.advance(Duration::seconds(DELAY));
-        let store = app.store();
-        eventually(10, || "a failed attempt".into(), || {
-            let store = store.clone();
-            async move {
-                let failed: i64 = store.run(|c| {
-                    use diesel::prelude::*;
-                    use tavla::store::schema::delivery_attempts::dsl as a;
-                    Ok(a::delivery_attempts.filter(a::error.is_not_null()).count().get_result(c)?)
-                }).await.unwrap();
-                (failed > 0).then_some(())
-            }
-        }).await;
+        until_an_attempt_failed(&app).await;
 
         let sink = SmtpSink::start_on(port).await;
         app.clock.advance(Duration::seconds(10));
@@ -158,21 +144,7 @@ with_mail! {
         confirmed(&app, &sink, json!({"email": "vent@example.org"})).await;
         sink.require_auth(true); // it answers 503 to a sender that did not log in: permanent, not the address's
         app.create_notice(&admin, &grant_doc("Tilskudd mens reléet krever innlogging")).await;
-        app.clock.advance(Duration::seconds(2));
-        mail_settled(&app).await;
-        app.clock.advance(Duration::seconds(DELAY));
-        let store = app.store();
-        eventually(10, || "a failed attempt".into(), || {
-            let store = store.clone();
-            async move {
-                let failed: i64 = store.run(|c| {
-                    use diesel::prelude::*;
-                    use tavla::store::schema::delivery_attempts::dsl as a;
-                    Ok(a::delivery_attempts.filter(a::error.is_not_null()).count().get_result(c)?)
-                }).await.unwrap();
-                (failed > 0).then_some(())
-            }
-        }).await;
+        until_an_attempt_failed(&app).await;
         let counts = stats(&app, &admin).await;
         assert_eq!((counts["confirmed"].as_i64(), counts["suspended"].as_i64()), (Some(1), Some(0)));
 

@@ -165,3 +165,34 @@ pub async fn after_grace(app: &TestApp) {
     app.clock.advance(Duration::seconds(DELAY));
     mail_settled(app).await;
 }
+
+/// Moves the clock past the grace period and waits for the worker's first
+/// failed attempt at sending (the relay down, or refusing).
+pub async fn until_an_attempt_failed(app: &TestApp) {
+    app.clock.advance(Duration::seconds(2));
+    mail_settled(app).await;
+    app.clock.advance(Duration::seconds(DELAY));
+    let store = app.store();
+    eventually(
+        10,
+        || "a failed attempt".into(),
+        || {
+            let store = store.clone();
+            async move {
+                let failed: i64 = store
+                    .run(|c| {
+                        use diesel::prelude::*;
+                        use tavla::store::schema::delivery_attempts::dsl as a;
+                        Ok(a::delivery_attempts
+                            .filter(a::error.is_not_null())
+                            .count()
+                            .get_result(c)?)
+                    })
+                    .await
+                    .unwrap();
+                (failed > 0).then_some(())
+            }
+        },
+    )
+    .await;
+}
