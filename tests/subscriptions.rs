@@ -103,4 +103,18 @@ on_every_backend! {
         })
         .await;
     }
+
+    async fn link_tokens_are_forgotten_after_half_a_year(app: TestApp) {
+        let store = app.store();
+        let now = app.clock.now();
+        let wish = input(json!({"email": "gammel@example.org"}));
+        let Subscribed::Confirm(id) = store.run(move |c| stored::subscribe(c, &wish, now)).await.unwrap() else { panic!() };
+        let (old, new) = ("et-gammelt-token-til-en-lenke-i-en-e-post", "et-nytt-token-til-en-lenke-i-en-e-post");
+        store.run(move |c| stored::mint(c, id, Purpose::Manage, old, now - Duration::days(200))).await.unwrap();
+        store.run(move |c| stored::mint(c, id, Purpose::Manage, new, now - Duration::days(10))).await.unwrap();
+        let before = now - stored::LINKS_KEPT;
+        assert_eq!(store.run(move |c| stored::forget_old_tokens(c, before, 100)).await.unwrap(), 1);
+        assert_eq!(store.run(move |c| stored::by_token(c, old, Purpose::Manage)).await.unwrap(), None);
+        assert_eq!(store.run(move |c| stored::by_token(c, new, Purpose::Manage)).await.unwrap(), Some(id));
+    }
 }

@@ -23,7 +23,7 @@ use crate::store::mail::{
     self, Recipient, Regarding, Sent, CANCELLED, CONFIRM, DIGEST, FANOUT, NOTICE, REMINDER,
 };
 use crate::store::outbox::{self, Claimed, Fanout};
-use crate::store::subscriptions::{self, Purpose, SUSPENDED_KEPT};
+use crate::store::subscriptions::{self, Purpose, LINKS_KEPT, SUSPENDED_KEPT};
 use crate::store::{notices, DbConnection, Store, StoreResult};
 use letters::{Footer, Letter};
 use smtp::{Envelope, Refusal, Relay};
@@ -326,8 +326,9 @@ impl Channel for Mail {
     }
 
     /// Digests whose time has come are owed, a batch a poll; finished
-    /// deliveries older than `KEPT` and subscriptions suspended for
-    /// `SUSPENDED_KEPT` (with their addresses) are forgotten.
+    /// deliveries older than `KEPT`, link tokens older than `LINKS_KEPT` and
+    /// subscriptions suspended for `SUSPENDED_KEPT` (with their addresses)
+    /// are forgotten.
     fn sweep(&self) -> Sweeping<'_> {
         Box::pin(async move {
             let (now, time) = (self.clock.now(), self.digest_time);
@@ -338,6 +339,7 @@ impl Channel for Mail {
                     for channel in CHANNELS {
                         outbox::prune(conn, channel, now - KEPT, DIGEST_BATCH)?;
                     }
+                    subscriptions::forget_old_tokens(conn, now - LINKS_KEPT, DIGEST_BATCH)?;
                     subscriptions::forget_suspended(conn, now - SUSPENDED_KEPT, DIGEST_BATCH)
                 })
                 .await;

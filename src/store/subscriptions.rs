@@ -15,6 +15,8 @@ pub const CONFIRMATION_PAUSE: Duration = Duration::minutes(10);
 pub const UNCONFIRMED_KEPT: Duration = Duration::hours(48);
 /// Suspended subscriptions, and their addresses, are deleted after this.
 pub const SUSPENDED_KEPT: Duration = Duration::days(30);
+/// How long the link in an e-mail (manage, unsubscribe) keeps working.
+pub const LINKS_KEPT: Duration = Duration::days(180);
 
 /// What a link's token is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -393,6 +395,28 @@ pub fn forget_suspended(
         forgotten += usize::from(delete(conn, id)?);
     }
     Ok(forgotten)
+}
+
+/// Forgets the tokens of links minted before `before`, at most `batch`
+/// (every e-mail mints its own); returns how many. Those links then lead to
+/// the page that says a link no longer works; newer e-mails carry newer ones.
+pub fn forget_old_tokens(
+    conn: &mut DbConnection,
+    before: DateTime<Utc>,
+    batch: i64,
+) -> StoreResult<usize> {
+    let old: Vec<String> = subscription_tokens::table
+        .filter(subscription_tokens::created_at.lt(before.naive_utc()))
+        .select(subscription_tokens::token_hash)
+        .limit(batch)
+        .load(conn)?;
+    if old.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::delete(
+        subscription_tokens::table.filter(subscription_tokens::token_hash.eq_any(&old)),
+    )
+    .execute(conn)?)
 }
 
 /// Counts by state, frequency and language, for admins: never an address.

@@ -1,5 +1,6 @@
 DROP INDEX subscriptions_confirmed;
 DROP INDEX events_by_due;
+DROP INDEX subscription_tokens_by_age;
 DROP INDEX subscriptions_digest_due;
 ALTER TABLE subscriptions DROP COLUMN digest_since;
 ALTER TABLE subscriptions DROP COLUMN digest_due_at;

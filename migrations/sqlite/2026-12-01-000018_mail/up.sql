@@ -79,6 +79,8 @@ CREATE TABLE mail_sent (
 ALTER TABLE subscriptions ADD COLUMN digest_due_at TIMESTAMP;
 ALTER TABLE subscriptions ADD COLUMN digest_since TIMESTAMP;
 CREATE INDEX subscriptions_digest_due ON subscriptions (digest_due_at) WHERE digest_due_at IS NOT NULL;
+-- Link tokens are forgotten once old (each e-mail mints its own).
+CREATE INDEX subscription_tokens_by_age ON subscription_tokens (created_at);
 -- A digest reads the events of its period by their instant.
 CREATE INDEX events_by_due ON events (due_at);
 -- Confirmed subscriptions, read by each event's fan-out in pages.
