@@ -9,6 +9,10 @@ use super::schema::{mail_sent, subscription_tokens, subscriptions};
 use super::{DbConnection, StoreError, StoreResult};
 use crate::domain::subscription::{next_digest, Frequency, SubscriptionInput, SubscriptionState};
 
+mod upkeep;
+
+pub use upkeep::{forget_old_tokens, forget_suspended, forget_unconfirmed, stats};
+
 /// At most one confirmation e-mail per address in this time.
 pub const CONFIRMATION_PAUSE: Duration = Duration::minutes(10);
 /// Unconfirmed subscriptions, and their addresses, are deleted after this.
@@ -353,85 +357,4 @@ pub fn delete(conn: &mut DbConnection, id: Uuid) -> StoreResult<bool> {
         .execute(conn)?;
         Ok(diesel::delete(subscriptions::table.find(id.to_string())).execute(conn)? == 1)
     })
-}
-
-/// Deletes subscriptions left unconfirmed since before `before`, at most
-/// `batch`; returns how many.
-pub fn forget_unconfirmed(
-    conn: &mut DbConnection,
-    before: DateTime<Utc>,
-    batch: i64,
-) -> StoreResult<usize> {
-    let old: Vec<String> = subscriptions::table
-        .filter(subscriptions::state.eq(SubscriptionState::Pending.as_str()))
-        .filter(subscriptions::created_at.lt(before.naive_utc()))
-        .select(subscriptions::id)
-        .limit(batch)
-        .load(conn)?;
-    let mut forgotten = 0;
-    for id in old {
-        if let Ok(id) = Uuid::try_parse(&id) {
-            forgotten += usize::from(delete(conn, id)?);
-        }
-    }
-    Ok(forgotten)
-}
-
-/// Deletes subscriptions suspended (their address refused by the relay)
-/// since before `before`, with their addresses, at most `batch`.
-pub fn forget_suspended(
-    conn: &mut DbConnection,
-    before: DateTime<Utc>,
-    batch: i64,
-) -> StoreResult<usize> {
-    let old: Vec<String> = subscriptions::table
-        .filter(subscriptions::state.eq(SubscriptionState::Suspended.as_str()))
-        .filter(subscriptions::updated_at.lt(before.naive_utc()))
-        .select(subscriptions::id)
-        .limit(batch)
-        .load(conn)?;
-    let mut forgotten = 0;
-    for id in old.iter().filter_map(|id| Uuid::try_parse(id).ok()) {
-        forgotten += usize::from(delete(conn, id)?);
-    }
-    Ok(forgotten)
-}
-
-/// Forgets the tokens of links minted before `before`, at most `batch`
-/// (every e-mail mints its own); returns how many. Those links then lead to
-/// the page that says a link no longer works; newer e-mails carry newer ones.
-pub fn forget_old_tokens(
-    conn: &mut DbConnection,
-    before: DateTime<Utc>,
-    batch: i64,
-) -> StoreResult<usize> {
-    let old: Vec<String> = subscription_tokens::table
-        .filter(subscription_tokens::created_at.lt(before.naive_utc()))
-        .select(subscription_tokens::token_hash)
-        .limit(batch)
-        .load(conn)?;
-    if old.is_empty() {
-        return Ok(0);
-    }
-    Ok(diesel::delete(
-        subscription_tokens::table.filter(subscription_tokens::token_hash.eq_any(&old)),
-    )
-    .execute(conn)?)
-}
-
-/// Counts by state, frequency and language, for admins: never an address.
-pub fn stats(conn: &mut DbConnection) -> StoreResult<Vec<(String, String, String, i64)>> {
-    Ok(subscriptions::table
-        .group_by((
-            subscriptions::state,
-            subscriptions::frequency,
-            subscriptions::language,
-        ))
-        .select((
-            subscriptions::state,
-            subscriptions::frequency,
-            subscriptions::language,
-            diesel::dsl::count_star(),
-        ))
-        .load(conn)?)
 }
