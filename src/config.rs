@@ -75,6 +75,11 @@ pub struct ServeArgs {
     /// `https://` receivers, checked again at every connection.
     #[arg(long, env = "TAVLA_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
     pub webhook_allow_private: bool,
+    /// Allow sources (upstream feeds) on loopback, private and link-local
+    /// addresses (an intranet's). Off: only public addresses, checked
+    /// again at every connection and redirect.
+    #[arg(long, env = "TAVLA_IMPORT_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    pub import_allow_private: bool,
     #[command(flatten)]
     pub mail: MailArgs,
 }
@@ -96,6 +101,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Webhooks may go to `http://` and private addresses.
     pub webhook_allow_private: bool,
+    /// Sources may be on private addresses.
+    pub import_allow_private: bool,
     /// E-mail subscriptions, when a relay is configured.
     pub mail: Option<MailSettings>,
     /// Where "now" comes from: the system clock, or a test's.
@@ -180,6 +187,7 @@ impl Settings {
             base_url,
             seed: true,
             webhook_allow_private: args.webhook_allow_private,
+            import_allow_private: args.import_allow_private,
             clock: crate::app::Clock::system(),
         })
     }
@@ -260,6 +268,7 @@ mod tests {
             cache_bytes: "64MiB".into(),
             trusted_proxies: Vec::new(),
             webhook_allow_private: false,
+            import_allow_private: false,
             mail: MailArgs {
                 smtp_url: None,
                 mail_from: None,

@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod http;
 pub mod i18n;
 pub mod mail;
+pub mod outbound;
 pub mod pages;
 pub mod routes;
 pub mod seed;
@@ -118,6 +119,16 @@ impl Application {
                 mail,
             )?));
         }
+        // Imported notices' events go where editors' go.
+        let fanout = channels.iter().flat_map(|c| c.fanout()).collect();
+        let importer = Arc::new(app::sources::Importer::new(
+            store.clone(),
+            settings.clock.clone(),
+            watch.clone(),
+            fanout,
+            app::sources::Fetcher::new(&base_url, settings.import_allow_private),
+        ));
+        channels.push(importer.clone());
         let outbox = Arc::new(Outbox::new(
             store.clone(),
             settings.clock.clone(),
@@ -137,6 +148,8 @@ impl Application {
                 auth_throttle: Default::default(),
                 trusted_proxies: settings.trusted_proxies.clone(),
                 webhook_allow_private: settings.webhook_allow_private,
+                import_allow_private: settings.import_allow_private,
+                importer,
                 mail: settings
                     .mail
                     .as_ref()

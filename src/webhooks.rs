@@ -2,7 +2,6 @@
 //! whose filters take it in, signed per Standard Webhooks, with a timeout,
 //! no redirects, and (unless allowed) never to a private address.
 
-use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,9 +12,10 @@ use uuid::Uuid;
 use crate::app::outbox::{event_of, Channel, Delivering, Failure};
 use crate::app::Clock;
 use crate::domain::delivery::{DisabledReason, Unanswered};
-use crate::domain::webhook::{is_private, sign};
+use crate::domain::webhook::sign;
 use crate::domain::EventType;
 use crate::http::views::NoticeView;
+use crate::outbound::{literal_private, PublicOnly};
 use crate::store::outbox::{Claimed, Fanout};
 use crate::store::webhooks::{self, CHANNEL};
 use crate::store::{notices, Store};
@@ -57,29 +57,6 @@ pub struct Webhooks {
     base_url: String,
     client: reqwest::Client,
     allow_private: bool,
-}
-
-/// Resolves receivers' host names, keeping only public addresses: a name
-/// that pointed elsewhere when the webhook was registered cannot be turned
-/// to an address inside the network later (DNS rebinding).
-struct PublicOnly;
-
-impl reqwest::dns::Resolve for PublicOnly {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let host = name.as_str().to_owned();
-        Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .filter(|a| !is_private(a.ip()))
-                .collect();
-            if found.is_empty() {
-                let refused: Box<dyn std::error::Error + Send + Sync> =
-                    format!("{host} resolves to no public address").into();
-                return Err(refused);
-            }
-            Ok(Box::new(found.into_iter()) as reqwest::dns::Addrs)
-        })
-    }
 }
 
 impl Webhooks {
@@ -246,20 +223,6 @@ impl Webhooks {
             tracing::error!(error = %e, webhook = %id, "a webhook could not be disabled");
         }
     }
-}
-
-/// Whether a URL's host is an IP address that is private (a host name is
-/// checked by the resolver at every connection).
-fn literal_private(url: &str) -> bool {
-    let Ok(url) = url::Url::parse(url) else {
-        return true;
-    };
-    let ip: Option<IpAddr> = match url.host() {
-        Some(url::Host::Ipv4(ip)) => Some(ip.into()),
-        Some(url::Host::Ipv6(ip)) => Some(ip.into()),
-        _ => None,
-    };
-    ip.is_some_and(is_private)
 }
 
 /// Up to `ANSWER_CAP` bytes of the receiver's answer, as text.

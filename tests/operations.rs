@@ -48,6 +48,12 @@ on_every_backend! {
             ("/api/v1/admin/webhooks/{id}/rotate-secret", "post"),
             ("/api/v1/admin/webhooks/{id}/deliveries", "get"),
             ("/api/v1/admin/webhooks/{id}/deliveries/{event_id}/redeliver", "post"),
+            ("/api/v1/admin/sources", "post"),
+            ("/api/v1/admin/sources", "get"),
+            ("/api/v1/admin/sources/{id}", "get"),
+            ("/api/v1/admin/sources/{id}", "patch"),
+            ("/api/v1/admin/sources/{id}", "delete"),
+            ("/api/v1/admin/sources/{id}/fetch", "post"),
         ];
         for (path, method) in routes {
             assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");

@@ -45,4 +45,5 @@ invalid-note-without-cancel = brukes bare når webinaret er avlyst
 invalid-amount-range = må være et helt antall kroner, ikke negativt
 invalid-not-kroner = skriv et helt antall kroner
 invalid-applicants = skriv søkergrupper skilt med komma, høyst 20, hver på én linje
+invalid-interval-range = må være et helt antall minutter fra { $min } til { $max }
 invalid-parameter = har en ugyldig verdi

@@ -9,6 +9,7 @@ pub mod notices;
 pub mod outbox;
 pub mod query;
 pub mod sessions;
+pub mod sources;
 pub mod subscriptions;
 pub mod tokens;
 pub mod webhooks;
@@ -40,6 +41,10 @@ pub struct App {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Webhooks may go to `http://` and private addresses.
     pub webhook_allow_private: bool,
+    /// Upstream feeds may be on `http://` and private addresses.
+    pub import_allow_private: bool,
+    /// Fetches sources now, for an admin who asks.
+    pub importer: Arc<sources::Importer>,
     /// E-mail subscriptions, when this server sends e-mail.
     pub mail: Option<Arc<MailConfig>>,
 }

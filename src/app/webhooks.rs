@@ -2,20 +2,15 @@
 //! secret, list deliveries, deliver again. Who may (an admin) is the face's
 //! to check; what can go wrong is typed.
 
-use std::net::IpAddr;
-use std::time::Duration;
-
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::App;
-use crate::domain::webhook::{self, is_private, Webhook, WebhookInput};
+use crate::domain::webhook::{self, Webhook, WebhookInput};
 use crate::domain::{merge_patch, Actor, FieldError, Invalid, Token};
+use crate::outbound::resolves_privately;
 use crate::store::webhooks::{self as stored, DeliveryRecord};
 use crate::store::StoreError;
-
-/// How long a host name's lookup may take at registration.
-const LOOKUP: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebhookError {
@@ -43,23 +38,6 @@ async fn checked(app: &App, doc: &Value) -> Result<WebhookInput, WebhookError> {
         return Err(WebhookError::Invalid(vec![refused]));
     }
     Ok(input)
-}
-
-/// Whether the URL's host name resolves to any private address. A name
-/// that does not resolve now is let through: every connection checks again.
-async fn resolves_privately(url: &str) -> bool {
-    let Ok(url) = url::Url::parse(url) else {
-        return false;
-    };
-    let Some(url::Host::Domain(host)) = url.host().map(|h| h.to_owned()) else {
-        return false;
-    };
-    let port = url.port_or_known_default().unwrap_or(443);
-    let lookup = tokio::net::lookup_host(format!("{host}:{port}"));
-    match tokio::time::timeout(LOOKUP, lookup).await {
-        Ok(Ok(addresses)) => addresses.map(|a| a.ip()).any(|ip: IpAddr| is_private(ip)),
-        _ => false,
-    }
 }
 
 /// Registers a webhook; returns it with its secret, shown this once.

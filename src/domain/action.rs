@@ -15,5 +15,8 @@ crate::named_enum! {
         WebhookRotate => "webhook.rotate",
         WebhookDisable => "webhook.disable",
         WebhookRedeliver => "webhook.redeliver",
+        SourceCreate => "source.create",
+        SourceUpdate => "source.update",
+        SourceDelete => "source.delete",
     }
 }

@@ -122,6 +122,11 @@ pub enum Invalid {
         max: usize,
     },
     NotAList,
+    /// A source's interval, in minutes.
+    IntervalRange {
+        min: i32,
+        max: i32,
+    },
     /// The editor form's date and time could not be read.
     FormDateTime,
     /// The editor form's amount is not a whole number.
@@ -176,6 +181,7 @@ impl Invalid {
             Invalid::Applicant(inner) => inner.code(),
             Invalid::ApplicantsCount { .. } => "too-many",
             Invalid::NotAList => "not-a-list",
+            Invalid::IntervalRange { .. } => "out-of-range",
             Invalid::Parameter(_) => "invalid-parameter",
         }
     }
@@ -265,6 +271,9 @@ impl fmt::Display for Invalid {
             Invalid::Applicant(inner) => write!(f, "each applicant group {inner}"),
             Invalid::ApplicantsCount { max } => write!(f, "at most {max} applicant groups"),
             Invalid::NotAList => f.write_str("must be a list, e.g. [\"kommuner\", \"helseforetak\"]"),
+            Invalid::IntervalRange { min, max } => {
+                write!(f, "must be a whole number of minutes from {min} to {max}")
+            }
             Invalid::FormDateTime => f.write_str("must be a date and a time"),
             Invalid::FormKroner => f.write_str("must be a whole number of kroner"),
             Invalid::Parameter(message) => f.write_str(message),

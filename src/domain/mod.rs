@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod merge_patch;
 pub mod notice;
 pub mod slug;
+pub mod source;
 pub mod subscription;
 pub mod time;
 pub mod token;

@@ -11,7 +11,7 @@ use crate::domain::{Kind, Language, State, Status};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::Modify;
 
-use super::admin::{audit, notices as admin_notices, tokens, webhooks};
+use super::admin::{audit, notices as admin_notices, sources, tokens, webhooks};
 use super::feeds::Format;
 use super::{areas, changes, feeds, health, notices, problem, subscriptions, views};
 
@@ -62,6 +62,12 @@ impl Modify for BearerTokens {
         webhooks::rotate,
         webhooks::deliveries,
         webhooks::redeliver,
+        sources::create,
+        sources::list,
+        sources::get,
+        sources::update,
+        sources::remove,
+        sources::fetch,
         audit::list,
         subscriptions::subscribe,
         subscriptions::stats,
@@ -97,6 +103,11 @@ impl Modify for BearerTokens {
         webhooks::AttemptView,
         webhooks::DeliveryView,
         webhooks::DeliveryPage,
+        sources::SourceView,
+        sources::SourceRequest,
+        sources::SourceList,
+        sources::FetchResult,
+        crate::app::sources::Report,
         audit::AuditView,
         audit::AuditPage,
         subscriptions::SubscriptionStats,

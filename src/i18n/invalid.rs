@@ -84,6 +84,10 @@ impl Lang {
             Invalid::Applicant(_) | Invalid::ApplicantsCount { .. } | Invalid::NotAList => {
                 t("invalid-applicants")
             }
+            Invalid::IntervalRange { min, max } => self.t_with(
+                "invalid-interval-range",
+                &[("min", min.to_string()), ("max", max.to_string())],
+            ),
             Invalid::Parameter(_) => t("invalid-parameter"),
         }
     }

@@ -23,6 +23,28 @@ pub struct AuditEntry {
     pub created_at: DateTime<Utc>,
 }
 
+impl AuditEntry {
+    /// An entry about no notice or token in particular, saying `detail`.
+    pub fn about(
+        seq: i64,
+        action: Action,
+        actor: &Actor,
+        detail: String,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            seq,
+            action,
+            actor: actor.clone(),
+            notice_id: None,
+            revision: None,
+            subject_token_id: None,
+            detail: Some(detail),
+            created_at: now,
+        }
+    }
+}
+
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_log)]
 struct AuditRow {

@@ -15,6 +15,7 @@ pub mod revisions;
 pub mod schema;
 pub mod search;
 pub mod sessions;
+pub mod sources;
 pub mod subscriptions;
 pub mod tokens;
 pub mod version;

@@ -230,6 +230,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sources (id) {
+        id -> Text,
+        url -> Text,
+        kind -> Text,
+        areas -> Text,
+        language -> Text,
+        state -> Text,
+        interval_minutes -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        next_fetch_at -> Timestamp,
+        fetching_until -> Nullable<Timestamp>,
+        etag -> Nullable<Text>,
+        last_modified -> Nullable<Text>,
+        last_fetched_at -> Nullable<Timestamp>,
+        last_outcome -> Nullable<Text>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        failures -> Integer,
+        imported -> Integer,
+    }
+}
+
+diesel::table! {
+    imports (source, entry_key) {
+        source -> Text,
+        entry_key -> Text,
+        notice_id -> Text,
+        revision -> Integer,
+        digest -> Text,
+        feed_url -> Text,
+    }
+}
+
 diesel::joinable!(deliveries -> events (event_id));
 diesel::joinable!(subscription_tokens -> subscriptions (subscription_id));
 diesel::joinable!(mail_sent -> subscriptions (subscription_id));
@@ -239,6 +274,8 @@ diesel::joinable!(token_areas -> tokens (token_id));
 diesel::joinable!(notice_areas -> areas (area_slug));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    sources,
+    imports,
     webhooks,
     subscriptions,
     subscription_tokens,

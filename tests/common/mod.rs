@@ -8,6 +8,7 @@ pub mod hub;
 pub mod mail;
 pub mod receiver;
 pub mod smtp;
+pub mod upstream;
 // browser.rs (headless Chromium) is not declared here: only the test files
 // that drive a browser include it, by path.
 
@@ -129,6 +130,8 @@ pub fn settings(backend: &Backend) -> Settings {
         trusted_proxies: Vec::new(),
         // Test receivers listen on loopback.
         webhook_allow_private: true,
+        // Test upstream feeds too.
+        import_allow_private: true,
         mail: None,
         clock: Clock::settable(),
     }

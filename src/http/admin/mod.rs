@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod notices;
+pub mod sources;
 pub mod tokens;
 pub mod webhook_views;
 pub mod webhooks;
@@ -29,5 +30,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(webhooks::rotate)
         .service(webhooks::deliveries)
         .service(webhooks::redeliver)
+        .service(sources::create)
+        .service(sources::list)
+        .service(sources::get)
+        .service(sources::update)
+        .service(sources::remove)
+        .service(sources::fetch)
         .service(audit::list);
 }

@@ -256,6 +256,15 @@ pub fn go_live(
     })
 }
 
+/// Deliveries on `channel` not yet finished.
+pub fn unfinished(conn: &mut DbConnection, channel: &str) -> StoreResult<i64> {
+    Ok(deliveries::table
+        .filter(deliveries::channel.eq(channel))
+        .filter(deliveries::finished_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
 /// Forgets deliveries on `channel` finished before `before`, with their
 /// attempts, at most `batch`; returns how many.
 pub fn prune(

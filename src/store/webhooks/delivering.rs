@@ -252,11 +252,7 @@ pub fn deliveries(
 
 /// How many webhook deliveries are not finished.
 pub fn unfinished(conn: &mut DbConnection) -> StoreResult<i64> {
-    Ok(deliveries::table
-        .filter(deliveries::channel.eq(CHANNEL))
-        .filter(deliveries::finished_at.is_null())
-        .count()
-        .get_result(conn)?)
+    crate::store::outbox::unfinished(conn, CHANNEL)
 }
 
 /// Forgets webhook deliveries finished before `before`, with their

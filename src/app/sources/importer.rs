@@ -1,0 +1,288 @@
+//! The importer: a channel of the outbox whose sweep schedules each due
+//! source's fetch as a delivery, and whose delivery is the fetch, the
+//! import of what it found, and its record on the source.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::fetch::{Answer, Fetcher, Validators};
+use crate::app::outbox::{Channel, Delivering, Failure, Sweeping};
+use crate::app::Clock;
+use crate::domain::import::candidates;
+use crate::domain::source::{next_fetch, Source};
+use crate::store::outbox::{Claimed, Fanout};
+use crate::store::sources::{self, Fetched, Imported, CHANNEL};
+use crate::store::version::{self, VersionWatch};
+use crate::store::{Store, StoreError, StoreResult};
+
+/// Most entries one fetch imports: the newest, should an upstream list
+/// thousands.
+pub const MAX_ENTRIES: usize = 200;
+/// How long a fetch holds its source against another: longer than the
+/// fetch's timeout and its import.
+const HOLD: Duration = Duration::minutes(2);
+/// Most fetches under way at once in an instance.
+const AT_ONCE: usize = 4;
+/// Most sources one sweep schedules; more wait for the next poll.
+const SWEEP_BATCH: i64 = 100;
+/// How long finished fetches are kept in the outbox (each source's last
+/// outcome is on the source).
+const KEPT: Duration = Duration::days(7);
+
+/// What one fetch came to, as the API answers a fetch made now.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Report {
+    /// `imported`, `not-modified`, or why the fetch failed: `timeout`,
+    /// `no-connection`, `private-address`, `too-many-redirects`,
+    /// `too-large`, `http-status`, `request-failed`, `not-a-feed`.
+    pub outcome: &'static str,
+    /// The upstream's HTTP status, when it answered.
+    pub status: Option<i32>,
+    pub error: Option<String>,
+    /// New notices.
+    pub created: i32,
+    /// Notices changed to follow their entry.
+    pub updated: i32,
+    /// Entries changed upstream whose notice an editor has taken over.
+    pub kept: i32,
+    pub unchanged: i32,
+}
+
+/// A fetch asked for.
+#[derive(Debug)]
+pub enum Fetch {
+    Done(Report),
+    /// A fetch of the source is under way, here or in another instance.
+    Busy,
+    /// There is no such source.
+    Gone,
+}
+
+pub struct Importer {
+    store: Store,
+    clock: Clock,
+    version: Arc<VersionWatch>,
+    /// What an imported notice's events are delivered on.
+    fanout: Vec<Fanout>,
+    fetcher: Fetcher,
+}
+
+impl Importer {
+    pub fn new(
+        store: Store,
+        clock: Clock,
+        version: Arc<VersionWatch>,
+        fanout: Vec<Fanout>,
+        fetcher: Fetcher,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            version,
+            fanout,
+            fetcher,
+        }
+    }
+
+    /// Fetches a source now, unless a fetch of it is under way, and records
+    /// what came of it on the source.
+    pub async fn fetch(&self, id: Uuid) -> StoreResult<Fetch> {
+        let now = self.clock.now();
+        let taken = self
+            .store
+            .run(move |conn| sources::take(conn, id, now, now + HOLD))
+            .await?;
+        let Some(source) = taken else {
+            let exists = self.store.run(move |conn| sources::find(conn, id)).await?;
+            return Ok(match exists {
+                Some(_) => Fetch::Busy,
+                None => Fetch::Gone,
+            });
+        };
+        let validators = Validators {
+            etag: source.etag.clone(),
+            last_modified: source.last_modified.clone(),
+        };
+        let answer = self
+            .fetcher
+            .get(&source.settings.url, &validators, now)
+            .await;
+        let now = self.clock.now();
+        let report = match answer {
+            Ok(Answer::NotModified) => {
+                let fetched = good(&source, "not-modified", Some(304), validators, now);
+                self.record(source, fetched, Vec::new()).await?
+            }
+            Ok(Answer::Document {
+                status,
+                body,
+                validators,
+            }) => {
+                let drafts = source.settings.drafts();
+                let parsed = tokio::task::spawn_blocking(move || {
+                    candidates(&body, now, drafts, MAX_ENTRIES)
+                })
+                .await
+                .map_err(|e| StoreError::Task(e.to_string()))?;
+                let status = Some(i32::from(status));
+                match parsed {
+                    Ok(found) => {
+                        let fetched = good(&source, "imported", status, validators, now);
+                        self.record(source, fetched, found).await?
+                    }
+                    Err(e) => {
+                        let fetched = failed(&source, e.code(), status, e.to_string(), None, now);
+                        self.record(source, fetched, Vec::new()).await?
+                    }
+                }
+            }
+            Err(e) => {
+                let fetched = failed(
+                    &source,
+                    e.code(),
+                    e.status(),
+                    e.to_string(),
+                    e.retry_after(),
+                    now,
+                );
+                self.record(source, fetched, Vec::new()).await?
+            }
+        };
+        Ok(Fetch::Done(report))
+    }
+
+    /// Records a fetch, with the notices it imports, and gives the source back.
+    async fn record(
+        &self,
+        source: Source,
+        fetched: Fetched,
+        found: Vec<crate::domain::import::Candidate>,
+    ) -> StoreResult<Report> {
+        if let Some(error) = &fetched.error {
+            tracing::warn!(source = %source.id, outcome = fetched.outcome, error, "a source's fetch failed");
+        }
+        let fanout = self.fanout.clone();
+        let (now, recorded) = (self.clock.now(), fetched.clone());
+        let (done, version) = self
+            .store
+            .run(move |conn| {
+                let done = sources::record_import(conn, &source, &found, &recorded, &fanout, now)?;
+                Ok((done, version::current(conn)?))
+            })
+            .await?;
+        if done.created + done.updated > 0 {
+            self.version.observe(version);
+        }
+        Ok(report(&fetched, done))
+    }
+}
+
+fn report(fetched: &Fetched, done: Imported) -> Report {
+    Report {
+        outcome: fetched.outcome,
+        status: fetched.status,
+        error: fetched.error.clone(),
+        created: done.created,
+        updated: done.updated,
+        kept: done.kept,
+        unchanged: done.unchanged,
+    }
+}
+
+/// A fetch that got a feed (or word that nothing changed): the source is
+/// fetched again after its interval, with the validators given.
+fn good(
+    source: &Source,
+    outcome: &'static str,
+    status: Option<i32>,
+    validators: Validators,
+    now: DateTime<Utc>,
+) -> Fetched {
+    Fetched {
+        at: now,
+        outcome,
+        status,
+        error: None,
+        etag: validators.etag,
+        last_modified: validators.last_modified,
+        next_fetch_at: now + source.settings.interval(),
+        failures: 0,
+    }
+}
+
+/// A fetch that imported nothing: the old validators stay (so the next
+/// fetch reads the whole feed again), and the next fetch waits longer
+/// with each failure in a row, and at least as long as the upstream asked.
+fn failed(
+    source: &Source,
+    outcome: &'static str,
+    status: Option<i32>,
+    error: String,
+    retry_after: Option<Duration>,
+    now: DateTime<Utc>,
+) -> Fetched {
+    let failures = source.failures.saturating_add(1);
+    Fetched {
+        at: now,
+        outcome,
+        status,
+        error: Some(error),
+        etag: source.etag.clone(),
+        last_modified: source.last_modified.clone(),
+        next_fetch_at: next_fetch(source.settings.interval(), failures, retry_after, now),
+        failures,
+    }
+}
+
+impl Channel for Importer {
+    fn names(&self) -> &'static [&'static str] {
+        &[CHANNEL]
+    }
+
+    /// None: fetches are scheduled by the clock, in the sweep.
+    fn fanout(&self) -> Vec<Fanout> {
+        Vec::new()
+    }
+
+    fn handles(&self, channel: &str, _target: &str) -> bool {
+        channel == CHANNEL
+    }
+
+    /// The fetch; an upstream's failure is the source's to record and back
+    /// off from, so only a failure to read or write the store is retried.
+    fn deliver<'a>(&'a self, claimed: &'a Claimed) -> Delivering<'a> {
+        Box::pin(async move {
+            let Ok(id) = Uuid::try_parse(&claimed.target) else {
+                return Ok(None);
+            };
+            match self.fetch(id).await {
+                Ok(Fetch::Done(report)) => Ok(report.status),
+                Ok(Fetch::Busy | Fetch::Gone) => Ok(None),
+                Err(e) => Err(Failure::retry(None, e.to_string())),
+            }
+        })
+    }
+
+    fn most_at_once(&self) -> usize {
+        AT_ONCE
+    }
+
+    fn sweep(&self) -> Sweeping<'_> {
+        Box::pin(async move {
+            let now = self.clock.now();
+            let swept = self
+                .store
+                .run(move |conn| {
+                    sources::schedule_due(conn, now, SWEEP_BATCH)?;
+                    sources::prune(conn, now - KEPT, SWEEP_BATCH)
+                })
+                .await;
+            if let Err(e) = swept {
+                tracing::warn!(error = %e, "due sources could not be scheduled; trying again");
+            }
+        })
+    }
+}
