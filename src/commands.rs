@@ -1,14 +1,16 @@
-//! The work of `tavla token …`, on the same storage as the server.
+//! The work of `tavla token …` and `tavla import`, on the same storage as
+//! the server.
 
 use anyhow::{bail, Context};
 use chrono::{DateTime, Utc};
+use diesel::Connection;
 use uuid::Uuid;
 
 use crate::app::Clock;
 use crate::domain::time::whole_seconds;
 use crate::domain::token::{issue, Role};
-use crate::domain::{Actor, Taxonomy, Token};
-use crate::store::{areas, editing, tokens, Backend, PoolOptions, Store};
+use crate::domain::{import, source, Actor, Taxonomy, Token};
+use crate::store::{areas, editing, sources, tokens, Backend, PoolOptions, Store};
 
 /// Connected, migrated, with the areas loaded.
 pub fn open(backend: &Backend, options: &PoolOptions) -> anyhow::Result<(Store, Taxonomy)> {
@@ -78,4 +80,106 @@ pub fn revoke_token(store: &Store, id: &str) -> anyhow::Result<bool> {
         &Actor::command_line(),
         Clock::system().now(),
     )?)
+}
+
+/// Most entries a one-off import takes from its document.
+const IMPORT_MAX: usize = 100_000;
+/// Entries imported per transaction, so that a server on the same
+/// database is never held up long.
+const IMPORT_BATCH: usize = 100;
+
+/// What `tavla import` is asked to do.
+pub struct OneOffImport {
+    pub url: String,
+    pub kind: String,
+    pub areas: Vec<String>,
+    pub language: String,
+    pub state: String,
+    pub allow_private: bool,
+    /// Where the server runs, named in the `User-Agent`.
+    pub base_url: Option<String>,
+    /// The deliveries an imported notice's events make beside webhooks'
+    /// (the hub's, e-mail's), as the server's configuration has them.
+    pub fanout: Vec<crate::store::outbox::Fanout>,
+}
+
+/// Fetches a feed once and imports its entries, each once per URL
+/// however often it is run.
+pub fn import_feed(
+    store: &Store,
+    taxonomy: &Taxonomy,
+    import: &OneOffImport,
+) -> anyhow::Result<sources::Imported> {
+    use crate::app::sources::{Answer, Fetcher, Validators};
+    let doc = serde_json::json!({
+        "url": import.url, "kind": import.kind, "areas": import.areas,
+        "language": import.language, "state": import.state,
+    });
+    let settings = match source::parse(&doc, taxonomy, import.allow_private) {
+        Ok(settings) => settings,
+        Err(errors) => {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|e| format!("  {}: {}", flag(&e.field), e.message))
+                .collect();
+            bail!("nothing was imported:\n{}", lines.join("\n"));
+        }
+    };
+    let clock = Clock::system();
+    let now = whole_seconds(clock.now());
+    let contact = import.base_url.as_deref().unwrap_or("tavla import");
+    let fetcher = Fetcher::new(contact, import.allow_private);
+    let answer = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(fetcher.get(&settings.url, &Validators::default(), now))
+        .with_context(|| format!("cannot fetch {}", redacted(&settings.url)))?;
+    let Answer::Document { body, .. } = answer else {
+        bail!(
+            "{} answered 304 Not Modified to a plain GET",
+            redacted(&settings.url)
+        );
+    };
+    let found = import::candidates(&body, now, settings.drafts(), IMPORT_MAX)?;
+    let actor = source::actor(&redacted(&settings.url));
+    let origin = sources::Origin {
+        key: &settings.url,
+        feed_url: &settings.url,
+        settings: &settings,
+        actor: &actor,
+    };
+    let mut conn = store.conn()?;
+    let mut done = sources::Imported::default();
+    // Oldest first, so that notices of one document are numbered in its order.
+    for batch in found.rchunks(IMPORT_BATCH) {
+        let batch: Vec<_> = batch.iter().rev().cloned().collect();
+        let more =
+            conn.transaction(|conn| sources::import(conn, &origin, &batch, &import.fanout, now))?;
+        done.created += more.created;
+        done.updated += more.updated;
+        done.kept += more.kept;
+        done.unchanged += more.unchanged;
+    }
+    Ok(done)
+}
+
+/// A field of the source document as the flag that sets it.
+fn flag(field: &str) -> String {
+    match field {
+        "url" => "URL".to_owned(),
+        other => format!("--{}", other.replace("areas", "area")),
+    }
+}
+
+/// A URL without its query or fragment (which may hold a key): what the
+/// audit log and messages say.
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            parsed.set_query(None);
+            parsed.set_fragment(None);
+            parsed.to_string()
+        }
+        Err(_) => String::new(),
+    }
 }

@@ -26,6 +26,42 @@ enum Command {
     /// Manages the editors' API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Imports an RSS, Atom or JSON feed once (an archive moving into
+    /// Tavla): each entry becomes a notice, once however often it is run.
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The feed's http:// or https:// URL.
+    url: String,
+    /// What every entry becomes: grant, webinar or news.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["grant", "webinar", "news"]))]
+    kind: String,
+    /// An area slug the notices are placed in; repeat for several.
+    #[arg(long = "area", value_name = "SLUG", required = true)]
+    areas: Vec<String>,
+    /// draft (for an editor to look over) or published.
+    #[arg(long, default_value = "published", value_parser = clap::builder::PossibleValuesParser::new(["draft", "published"]))]
+    state: String,
+    /// The language the entries are written in: nb, nn, se or en.
+    #[arg(long, default_value = "nb")]
+    language: String,
+    /// Allow a feed on a loopback or private address (an intranet's).
+    #[arg(long, env = "TAVLA_IMPORT_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    allow_private: bool,
+    /// Where the server runs, named in the request's User-Agent.
+    #[arg(long, env = "TAVLA_BASE_URL")]
+    base_url: Option<String>,
+    /// The server's hub, told of the imported notices as of any other.
+    #[arg(long, env = "TAVLA_WEBSUB_HUB")]
+    websub_hub: Option<String>,
+    /// Set in the server's environment when it sends e-mail: the imported
+    /// notices are then e-mailed to their subscribers as any other.
+    #[arg(long, env = "TAVLA_SMTP_URL", hide_env_values = true, hide = true)]
+    smtp_url: Option<String>,
+    #[command(flatten)]
+    database: DatabaseArgs,
 }
 
 #[derive(Subcommand)]
@@ -79,6 +115,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(&args),
         Command::Migrate(args) => migrate(&args),
         Command::Token(command) => token(command),
+        Command::Import(args) => import(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -185,6 +222,45 @@ fn token(command: TokenCommand) -> anyhow::Result<()> {
         }
     }
     print_out(&out)
+}
+
+fn import(args: ImportArgs) -> anyhow::Result<()> {
+    use tavla::commands;
+    let (store, taxonomy) = commands::open(
+        &config::parse_backend(&args.database)?,
+        &args.database.pool_options(),
+    )?;
+    let mut fanout = Vec::new();
+    if let Some(hub) = args.websub_hub.as_deref().filter(|h| !h.trim().is_empty()) {
+        let hub =
+            config::parse_hub_url(hub).map_err(|m| anyhow::anyhow!("TAVLA_WEBSUB_HUB: {m}"))?;
+        fanout.push(tavla::websub::fanout(&hub));
+    }
+    if args
+        .smtp_url
+        .as_deref()
+        .is_some_and(|u| !u.trim().is_empty())
+    {
+        fanout.push(tavla::mail::fanout());
+    }
+    let done = commands::import_feed(
+        &store,
+        &taxonomy,
+        &commands::OneOffImport {
+            url: args.url,
+            kind: args.kind,
+            areas: args.areas,
+            language: args.language,
+            state: args.state,
+            allow_private: args.allow_private,
+            base_url: args.base_url,
+            fanout,
+        },
+    )?;
+    print_out(&format!(
+        "Imported {} new notice(s); updated {}, kept {} an editor has changed, {} unchanged.\n",
+        done.created, done.updated, done.kept, done.unchanged
+    ))
 }
 
 /// Writes what a command says to standard output. A reader that has gone

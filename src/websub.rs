@@ -156,17 +156,22 @@ impl WebSub {
     }
 }
 
+/// The delivery each event makes to `hub`.
+pub fn fanout(hub: &str) -> Fanout {
+    Fanout {
+        channel: CHANNEL.to_owned(),
+        target: hub.to_owned(),
+        delay: SETTLE,
+    }
+}
+
 impl Channel for WebSub {
     fn names(&self) -> &'static [&'static str] {
         &[CHANNEL]
     }
 
     fn fanout(&self) -> Vec<Fanout> {
-        vec![Fanout {
-            channel: CHANNEL.to_owned(),
-            target: self.hub.clone(),
-            delay: SETTLE,
-        }]
+        vec![fanout(&self.hub)]
     }
 
     fn handles(&self, channel: &str, target: &str) -> bool {

@@ -298,17 +298,22 @@ fn scrub(reply: &str) -> String {
         .join(" ")
 }
 
+/// The delivery each event makes, spread over the subscribers it concerns.
+pub fn fanout() -> Fanout {
+    Fanout {
+        channel: FANOUT.to_owned(),
+        target: String::new(),
+        delay: SETTLE,
+    }
+}
+
 impl Channel for Mail {
     fn names(&self) -> &'static [&'static str] {
         &CHANNELS
     }
 
     fn fanout(&self) -> Vec<Fanout> {
-        vec![Fanout {
-            channel: FANOUT.to_owned(),
-            target: String::new(),
-            delay: SETTLE,
-        }]
+        vec![fanout()]
     }
 
     fn handles(&self, channel: &str, _target: &str) -> bool {

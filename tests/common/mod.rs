@@ -8,6 +8,7 @@ pub mod hub;
 pub mod mail;
 pub mod receiver;
 pub mod smtp;
+pub mod sources;
 pub mod upstream;
 // browser.rs (headless Chromium) is not declared here: only the test files
 // that drive a browser include it, by path.

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::domain::document::{changed_fields, editable};
 use crate::domain::import::Candidate;
 use crate::domain::source::{self, digest, SourceInput};
-use crate::domain::Action;
+use crate::domain::{Action, Actor};
 use crate::store::editing::{self, EditError};
 use crate::store::outbox::Fanout;
 use crate::store::schema::imports;
@@ -27,21 +27,34 @@ pub struct Imported {
     pub unchanged: i32,
 }
 
-/// Within the caller's transaction: imports `candidates` from the feed at
-/// `feed_url` for `source` (a source's id, or the URL of a one-off import).
-/// A new entry becomes a notice; a changed one updates its notice, as the
-/// source's import in the audit log, only while the notice is still at the
-/// revision the import wrote.
+/// Where entries come from, and who imports them.
+pub struct Origin<'a> {
+    /// A source's id, or the URL of a one-off import: each entry is
+    /// imported once per origin.
+    pub key: &'a str,
+    /// The feed's URL, kept with each entry.
+    pub feed_url: &'a str,
+    pub settings: &'a SourceInput,
+    /// Who the audit log and the revisions say wrote.
+    pub actor: &'a Actor,
+}
+
+/// Within the caller's transaction: imports `candidates` from `origin`.
+/// A new entry becomes a notice; a changed one updates its notice, only
+/// while the notice is still at the revision the import wrote.
 pub fn import(
     conn: &mut DbConnection,
-    source: &str,
-    feed_url: &str,
-    settings: &SourceInput,
+    origin: &Origin<'_>,
     candidates: &[Candidate],
     fanout: &[Fanout],
     now: DateTime<Utc>,
 ) -> StoreResult<Imported> {
-    let actor = source::actor(source);
+    let Origin {
+        key: source,
+        feed_url,
+        settings,
+        actor,
+    } = *origin;
     let mut done = Imported::default();
     for candidate in candidates {
         let digest = digest(candidate);
@@ -57,7 +70,7 @@ pub fn import(
                 let created = editing::create_notice(
                     conn,
                     notice,
-                    &actor,
+                    actor,
                     None,
                     |_| String::new(),
                     fanout,
@@ -89,7 +102,7 @@ pub fn import(
                     before: &before,
                     after: &after,
                     action: Action::NoticeUpdate,
-                    actor: &actor,
+                    actor,
                     detail: Some(changed.join(", ")),
                 };
                 match editing::update_notice(conn, update, fanout, now) {

@@ -3,7 +3,7 @@
 
 mod imports;
 
-pub use imports::{import, imported_from, Imported};
+pub use imports::{import, imported_from, Imported, Origin};
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -342,8 +342,13 @@ pub fn record_import(
     conn.transaction(|conn| {
         record_fetch(conn, source.id, fetched)?;
         let key = source.id.to_string();
-        let url = &source.settings.url;
-        let done = import(conn, &key, url, &source.settings, candidates, fanout, now)?;
+        let origin = Origin {
+            key: &key,
+            feed_url: &source.settings.url,
+            settings: &source.settings,
+            actor: &crate::domain::source::actor(&key),
+        };
+        let done = import(conn, &origin, candidates, fanout, now)?;
         diesel::update(sources::table.filter(sources::id.eq(&key)))
             .set(sources::imported.eq(sources::imported + done.created))
             .execute(conn)?;
