@@ -111,6 +111,8 @@ pub const METHODS: &[(&str, &str)] = &[
     ("/admin/kunngjoringer/{id}", "GET, POST"),
     ("/admin/kunngjoringer/{id}/trekk-tilbake", "GET, POST"),
     ("/admin/okt", "POST"),
+    ("/admin/kilder", "GET"),
+    ("/admin/kilder/{id}/hent", "POST"),
     ("/admin/webhooker", "GET"),
     ("/admin/webhooker/ny", "GET, POST"),
     ("/admin/webhooker/{id}", "GET"),

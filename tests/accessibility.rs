@@ -260,7 +260,7 @@ async fn webhook(app: &TestApp, admin: &str, doc: Value) -> String {
     )
 }
 
-/// The admins' webhook pages: the list, a webhook with deliveries (a refused
+/// The admins' webhook pages and the sources page: the list, a webhook with deliveries (a refused
 /// attempt, its retry, a success), the question before deleting, the form
 /// empty and with mistakes, a new webhook's secret, a new secret, and a
 /// change announced.
@@ -290,6 +290,15 @@ async fn every_webhook_page_meets_wcag_2_1_aa_in_both_written_standards() {
     )
     .await;
 
+    // The sources page, with a source fetched and one failing.
+    let upstream = common::upstream::Upstream::start().await;
+    upstream.serve(common::upstream::rss(&[]), "application/rss+xml");
+    let good = json!({"url": upstream.feed_url(), "kind": "grant", "areas": ["helsetjenester"]});
+    common::sources::register_fetched(&app, &admin, good).await;
+    upstream.answer_once(503, &[]);
+    let failing = json!({"url": format!("{}/feil", upstream.base), "kind": "webinar", "areas": ["helsetjenester"], "state": "published"});
+    common::sources::register_fetched(&app, &admin, failing).await;
+
     let mut audit = Audit::start("axe-webhooks").await;
     audit.browser.sign_in(&app, &admin).await;
     for lang in ["nb", "nn"] {
@@ -300,6 +309,7 @@ async fn every_webhook_page_meets_wcag_2_1_aa_in_both_written_standards() {
                 .await;
         }
         audit.visit(&app, "/admin/webhooker", lang).await;
+        audit.visit(&app, "/admin/kilder", lang).await;
         audit.visit(&app, &page, lang).await;
         audit.visit(&app, &format!("{page}/slett"), lang).await;
         audit.visit(&app, "/admin/webhooker/ny", lang).await;

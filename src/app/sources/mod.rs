@@ -146,3 +146,10 @@ pub async fn fetch_now(app: &App, id: &str) -> Result<(Report, Source), SourceEr
         }
     }
 }
+
+/// The feed a notice was imported from, if it was: editors are shown it.
+pub async fn imported_from(app: &App, notice_id: Uuid) -> Result<Option<String>, StoreError> {
+    app.store
+        .run(move |conn| stored::imported_from(conn, notice_id))
+        .await
+}

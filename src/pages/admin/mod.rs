@@ -5,10 +5,12 @@
 mod edit;
 mod fields;
 mod form;
+mod form_page;
 mod language;
 mod list;
 mod session;
 mod sign_in;
+mod sources;
 mod webhooks;
 mod withdraw;
 
@@ -53,6 +55,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(withdraw::confirm_page)
         .service(withdraw::withdraw)
         .service(session::extend)
+        .service(sources::list)
+        .service(sources::fetch)
         .configure(webhooks::configure);
 }
 
