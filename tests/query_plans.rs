@@ -38,7 +38,8 @@ impl Instrumentation for Recorder {
     }
 }
 
-/// Runs `work` and returns the statements it ran against the notices.
+/// Runs `work` and returns the reads it ran against the notices, the
+/// outbox and the sources.
 fn statements(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection)) -> Vec<String> {
     let recorder = Recorder::default();
     match conn {
@@ -53,7 +54,11 @@ fn statements(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection)) -> 
     let recorded = recorder.0.lock().unwrap().clone();
     recorded
         .into_iter()
-        .filter(|sql| sql.contains("notice") || sql.contains("deliveries"))
+        .filter(|sql| {
+            ["notice", "deliveries", "sources"]
+                .iter()
+                .any(|t| sql.contains(t))
+        })
         .filter(|sql| {
             let start = sql.trim_start().to_ascii_uppercase();
             start.starts_with("SELECT") || start.starts_with("UPDATE DELIVERIES")
@@ -486,6 +491,27 @@ fn scenarios() -> Vec<Scenario> {
             Box::new(|conn| {
                 tavla::store::webhooks::prune(conn, Utc::now() - Duration::days(30), 1_000)
                     .unwrap();
+            }),
+        ),
+        (
+            "due sources scheduled",
+            &["sources_due"],
+            Box::new(|conn| {
+                tavla::store::sources::schedule_due(conn, Utc::now(), 100).unwrap();
+            }),
+        ),
+        (
+            "the feed an imported notice came from",
+            &["imports_by_notice"],
+            Box::new(|conn| {
+                tavla::store::sources::imported_from(conn, Uuid::new_v4()).unwrap();
+            }),
+        ),
+        (
+            "old fetches pruned",
+            &["deliveries_finished"],
+            Box::new(|conn| {
+                tavla::store::sources::prune(conn, Utc::now() - Duration::days(7), 100).unwrap();
             }),
         ),
         (
