@@ -106,12 +106,10 @@ impl Fetcher {
     /// operator knows whom to ask.
     pub fn new(base_url: &str, allow_private: bool) -> Self {
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() > REDIRECTS {
-                attempt.error(FetchError::TooManyRedirects)
-            } else if !allow_private && literal_private(attempt.url().as_str()) {
-                attempt.error(FetchError::PrivateAddress)
-            } else {
-                attempt.follow()
+            let followed = attempt.previous().len();
+            match refused_redirect(followed, attempt.url().as_str(), allow_private) {
+                Some(refused) => attempt.error(refused),
+                None => attempt.follow(),
             }
         });
         let mut builder = reqwest::Client::builder()
@@ -190,6 +188,19 @@ impl Fetcher {
     }
 }
 
+/// Why a redirect to `to` is not followed, after `requested` requests (the
+/// first and the redirects followed so far): one too many, or to a private
+/// address given as such (a name is checked when it is resolved).
+fn refused_redirect(requested: usize, to: &str, allow_private: bool) -> Option<FetchError> {
+    if requested > REDIRECTS {
+        Some(FetchError::TooManyRedirects)
+    } else if !allow_private && literal_private(to) {
+        Some(FetchError::PrivateAddress)
+    } else {
+        None
+    }
+}
+
 /// A header's value as text, if it is short, visible ASCII.
 fn text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
     let value = headers.get(name)?.to_str().ok()?;
@@ -226,5 +237,60 @@ fn described(error: &reqwest::Error) -> FetchError {
         FetchError::NoConnection(innermost)
     } else {
         FetchError::Failed(innermost)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_redirect_to_a_private_address_is_refused_unless_allowed() {
+        for to in [
+            "http://127.0.0.1/feed",
+            "http://10.0.0.8/rss",
+            "http://[fd00::1]/",
+        ] {
+            assert_eq!(
+                refused_redirect(1, to, false),
+                Some(FetchError::PrivateAddress),
+                "{to}"
+            );
+            assert_eq!(refused_redirect(1, to, true), None, "{to}");
+        }
+        assert_eq!(
+            refused_redirect(1, "https://www.example.no/rss", false),
+            None
+        );
+    }
+
+    #[test]
+    fn five_redirects_are_followed_and_no_more() {
+        let to = "https://www.example.no/rss";
+        assert_eq!(refused_redirect(REDIRECTS, to, false), None);
+        assert_eq!(
+            refused_redirect(REDIRECTS + 1, to, false),
+            Some(FetchError::TooManyRedirects)
+        );
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_as_a_date() {
+        let now = Utc::now();
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, "120".parse().unwrap());
+        assert_eq!(
+            retry_after(&headers, now),
+            Some(chrono::Duration::seconds(120))
+        );
+        let later = (now + chrono::Duration::hours(3)).to_rfc2822();
+        headers.insert(header::RETRY_AFTER, later.parse().unwrap());
+        let wait = retry_after(&headers, now).unwrap();
+        assert!(
+            (wait - chrono::Duration::hours(3)).num_seconds().abs() <= 1,
+            "{wait}"
+        );
+        headers.insert(header::RETRY_AFTER, "snart".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), None);
     }
 }

@@ -22,8 +22,10 @@ use crate::store::{Store, StoreError, StoreResult};
 /// thousands.
 pub const MAX_ENTRIES: usize = 200;
 /// How long a fetch holds its source against another: longer than the
-/// fetch's timeout and its import.
-const HOLD: Duration = Duration::minutes(2);
+/// fetch's timeout and its import, and shorter than the outbox's lease, so
+/// that a fetch whose instance died is made again when its delivery is
+/// claimed again.
+const HOLD: Duration = Duration::seconds(45);
 /// Most fetches under way at once in an instance.
 const AT_ONCE: usize = 4;
 /// Most sources one sweep schedules; more wait for the next poll.
