@@ -665,6 +665,25 @@ fn assert_the_check_can_fail(backend: Backend) {
     );
 }
 
+/// A search on SQLite reads its page's notices once, by the FTS rowids it
+/// found them by: reading them again by id would seek each one twice.
+#[test]
+fn sqlite_a_search_reads_its_notices_once() {
+    let (_dir, backend) = sqlite();
+    let store = store(&backend);
+    let mut conn = store.conn().unwrap();
+    let search = listing(query(|q| q.text = Some("tittel".into())));
+    let sqls = statements(&mut conn, |conn| search(conn));
+    let reads: Vec<&String> = sqls
+        .iter()
+        .filter(|sql| sql.contains("FROM `notices`"))
+        .collect();
+    assert!(
+        matches!(reads.as_slice(), [read] if read.contains("search_rowid IN (")),
+        "{reads:#?}"
+    );
+}
+
 #[test]
 fn sqlite_the_check_can_fail() {
     let (_dir, backend) = sqlite();

@@ -49,6 +49,11 @@ impl NoticeRow {
         &self.id
     }
 
+    /// Where the row stands in list order, which is descending by this key.
+    pub(super) fn list_key(&self) -> (NaiveDateTime, &str) {
+        (self.published_at, &self.id)
+    }
+
     fn from_notice(n: &Notice) -> Self {
         let none = (None, None, None, None);
         let (deadline, amount_nok, applicants, apply_url) = match &n.details {

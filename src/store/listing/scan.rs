@@ -181,6 +181,7 @@ fn scan_with(
     // other columns are then compared as text (`kind || ''`), which no index
     // serves, so that no planner walks an index past every other notice.
     let by_ids = candidates.is_some() || matches!(among, Among::SearchRowids(_) | Among::Ids(_));
+    let searched = matches!(among, Among::SearchRowids(_));
     match among {
         Among::All => {}
         Among::SearchRowids(rowids) => {
@@ -275,9 +276,19 @@ fn scan_with(
         // Without an order to keep, nothing tempts the planner to walk an
         // index in list order past every other notice instead of looking up
         // the few ids; the page is put in order here.
+        let limit = query.limit.max(0) as usize;
+        if searched && !keys_only {
+            // A search's matches are each reached through `search_rowid`,
+            // row and all: keeping the rows costs less than finding each
+            // again by id (a second seek per notice, in another index).
+            let mut rows: Vec<NoticeRow> = select.select(NoticeRow::as_select()).load(conn)?;
+            rows.sort_unstable_by(|a, b| b.list_key().cmp(&a.list_key()));
+            rows.truncate(limit);
+            return Ok(Scanned::Notices(with_areas(conn, rows)?));
+        }
         let mut keys: Vec<Key> = select.select((n::published_at, n::id)).load(conn)?;
         keys.sort_unstable_by(|a, b| b.cmp(a));
-        keys.truncate(query.limit.max(0) as usize);
+        keys.truncate(limit);
         return Ok(Scanned::Keys(keys));
     }
     let select = select

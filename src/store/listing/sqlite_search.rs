@@ -7,9 +7,9 @@ use crate::store::search::{first_rowid_at, last_rowid_at, second_of};
 const MAX_BATCH: i64 = 1_000;
 
 /// A search on SQLite: the matches' FTS rowids, newest first and a batch at a
-/// time, each batch's notices read by id and kept if the other filters hold,
-/// until the page is full. A page costs the notices it reads, not the store
-/// nor the number of matches.
+/// time, each batch's notices read by their FTS rowid (`search_rowid`) and
+/// kept if the other filters hold, until the page is full. A page costs the
+/// notices it reads, not the store nor the number of matches.
 ///
 /// FTS rowids order matches by the second they were published in; within a
 /// second, the exact order (instant, then id) is settled here, so reading
