@@ -6,9 +6,9 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::{entry, Row, CHANNEL, SETTLE};
+use super::{Row, CHANNEL, SETTLE};
 use crate::domain::{Action, Actor, Event, EventType};
-use crate::store::audit;
+use crate::store::audit::{self, AuditEntry};
 use crate::store::schema::{deliveries, delivery_attempts, events, webhooks};
 use crate::store::{write, DbConnection, StoreError, StoreResult};
 
@@ -110,7 +110,7 @@ pub fn redeliver(
         if hurried > 0 || pending > 0 {
             audit::record(
                 conn,
-                &entry(seq, Action::WebhookRedeliver, actor, detail, now),
+                &AuditEntry::about(seq, Action::WebhookRedeliver, actor, detail, now),
             )?;
             return Ok(true);
         }
@@ -122,7 +122,7 @@ pub fn redeliver(
         schedule(conn, row, webhook, notice, told_as, now)?;
         audit::record(
             conn,
-            &entry(seq, Action::WebhookRedeliver, actor, detail, now),
+            &AuditEntry::about(seq, Action::WebhookRedeliver, actor, detail, now),
         )?;
         Ok(true)
     })

@@ -119,25 +119,6 @@ fn origin(url: &str) -> String {
         .unwrap_or_default()
 }
 
-fn entry(
-    seq: i64,
-    action: Action,
-    actor: &Actor,
-    detail: String,
-    now: DateTime<Utc>,
-) -> AuditEntry {
-    AuditEntry {
-        seq,
-        action,
-        actor: actor.clone(),
-        notice_id: None,
-        revision: None,
-        subject_token_id: None,
-        detail: Some(detail),
-        created_at: now,
-    }
-}
-
 /// Registers a webhook with its secret, and says so in the audit log.
 pub fn create(
     conn: &mut DbConnection,
@@ -182,7 +163,10 @@ pub fn create(
             })
             .execute(conn)?;
         let detail = format!("webhook {id} {}", origin(&input.url));
-        audit::record(conn, &entry(seq, Action::WebhookCreate, actor, detail, now))
+        audit::record(
+            conn,
+            &AuditEntry::about(seq, Action::WebhookCreate, actor, detail, now),
+        )
     })
 }
 
@@ -268,7 +252,10 @@ pub fn update(
             finish_pending(conn, id, None, now)?;
         }
         let detail = format!("webhook {id}: {}", changed.join(", "));
-        audit::record(conn, &entry(seq, Action::WebhookUpdate, actor, detail, now))?;
+        audit::record(
+            conn,
+            &AuditEntry::about(seq, Action::WebhookUpdate, actor, detail, now),
+        )?;
         Ok(true)
     })
 }
@@ -288,7 +275,10 @@ pub fn delete(
         }
         finish_pending(conn, id, None, now)?;
         let detail = format!("webhook {id}");
-        audit::record(conn, &entry(seq, Action::WebhookDelete, actor, detail, now))?;
+        audit::record(
+            conn,
+            &AuditEntry::about(seq, Action::WebhookDelete, actor, detail, now),
+        )?;
         Ok(true)
     })
 }
@@ -315,7 +305,10 @@ pub fn rotate(
             ))
             .execute(conn)?;
         let detail = format!("webhook {id}");
-        audit::record(conn, &entry(seq, Action::WebhookRotate, actor, detail, now))?;
+        audit::record(
+            conn,
+            &AuditEntry::about(seq, Action::WebhookRotate, actor, detail, now),
+        )?;
         Ok(true)
     })
 }
@@ -349,7 +342,7 @@ pub fn disable(
         let detail = format!("webhook {id}: {reason}");
         audit::record(
             conn,
-            &entry(seq, Action::WebhookDisable, &Actor::system(), detail, now),
+            &AuditEntry::about(seq, Action::WebhookDisable, &Actor::system(), detail, now),
         )
     })
 }
