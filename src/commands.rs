@@ -1,5 +1,5 @@
-//! The work of `tavla token …` and `tavla import`, on the same storage as
-//! the server.
+//! The work of `tavla token …`, `tavla import` and `tavla backup`, on the
+//! same storage as the server.
 
 use anyhow::{bail, Context};
 use chrono::{DateTime, Utc};
@@ -182,4 +182,73 @@ fn redacted(url: &str) -> String {
         }
         Err(_) => String::new(),
     }
+}
+
+/// Writes a consistent copy of a SQLite database to `to` while it may be
+/// in use: `VACUUM INTO` a temporary file beside `to` (one read
+/// transaction, so writers go on and the copy is of one moment), flushed
+/// to disk, then renamed over `to`, so `to` is never half written. On
+/// PostgreSQL there is nothing to copy from here: `pg_dump` does it.
+pub fn backup(
+    backend: &Backend,
+    options: &PoolOptions,
+    to: &std::path::Path,
+) -> anyhow::Result<u64> {
+    use diesel::sql_types::Text;
+    use diesel::RunQueryDsl;
+    if let Backend::Sqlite(path) = backend {
+        if !std::path::Path::new(path).is_file() {
+            bail!("there is no database at {path}");
+        }
+    }
+    if let Backend::Postgres(_) = backend {
+        bail!(
+            "tavla backup copies SQLite databases; back up PostgreSQL with pg_dump \
+             (for example: pg_dump --format=custom --file=tavla.dump \"$TAVLA_DATABASE_URL\")"
+        );
+    }
+    let store = Store::connect(backend, options)?;
+    store
+        .wait_until_reachable(options.startup_wait)
+        .with_context(|| format!("cannot open the database ({})", backend.redacted()))?;
+    let file_name = to
+        .file_name()
+        .with_context(|| format!("{} names no file", to.display()))?;
+    let folder = match to.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut temporary = file_name.to_owned();
+    temporary.push(format!(".{}.partial", Uuid::new_v4().simple()));
+    let temporary = folder.join(temporary);
+    let written = (|| -> anyhow::Result<u64> {
+        let mut conn = store.conn()?;
+        let crate::store::DbConnection::Sqlite(sqlite) = &mut *conn else {
+            unreachable!("the backend is SQLite");
+        };
+        let target = temporary
+            .to_str()
+            .with_context(|| format!("{} is not UTF-8", temporary.display()))?;
+        diesel::sql_query("VACUUM INTO ?")
+            .bind::<Text, _>(target)
+            .execute(sqlite)
+            .with_context(|| format!("cannot write {}", temporary.display()))?;
+        let file = std::fs::File::open(&temporary)?;
+        file.sync_all()?;
+        Ok(file.metadata()?.len())
+    })();
+    let bytes = match written {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(e);
+        }
+    };
+    std::fs::rename(&temporary, to)
+        .with_context(|| format!("cannot move the copy to {}", to.display()))?;
+    // The rename itself is made durable by flushing its folder.
+    if let Ok(dir) = std::fs::File::open(&folder) {
+        let _ = dir.sync_all();
+    }
+    Ok(bytes)
 }

@@ -29,6 +29,14 @@ enum Command {
     /// Imports an RSS, Atom or JSON feed once (an archive moving into
     /// Tavla): each entry becomes a notice, once however often it is run.
     Import(ImportArgs),
+    /// Writes a consistent copy of a SQLite database to PATH while Tavla
+    /// serves (on PostgreSQL, use pg_dump).
+    Backup {
+        /// Where the copy goes; an existing file there is replaced whole.
+        path: std::path::PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(clap::Args)]
@@ -116,6 +124,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => migrate(&args),
         Command::Token(command) => token(command),
         Command::Import(args) => import(args),
+        Command::Backup { path, database } => backup(&path, &database),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -260,6 +269,15 @@ fn import(args: ImportArgs) -> anyhow::Result<()> {
     print_out(&format!(
         "Imported {} new notice(s); updated {}, kept {} an editor has changed, {} unchanged.\n",
         done.created, done.updated, done.kept, done.unchanged
+    ))
+}
+
+fn backup(path: &std::path::Path, database: &DatabaseArgs) -> anyhow::Result<()> {
+    let backend = config::parse_backend(database)?;
+    let bytes = tavla::commands::backup(&backend, &database.pool_options(), path)?;
+    print_out(&format!(
+        "Wrote a copy of the database to {} ({bytes} bytes).\n",
+        path.display()
     ))
 }
 
