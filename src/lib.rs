@@ -168,7 +168,7 @@ impl Application {
                 .wrap(pages::security_headers())
                 .wrap(middleware::from_fn(routes::bounded_uri))
                 .wrap(
-                    middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                    middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms id=%{x-request-id}i")
                         .custom_request_replace("request", |request| {
                             format!(
                                 "{} {}",
@@ -177,6 +177,8 @@ impl Application {
                             )
                         }),
                 )
+                // Outermost: the id is known to the log line and every answer.
+                .wrap(middleware::from_fn(http::request_id::assign))
                 .configure(routes::configure)
         })
         .listen(listener)?

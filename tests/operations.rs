@@ -220,3 +220,53 @@ on_every_backend! {
         }
     }
 }
+
+/// `X-Request-Id`: a well-formed one is kept, a missing or malformed one is
+/// replaced by one made here; every answer returns it, and a problem gives
+/// it too, so a user's report leads to the log line.
+#[tokio::test]
+async fn every_answer_names_its_request_and_problems_say_it_too() {
+    let app = TestApp::spawn(TestDb::Sqlite).await;
+    let asked = |id: Option<&str>, path: &str| {
+        let mut request = app.client.get(app.url(path));
+        if let Some(id) = id {
+            request = request.header("x-request-id", id);
+        }
+        request.send()
+    };
+    let kept = asked(Some("kommune-42.lb:7"), "/api/v1/notices")
+        .await
+        .unwrap();
+    assert_eq!(kept.status(), 200);
+    assert_eq!(kept.headers()["x-request-id"], "kommune-42.lb:7");
+    let made = asked(None, "/feed.rss").await.unwrap();
+    let id = made.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert!(uuid::Uuid::try_parse(&id).is_ok(), "{id}");
+    let other = asked(None, "/feed.rss").await.unwrap();
+    assert_ne!(
+        other.headers()["x-request-id"].to_str().unwrap(),
+        id,
+        "one id per request"
+    );
+    for forged in ["to ord", "<script>", &"a".repeat(200)] {
+        let replaced = asked(Some(forged), "/").await.unwrap();
+        let id = replaced.headers()["x-request-id"].to_str().unwrap();
+        assert!(
+            uuid::Uuid::try_parse(id).is_ok(),
+            "{forged:?} replaced by {id}"
+        );
+    }
+    let problem = asked(Some("feil-1"), "/api/v1/notices?limit=0")
+        .await
+        .unwrap();
+    assert_eq!(problem.headers()["x-request-id"], "feil-1");
+    let body = common::assert_problem(problem, 400, Some("limit")).await;
+    assert_eq!(body["request_id"], "feil-1");
+    let missing = asked(None, "/api/v1/notices/ingen-slik").await.unwrap();
+    let id = missing.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body = common::assert_problem(missing, 404, None).await;
+    assert_eq!(body["request_id"], id.as_str());
+}

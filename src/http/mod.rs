@@ -9,6 +9,7 @@ pub mod health;
 pub mod notices;
 pub mod openapi;
 pub mod problem;
+pub mod request_id;
 pub mod subscriptions;
 pub mod views;
 

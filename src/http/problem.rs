@@ -27,6 +27,10 @@ pub struct Problem {
     /// How many more errors there were than `errors` lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub more_errors: Option<usize>,
+    /// The request's id, as in its `X-Request-Id` header and the access
+    /// log: what to quote when reporting the problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 /// The most errors one answer lists: a body with thousands of bad fields
@@ -227,6 +231,7 @@ fn problem(
         detail,
         errors: errors.iter().take(MAX_ERRORS).cloned().collect(),
         more_errors,
+        request_id: super::request_id::current(),
     };
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
