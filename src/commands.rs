@@ -133,15 +133,15 @@ pub fn import_feed(
         .enable_all()
         .build()?
         .block_on(fetcher.get(&settings.url, &Validators::default(), now))
-        .with_context(|| format!("cannot fetch {}", redacted(&settings.url)))?;
+        .with_context(|| format!("cannot fetch {}", source::without_query(&settings.url)))?;
     let Answer::Document { body, .. } = answer else {
         bail!(
             "{} answered 304 Not Modified to a plain GET",
-            redacted(&settings.url)
+            source::without_query(&settings.url)
         );
     };
     let found = import::candidates(&body, now, settings.drafts(), IMPORT_MAX)?;
-    let actor = source::actor(&redacted(&settings.url));
+    let actor = source::actor(&source::without_query(&settings.url));
     let origin = sources::Origin {
         key: &settings.url,
         feed_url: &settings.url,
@@ -168,19 +168,6 @@ fn flag(field: &str) -> String {
     match field {
         "url" => "URL".to_owned(),
         other => format!("--{}", other.replace("areas", "area")),
-    }
-}
-
-/// A URL without its query or fragment (which may hold a key): what the
-/// audit log and messages say.
-fn redacted(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) => {
-            parsed.set_query(None);
-            parsed.set_fragment(None);
-            parsed.to_string()
-        }
-        Err(_) => String::new(),
     }
 }
 

@@ -25,6 +25,12 @@ on_every_backend! {
         assert_eq!(after["last_status"], 503);
         let next = instant(&after["next_fetch_at"]);
         assert!(next >= now + Duration::hours(2), "Retry-After is honoured: {after}");
+        // Changing the source's areas does not cut the pause short.
+        let path = format!("/api/v1/admin/sources/{id}");
+        let patch = json!({"areas": ["helsetjenester", "kommuneoverlege"]});
+        let patched = app.send(Method::PATCH, &path, &admin, Some(&patch), &[]).await;
+        let patched: Value = patched.json().await.unwrap();
+        assert_eq!(instant(&patched["next_fetch_at"]), next, "{patched}");
         // A second failure in a row waits twice the interval.
         upstream.answer_once(500, &[]);
         let before = app.clock.now();
@@ -54,6 +60,14 @@ on_every_backend! {
         settled(&app, &admin, &id, since).await;
         assert_eq!(upstream.requests().len(), 2);
         assert!(upstream.requests()[1].if_none_match.is_some());
+        // Deleting the source keeps its notices, and where they came from.
+        let path = format!("/api/v1/admin/sources/{id}");
+        assert_eq!(app.send(Method::DELETE, &path, &admin, None, &[]).await.status(), 204);
+        let public = app.all_notices("&kind=news", 100).await;
+        let kept = public.iter().find(|n| n["title"] == "Nyhet fra direktoratet").expect("the notice stays");
+        let notice_id = uuid::Uuid::try_parse(kept["id"].as_str().unwrap()).unwrap();
+        let from = app.store().run(move |conn| tavla::store::sources::imported_from(conn, notice_id)).await.unwrap();
+        assert_eq!(from, Some(upstream.feed_url()));
     }
 
     async fn sources_are_for_admins_and_every_change_is_audited(app: TestApp) {
@@ -116,6 +130,64 @@ on_every_backend! {
         assert!(!refused.status.success());
         let said = String::from_utf8_lossy(&refused.stderr).into_owned();
         assert!(said.contains("--area[0]"), "the bad flag is named: {said}");
+    }
+
+
+    /// A fetch whose source was deleted or given a new URL while it ran
+    /// keeps nothing: no notice, no validators of the old URL.
+    async fn a_fetch_outrun_by_a_change_of_its_source_keeps_nothing(app: TestApp) {
+        use tavla::domain::import::Candidate;
+        use tavla::store::sources::{self, Fetched};
+        let upstream = Upstream::start().await;
+        upstream.serve(rss(&[]), "application/rss+xml");
+        let admin = app.admin();
+        let before = register_fetched(&app, &admin, grants_source(&upstream)).await;
+        let id = uuid::Uuid::try_parse(before["id"].as_str().unwrap()).unwrap();
+        let store = app.store();
+        for change in ["url", "delete"] {
+            let now = tavla::domain::time::truncate_to_micros(app.clock.now());
+            let until = now + Duration::seconds(45);
+            // After the URL's change the worker fetches the new one first.
+            let source = common::eventually(
+                20,
+                || "the source free".into(),
+                || async { store.run(move |conn| sources::take(conn, id, now, until)).await.unwrap() },
+            )
+            .await;
+            let path = format!("/api/v1/admin/sources/{id}");
+            let changed = match change {
+                "url" => {
+                    let patch = json!({"url": format!("{}/ny", upstream.base)});
+                    app.send(Method::PATCH, &path, &admin, Some(&patch), &[]).await
+                }
+                _ => app.send(Method::DELETE, &path, &admin, None, &[]).await,
+            };
+            assert!(changed.status().is_success());
+            let fetched = Fetched {
+                at: now,
+                outcome: "imported",
+                status: Some(200),
+                error: None,
+                etag: Some("\"gammel\"".into()),
+                last_modified: None,
+                next_fetch_at: now + Duration::hours(1),
+                failures: 0,
+            };
+            let found = vec![Candidate {
+                key: format!("utdatert-{change}"),
+                title: "Fra en henting som kom for sent".into(),
+                summary: "Kort".into(),
+                source_url: None,
+                published_at: now,
+            }];
+            let recorded = store
+                .run(move |conn| sources::record_import(conn, (&source, until), &found, &fetched, &[], now))
+                .await
+                .unwrap();
+            assert_eq!(recorded, None, "after a change of {change}");
+        }
+        let drafts = notices_in(&app, &admin, "draft").await;
+        assert!(drafts.iter().all(|n| n["title"] != "Fra en henting som kom for sent"));
     }
 
 }
@@ -285,7 +357,7 @@ async fn the_sources_page_shows_each_source_and_fetches_now() {
     for said in [
         "Kilder",
         "Tilskudd i Helsetjenester, som utkast, på bokmål",
-        "hentes hvert 60. minutt",
+        "hentes hver time",
         "Hentet",
         "Serveren svarte med en feil (HTTP 404); 1 feil på rad",
         "Hent nå",
@@ -295,7 +367,7 @@ async fn the_sources_page_shows_each_source_and_fetches_now() {
     let nynorsk = page(format!("{cookie}; tavla_sprak=nn")).await;
     for said in [
         "Kjelder",
-        "blir henta kvart 60. minutt",
+        "blir henta kvar time",
         "Serveren svarte med ein feil (HTTP 404); 1 feil på rad",
         "Hent no",
     ] {
@@ -330,7 +402,30 @@ async fn the_sources_page_shows_each_source_and_fetches_now() {
         .unwrap();
     let after = response.text().await.unwrap();
     assert!(
-        after.contains("Hentet: 1 nye kunngjøringer, 0 oppdatert."),
+        after.contains("Hentet. Nye kunngjøringer: 1. Oppdaterte: 0."),
+        "{after}"
+    );
+    // A fetch that fails says so, and why, in words.
+    upstream.answer_once(503, &[]);
+    let failed = no_redirects()
+        .post(app.url(&format!("/admin/kilder/{id}/hent")))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let to = failed.headers()["location"].to_str().unwrap().to_owned();
+    let after = no_redirects()
+        .get(app.url(&to))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        after.contains("Hentingen mislyktes: serveren svarte med en feil."),
         "{after}"
     );
     let forged = no_redirects()

@@ -45,5 +45,5 @@ invalid-note-without-cancel = blir berre brukt når webinaret er avlyst
 invalid-amount-range = må vere eit heilt tal på kroner, ikkje negativt
 invalid-not-kroner = skriv eit heilt tal på kroner
 invalid-applicants = skriv søkjargrupper skilde med komma, høgst 20, kvar på éi linje
-invalid-interval-range = må vere eit heilt tal minutt frå { $min } til { $max }
+invalid-interval-range = må vere eit heilt tal på minutt frå { $min } til { $max }
 invalid-parameter = har ein ugyldig verdi

@@ -22,8 +22,8 @@ pub const INTERVAL_MIN: i32 = 5;
 pub const INTERVAL_MAX: i32 = 7 * 24 * 60;
 /// Most areas a source's notices are placed in, as for a notice.
 const AREAS_MAX: usize = 10;
-/// The longest wait after failures or an upstream's `Retry-After`.
-const WAIT_MAX: Duration = Duration::hours(24);
+/// The longest a failure's backoff grows to.
+const BACKOFF_MAX: Duration = Duration::hours(24);
 
 /// A registered upstream feed, with what its last fetch found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -268,8 +268,8 @@ fn areas(errors: &mut Errors, value: Option<&Value>, taxonomy: &Taxonomy) -> Vec
 
 /// When a source is fetched again after a fetch that failed for the
 /// `failures`-th time in a row: its interval, doubled for each failure
-/// after the first, and at least what the upstream asked (`Retry-After`);
-/// never more than a day.
+/// after the first up to a day (never sooner than its interval), and at
+/// least as long as the upstream asked (`Retry-After`), up to a week.
 pub fn next_fetch(
     interval: Duration,
     failures: i32,
@@ -279,8 +279,12 @@ pub fn next_fetch(
     let doublings = u32::try_from(failures.saturating_sub(1))
         .unwrap_or(0)
         .min(16);
-    let backoff = (interval * 2_i32.pow(doublings)).min(WAIT_MAX);
-    let asked = retry_after.unwrap_or_else(Duration::zero).min(WAIT_MAX);
+    let backoff = (interval * 2_i32.pow(doublings))
+        .min(BACKOFF_MAX)
+        .max(interval);
+    let asked = retry_after
+        .unwrap_or_else(Duration::zero)
+        .min(Duration::minutes(i64::from(INTERVAL_MAX)));
     now + backoff.max(asked)
 }
 
@@ -329,6 +333,19 @@ pub fn actor(source: &str) -> Actor {
     Actor {
         token_id: None,
         name: format!("import {source}"),
+    }
+}
+
+/// A feed's URL as editors and the audit log are shown it: without its
+/// query or fragment, which may hold a key.
+pub fn without_query(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            parsed.set_query(None);
+            parsed.set_fragment(None);
+            parsed.to_string()
+        }
+        Err(_) => String::new(),
     }
 }
 
@@ -417,11 +434,31 @@ mod tests {
         assert_eq!(next_fetch(hour, 2, None, now), now + hour * 2);
         assert_eq!(next_fetch(hour, 3, None, now), now + hour * 4);
         assert_eq!(next_fetch(hour, 40, None, now), now + Duration::hours(24));
+        let week = Duration::days(7);
+        assert_eq!(
+            next_fetch(week, 3, None, now),
+            now + week,
+            "never sooner than the interval"
+        );
         let asked = Duration::hours(3);
         assert_eq!(next_fetch(hour, 1, Some(asked), now), now + asked);
         assert_eq!(
-            next_fetch(hour, 1, Some(Duration::days(30)), now),
-            now + Duration::hours(24)
+            next_fetch(hour, 1, Some(Duration::days(3)), now),
+            now + Duration::days(3),
+            "a long pause asked for is honoured"
+        );
+        assert_eq!(
+            next_fetch(hour, 1, Some(Duration::days(300)), now),
+            now + week,
+            "up to a week"
+        );
+    }
+
+    #[test]
+    fn a_feed_is_shown_without_its_query() {
+        assert_eq!(
+            without_query("https://www.example.no/rss?key=hemmelig#topp"),
+            "https://www.example.no/rss"
         );
     }
 

@@ -21,6 +21,17 @@ pub fn bump(conn: &mut DbConnection) -> StoreResult<i64> {
     current(conn)
 }
 
+/// Within a transaction that may go on to write: on PostgreSQL, waits for
+/// the writers before it and holds the others back, as `bump` does but
+/// without raising the version, so that locks are always taken in one
+/// order (the content version first). SQLite has one writer at a time.
+pub fn lock(conn: &mut DbConnection) -> StoreResult<()> {
+    if let DbConnection::Pg(c) = conn {
+        diesel::sql_query("SELECT version FROM content_version FOR UPDATE").execute(c)?;
+    }
+    Ok(())
+}
+
 /// This instance's view of the content version, refreshed by a poller so that
 /// writes through any instance reach every instance's caches.
 #[derive(Debug, Default)]

@@ -11,8 +11,9 @@ use uuid::Uuid;
 use super::fetch::{Answer, Fetcher, Validators};
 use crate::app::outbox::{Channel, Delivering, Failure, Sweeping};
 use crate::app::Clock;
-use crate::domain::import::candidates;
+use crate::domain::import::{candidates, Candidate};
 use crate::domain::source::{next_fetch, Source};
+use crate::domain::time::truncate_to_micros;
 use crate::store::outbox::{Claimed, Fanout};
 use crate::store::sources::{self, Fetched, Imported, CHANNEL};
 use crate::store::version::{self, VersionWatch};
@@ -61,6 +62,9 @@ pub enum Fetch {
     Busy,
     /// There is no such source.
     Gone,
+    /// The source was deleted or given a new URL while it was fetched:
+    /// nothing of the fetch was kept.
+    Superseded,
 }
 
 pub struct Importer {
@@ -93,9 +97,12 @@ impl Importer {
     /// what came of it on the source.
     pub async fn fetch(&self, id: Uuid) -> StoreResult<Fetch> {
         let now = self.clock.now();
+        // Stored and compared again when the fetch is recorded: whole
+        // microseconds, as both backends keep them.
+        let until = truncate_to_micros(now + HOLD);
         let taken = self
             .store
-            .run(move |conn| sources::take(conn, id, now, now + HOLD))
+            .run(move |conn| sources::take(conn, id, now, until))
             .await?;
         let Some(source) = taken else {
             let exists = self.store.run(move |conn| sources::find(conn, id)).await?;
@@ -104,6 +111,31 @@ impl Importer {
                 None => Fetch::Gone,
             });
         };
+        let recorded = match self.attempt(&source, now).await {
+            Ok((fetched, found)) => self.record((source, until), fetched, found).await,
+            Err(e) => Err(e),
+        };
+        match recorded {
+            Ok(Some(report)) => Ok(Fetch::Done(report)),
+            Ok(None) => Ok(Fetch::Superseded),
+            Err(e) => {
+                // Best effort: a retry need not wait for the hold to end.
+                let _ = self
+                    .store
+                    .run(move |conn| sources::release(conn, id, until))
+                    .await;
+                Err(e)
+            }
+        }
+    }
+
+    /// The request, and what its answer holds: what to record on the
+    /// source, and the entries to import.
+    async fn attempt(
+        &self,
+        source: &Source,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Fetched, Vec<Candidate>)> {
         let validators = Validators {
             etag: source.etag.clone(),
             last_modified: source.last_modified.clone(),
@@ -113,11 +145,11 @@ impl Importer {
             .get(&source.settings.url, &validators, now)
             .await;
         let now = self.clock.now();
-        let report = match answer {
-            Ok(Answer::NotModified) => {
-                let fetched = good(&source, "not-modified", Some(304), validators, now);
-                self.record(source, fetched, Vec::new()).await?
-            }
+        Ok(match answer {
+            Ok(Answer::NotModified) => (
+                good(source, "not-modified", Some(304), validators, now),
+                Vec::new(),
+            ),
             Ok(Answer::Document {
                 status,
                 body,
@@ -131,38 +163,35 @@ impl Importer {
                 .map_err(|e| StoreError::Task(e.to_string()))?;
                 let status = Some(i32::from(status));
                 match parsed {
-                    Ok(found) => {
-                        let fetched = good(&source, "imported", status, validators, now);
-                        self.record(source, fetched, found).await?
-                    }
-                    Err(e) => {
-                        let fetched = failed(&source, e.code(), status, e.to_string(), None, now);
-                        self.record(source, fetched, Vec::new()).await?
-                    }
+                    Ok(found) => (good(source, "imported", status, validators, now), found),
+                    Err(e) => (
+                        failed(source, e.code(), status, e.to_string(), None, now),
+                        Vec::new(),
+                    ),
                 }
             }
-            Err(e) => {
-                let fetched = failed(
-                    &source,
+            Err(e) => (
+                failed(
+                    source,
                     e.code(),
                     e.status(),
                     e.to_string(),
                     e.retry_after(),
                     now,
-                );
-                self.record(source, fetched, Vec::new()).await?
-            }
-        };
-        Ok(Fetch::Done(report))
+                ),
+                Vec::new(),
+            ),
+        })
     }
 
-    /// Records a fetch, with the notices it imports, and gives the source back.
+    /// Records a fetch, with the notices it imports, and gives the source
+    /// back; `None` when the fetch no longer held it.
     async fn record(
         &self,
-        source: Source,
+        (source, until): (Source, DateTime<Utc>),
         fetched: Fetched,
-        found: Vec<crate::domain::import::Candidate>,
-    ) -> StoreResult<Report> {
+        found: Vec<Candidate>,
+    ) -> StoreResult<Option<Report>> {
         if let Some(error) = &fetched.error {
             tracing::warn!(source = %source.id, outcome = fetched.outcome, error, "a source's fetch failed");
         }
@@ -171,14 +200,18 @@ impl Importer {
         let (done, version) = self
             .store
             .run(move |conn| {
-                let done = sources::record_import(conn, &source, &found, &recorded, &fanout, now)?;
+                let held = (&source, until);
+                let done = sources::record_import(conn, held, &found, &recorded, &fanout, now)?;
                 Ok((done, version::current(conn)?))
             })
             .await?;
+        let Some(done) = done else {
+            return Ok(None);
+        };
         if done.created + done.updated > 0 {
             self.version.observe(version);
         }
-        Ok(report(&fetched, done))
+        Ok(Some(report(&fetched, done)))
     }
 }
 
@@ -262,7 +295,7 @@ impl Channel for Importer {
             };
             match self.fetch(id).await {
                 Ok(Fetch::Done(report)) => Ok(report.status),
-                Ok(Fetch::Busy | Fetch::Gone) => Ok(None),
+                Ok(Fetch::Busy | Fetch::Gone | Fetch::Superseded) => Ok(None),
                 Err(e) => Err(Failure::retry(None, e.to_string())),
             }
         })

@@ -26,6 +26,8 @@ pub enum SourceError {
     NotFound(String),
     #[error("a fetch of source {0} is under way")]
     Busy(String),
+    #[error("source {0} was changed while it was fetched; nothing of that fetch was kept")]
+    Changed(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -142,6 +144,7 @@ pub async fn fetch_now(app: &App, id: &str) -> Result<(Report, Source), SourceEr
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
             Fetch::Busy => return Err(SourceError::Busy(id.to_owned())),
+            Fetch::Superseded => return Err(SourceError::Changed(id.to_owned())),
             Fetch::Gone => return Err(SourceError::NotFound(id.to_owned())),
         }
     }

@@ -270,7 +270,7 @@ impl From<SourceError> for ApiError {
         match e {
             SourceError::Invalid(errors) => ApiError::InvalidFields(errors),
             SourceError::NotFound(_) => ApiError::NotFound(e.to_string()),
-            SourceError::Busy(_) => ApiError::Conflict(e.to_string()),
+            SourceError::Busy(_) | SourceError::Changed(_) => ApiError::Conflict(e.to_string()),
             SourceError::Store(e) => e.into(),
         }
     }

@@ -87,10 +87,7 @@ impl SourceShown {
             id: source.id.to_string(),
             url: settings.url.clone(),
             becomes,
-            interval: lang.t_with(
-                "source-every",
-                &[("minutes", settings.interval_minutes.to_string())],
-            ),
+            interval: every(settings.interval_minutes, lang),
             last_fetch: source
                 .last_fetched_at
                 .map_or_else(|| lang.t("source-never"), norwegian_date_time),
@@ -101,6 +98,16 @@ impl SourceShown {
             next_fetch_iso: rfc3339_oslo(source.next_fetch_at),
             imported: source.imported,
         }
+    }
+}
+
+/// How often a source is fetched: «hentes hver time», «hentes hver 6.
+/// time», «hentes hvert 15. minutt».
+fn every(minutes: i32, lang: Lang) -> String {
+    match (minutes / 60, minutes % 60) {
+        (1, 0) => lang.t("source-every-hour"),
+        (hours, 0) => lang.t_with("source-every-hours", &[("hours", hours.to_string())]),
+        _ => lang.t_with("source-every", &[("minutes", minutes.to_string())]),
     }
 }
 
@@ -135,6 +142,8 @@ struct SourcesPage {
     expiry: Expiry,
     is_admin: bool,
     done: Option<String>,
+    /// What went wrong with a fetch asked for.
+    problem: Option<String>,
     sources: Vec<SourceShown>,
 }
 
@@ -159,6 +168,16 @@ pub async fn list(
             .find(|(k, _)| k == name)
             .and_then(|(_, v)| v.parse::<i32>().ok())
     };
+    let problem = query.iter().find(|(k, _)| k == "utfall").map(|(_, code)| {
+        let what = lang.t(&format!("source-outcome-{}", outcome_key(code)));
+        // Within the sentence, after its colon.
+        let mut letters = what.chars();
+        let what = letters
+            .next()
+            .map(|first| first.to_lowercase().chain(letters).collect())
+            .unwrap_or_default();
+        lang.t_with("source-fetch-failed", &[("what", what)])
+    });
     let done = match (said("nye"), said("endret")) {
         (Some(created), Some(updated)) => Some(lang.t_with(
             "source-fetched",
@@ -179,6 +198,7 @@ pub async fn list(
             expiry: session.expiry(state.clock.now(), lang),
             is_admin: true,
             done,
+            problem,
             sources: found
                 .iter()
                 .map(|s| SourceShown::new(s, &state.taxonomy, lang))
@@ -200,9 +220,16 @@ pub async fn fetch(
         return forbidden_form(lang.lang);
     }
     match sources::fetch_now(&state, &id).await {
+        Ok((report, _)) if matches!(report.outcome, "imported" | "not-modified") => {
+            see_other(&format!(
+                "/admin/kilder?nye={}&endret={}#kilde-{}",
+                report.created, report.updated, id
+            ))
+        }
         Ok((report, _)) => see_other(&format!(
-            "/admin/kilder?nye={}&endret={}#kilde-{}",
-            report.created, report.updated, id
+            "/admin/kilder?utfall={}#kilde-{}",
+            outcome_key(report.outcome),
+            id
         )),
         Err(e) => failed(e, lang.lang),
     }
@@ -213,7 +240,7 @@ pub async fn fetch(
 fn failed(error: SourceError, lang: Lang) -> HttpResponse {
     match error {
         SourceError::NotFound(_) => crate::pages::not_found(lang),
-        SourceError::Busy(_) => crate::pages::message(
+        SourceError::Busy(_) | SourceError::Changed(_) => crate::pages::message(
             lang,
             StatusCode::CONFLICT,
             "source-busy-heading",

@@ -32,7 +32,8 @@ pub struct Origin<'a> {
     /// A source's id, or the URL of a one-off import: each entry is
     /// imported once per origin.
     pub key: &'a str,
-    /// The feed's URL, kept with each entry.
+    /// The feed's URL, kept with each entry (and shown to editors)
+    /// without its query, which may hold a key.
     pub feed_url: &'a str,
     pub settings: &'a SourceInput,
     /// Who the audit log and the revisions say wrote.
@@ -84,7 +85,7 @@ pub fn import(
                         imports::notice_id.eq(created.notice_id.to_string()),
                         imports::revision.eq(1),
                         imports::digest.eq(&digest),
-                        imports::feed_url.eq(feed_url),
+                        imports::feed_url.eq(source::without_query(feed_url)),
                     ))
                     .execute(conn)?;
                 done.created += 1;

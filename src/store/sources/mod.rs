@@ -149,8 +149,8 @@ pub fn list(conn: &mut DbConnection) -> StoreResult<Vec<Source>> {
 
 /// Changes a source's settings; `changed` names the fields, for the audit
 /// log. A new URL forgets the old one's validators, and is fetched at once;
-/// a shorter interval brings the next fetch forward. False if there is no
-/// such source.
+/// a shorter interval brings the next fetch forward, unless the source is
+/// waiting after a failure. False if there is no such source.
 pub fn update(
     conn: &mut DbConnection,
     before: &Source,
@@ -161,9 +161,14 @@ pub fn update(
 ) -> StoreResult<bool> {
     let new_url = input.url != before.settings.url;
     let last = before.last_fetched_at.unwrap_or(before.created_at);
-    let next = match new_url {
-        true => now,
-        false => before.next_fetch_at.min((last + input.interval()).max(now)),
+    let shorter = input.interval_minutes < before.settings.interval_minutes;
+    let next = if new_url {
+        now
+    } else if shorter && before.failures == 0 {
+        before.next_fetch_at.min((last + input.interval()).max(now))
+    } else {
+        // A wait the upstream asked for, or a failure's backoff, stands.
+        before.next_fetch_at
     };
     write(conn, |conn, seq| {
         let target = || sources::table.filter(sources::id.eq(before.id.to_string()));
@@ -301,11 +306,21 @@ pub struct Fetched {
     pub failures: i32,
 }
 
-/// Records a fetch on its source and gives the source back. Within the
-/// transaction of what it imported, so the validators only move on with
-/// the notices they stand for.
-pub fn record_fetch(conn: &mut DbConnection, id: Uuid, fetched: &Fetched) -> StoreResult<()> {
-    diesel::update(sources::table.filter(sources::id.eq(id.to_string())))
+/// Records a fetch on its source and gives the source back, if the fetch
+/// still holds it (`until`, the hold `take` gave) and the source still has
+/// the URL fetched: false when it was deleted, given a new URL, or taken
+/// over by another fetch meanwhile, and then nothing is written.
+fn record_fetch(
+    conn: &mut DbConnection,
+    source: &Source,
+    until: DateTime<Utc>,
+    fetched: &Fetched,
+) -> StoreResult<bool> {
+    let held = sources::table
+        .filter(sources::id.eq(source.id.to_string()))
+        .filter(sources::fetching_until.eq(until.naive_utc()))
+        .filter(sources::url.eq(&source.settings.url));
+    let recorded = diesel::update(held)
         .set((
             sources::last_fetched_at.eq(Some(fetched.at.naive_utc())),
             sources::last_outcome.eq(Some(fetched.outcome)),
@@ -318,6 +333,19 @@ pub fn record_fetch(conn: &mut DbConnection, id: Uuid, fetched: &Fetched) -> Sto
             sources::fetching_until.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;
+    Ok(recorded == 1)
+}
+
+/// Gives back a source a fetch held (`until`), when the fetch could not be
+/// recorded, so that its retry need not wait for the hold to end.
+pub fn release(conn: &mut DbConnection, id: Uuid, until: DateTime<Utc>) -> StoreResult<()> {
+    diesel::update(
+        sources::table
+            .filter(sources::id.eq(id.to_string()))
+            .filter(sources::fetching_until.eq(until.naive_utc())),
+    )
+    .set(sources::fetching_until.eq(None::<NaiveDateTime>))
+    .execute(conn)?;
     Ok(())
 }
 
@@ -329,18 +357,29 @@ pub fn prune(conn: &mut DbConnection, older_than: DateTime<Utc>, limit: i64) -> 
 
 /// Imports a fetched document's candidates and records the fetch, in one
 /// transaction: the source's validators and counts move on with the
-/// notices they stand for, or neither does. Its first statement writes,
-/// so SQLite takes its write lock at once.
+/// notices they stand for, or neither does. `None`, with nothing of the
+/// fetch written, when it no longer holds its source (see `record_fetch`).
+///
+/// Locks as every write does, the content version first (PostgreSQL) and
+/// then the source, so that an admin's change of the source at the same
+/// moment waits rather than deadlocks; on SQLite the first statement
+/// writes, so the write lock is taken at once.
 pub fn record_import(
     conn: &mut DbConnection,
-    source: &Source,
+    (source, until): (&Source, DateTime<Utc>),
     candidates: &[Candidate],
     fetched: &Fetched,
     fanout: &[Fanout],
     now: DateTime<Utc>,
-) -> StoreResult<Imported> {
+) -> StoreResult<Option<Imported>> {
     conn.transaction(|conn| {
-        record_fetch(conn, source.id, fetched)?;
+        super::version::lock(conn)?;
+        if !record_fetch(conn, source, until, fetched)? {
+            // Given a new URL meanwhile: the source is due again at once,
+            // and this fetch no longer holds it back.
+            release(conn, source.id, until)?;
+            return Ok(None);
+        }
         let key = source.id.to_string();
         let origin = Origin {
             key: &key,
@@ -352,6 +391,6 @@ pub fn record_import(
         diesel::update(sources::table.filter(sources::id.eq(&key)))
             .set(sources::imported.eq(sources::imported + done.created))
             .execute(conn)?;
-        Ok(done)
+        Ok(Some(done))
     })
 }
