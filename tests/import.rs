@@ -163,6 +163,10 @@ on_every_backend! {
         let after = source(&app, &admin, &id).await;
         assert_eq!(after["failures"], 0);
         assert!(after["last_error"].is_null());
+        // A document sent in chunks with no length is cut off at the cap.
+        let endless = json!({"url": format!("{}/endless", upstream.base), "kind": "news", "areas": ["helsetjenester"]});
+        let after = register_fetched(&app, &admin, endless).await;
+        assert_eq!(after["last_outcome"], "too-large", "{after}");
         // The public feeds stay valid to an independent parser.
         for path in ["/feed.rss", "/feed.atom", "/feed.json"] {
             let bytes = app.get(path).await.bytes().await.unwrap();

@@ -501,6 +501,13 @@ fn scenarios() -> Vec<Scenario> {
             }),
         ),
         (
+            "the sources, oldest first",
+            &["sources_in_order"],
+            Box::new(|conn| {
+                tavla::store::sources::list(conn).unwrap();
+            }),
+        ),
+        (
             "the feed an imported notice came from",
             &["imports_by_notice"],
             Box::new(|conn| {

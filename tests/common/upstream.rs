@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::http::header;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use futures_util::StreamExt;
 
 /// One request as it arrived.
 #[derive(Debug, Clone)]
@@ -123,6 +124,20 @@ fn answer(state: &Mutex<State>, request: &HttpRequest) -> HttpResponse {
         if_modified_since: header(header::IF_MODIFIED_SINCE),
         user_agent: header(header::USER_AGENT).unwrap_or_default(),
     });
+    // `/endless`: a feed that never ends, sent in chunks with no length.
+    if path == "/endless" {
+        let start = futures_util::stream::once(async {
+            Ok::<_, actix_web::Error>(web::Bytes::from_static(
+                b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>",
+            ))
+        });
+        let filler = futures_util::stream::repeat_with(|| {
+            Ok::<_, actix_web::Error>(web::Bytes::from(vec![b'x'; 64 * 1024]))
+        });
+        return HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "application/rss+xml"))
+            .streaming(start.chain(filler));
+    }
     // `/redirect/N`: N redirects, then the feed.
     if let Some(left) = path.strip_prefix("/redirect/") {
         let left: u32 = left.parse().unwrap_or(0);

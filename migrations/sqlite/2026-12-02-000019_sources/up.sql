@@ -32,6 +32,8 @@ CREATE TABLE sources (
     imported INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX sources_due ON sources (next_fetch_at);
+-- The admins' list, oldest first.
+CREATE INDEX sources_in_order ON sources (created_at, id);
 
 -- Each entry is imported once per source for ever: its key, its notice, and
 -- the revision the import last wrote (an editor's change moves the notice on,
