@@ -47,6 +47,10 @@ impl DatabaseArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
+    /// How logs are written: `text` (colours only on a terminal) or
+    /// `json` (one object a line, for log shippers).
+    #[arg(long, env = "TAVLA_LOG_FORMAT", default_value = "text", value_parser = clap::builder::PossibleValuesParser::new(["text", "json"]))]
+    pub log_format: String,
     /// The address and port to listen on.
     #[arg(long, env = "TAVLA_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
@@ -254,6 +258,7 @@ mod tests {
 
     fn args(bind: &str, base_url: Option<&str>, db: &str) -> ServeArgs {
         ServeArgs {
+            log_format: "text".into(),
             database: DatabaseArgs {
                 database_url: db.into(),
                 db_pool_size: 8,

@@ -167,16 +167,7 @@ impl Application {
                 .wrap(http::cors())
                 .wrap(pages::security_headers())
                 .wrap(middleware::from_fn(routes::bounded_uri))
-                .wrap(
-                    middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms id=%{x-request-id}i")
-                        .custom_request_replace("request", |request| {
-                            format!(
-                                "{} {}",
-                                request.method(),
-                                http::logged_target(request.uri())
-                            )
-                        }),
-                )
+                .wrap(middleware::from_fn(http::access_log::log))
                 // Outermost: the id is known to the log line and every answer.
                 .wrap(middleware::from_fn(http::request_id::assign))
                 .configure(routes::configure)

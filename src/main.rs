@@ -112,13 +112,9 @@ fn parse_instant(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,actix_server=warn".into()),
-        )
-        .init();
     let cli = Cli::parse();
+    let json = matches!(&cli.command, Command::Serve(args) if args.log_format == "json");
+    start_logging(json);
     let result = match cli.command {
         Command::Serve(args) => serve(&args),
         Command::Migrate(args) => migrate(&args),
@@ -132,6 +128,20 @@ fn main() -> ExitCode {
             eprintln!("tavla: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Logs to standard output: JSON lines, or text with colours only when a
+/// terminal reads it. `RUST_LOG` chooses what is logged.
+fn start_logging(json: bool) {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,actix_server=warn".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        logs.json().with_current_span(false).init();
+    } else {
+        logs.with_ansi(std::io::stdout().is_terminal()).init();
     }
 }
 

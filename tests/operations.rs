@@ -270,3 +270,106 @@ async fn every_answer_names_its_request_and_problems_say_it_too() {
     let body = common::assert_problem(missing, 404, None).await;
     assert_eq!(body["request_id"], id.as_str());
 }
+
+/// The log of a `tavla serve` process that answered a few requests, one
+/// of them a sign-in with a secret and one a link token.
+async fn logged_requests(app: &TestApp, env: &[(&str, &str)]) -> (String, String) {
+    let log = app.dir().join("serve.log");
+    let (mut child, base) = common::process::serve_logged(app, env, Some(&log)).await;
+    let admin = app.admin();
+    let client = reqwest::Client::new();
+    let listed = client
+        .get(format!("{base}/api/v1/notices?limit=3"))
+        .header("x-request-id", "logg-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200);
+    let created = client
+        .post(format!("{base}/api/v1/admin/notices"))
+        .bearer_auth(&admin)
+        .json(&common::grant_doc("Tilskudd som blir logget"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let id = created.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    client
+        .get(format!("{base}/api/v1/notices/{id}"))
+        .send()
+        .await
+        .unwrap();
+    client
+        .get(format!(
+            "{base}/subscriptions/confirm?token=hemmelig-lenkenokkel"
+        ))
+        .send()
+        .await
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    (std::fs::read_to_string(&log).unwrap(), admin)
+}
+
+/// `TAVLA_LOG_FORMAT=json`: every line is a JSON object, and each request
+/// has one, with its method, route template, status, duration and id;
+/// no secret or link token is in any.
+#[tokio::test]
+async fn json_logs_are_a_line_per_request_and_hold_no_secret() {
+    let app = TestApp::spawn(TestDb::Sqlite).await;
+    let (logged, admin) = logged_requests(&app, &[("TAVLA_LOG_FORMAT", "json")]).await;
+    let lines: Vec<serde_json::Value> = logged
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let access: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["target"] == "tavla::access")
+        // The start's readiness polls.
+        .filter(|l| l["fields"]["route"] != "/readyz")
+        .collect();
+    assert_eq!(access.len(), 4, "one line per request: {logged}");
+    let first = &access[0]["fields"];
+    assert_eq!(first["method"], "GET");
+    assert_eq!(first["route"], "/api/v1/notices");
+    assert_eq!(first["status"], 200);
+    assert_eq!(first["request_id"], "logg-1");
+    assert!(first["duration_ms"].is_number());
+    assert_eq!(
+        access[2]["fields"]["route"], "/api/v1/notices/{id_or_slug}",
+        "the template, not the path"
+    );
+    assert_eq!(access[1]["fields"]["status"], 201);
+    let made = access[1]["fields"]["request_id"].as_str().unwrap();
+    assert!(
+        uuid::Uuid::try_parse(made).is_ok(),
+        "an id is made when none is sent"
+    );
+    assert!(!logged.contains(&admin), "no bearer secret in the logs");
+    assert!(
+        !logged.contains("hemmelig-lenkenokkel"),
+        "no link token in the logs"
+    );
+    assert!(!logged.contains('\u{1b}'), "no terminal colours in a file");
+}
+
+/// Text logs written to a file (not a terminal) have no colour codes.
+#[tokio::test]
+async fn text_logs_have_no_colours_off_a_terminal() {
+    let app = TestApp::spawn(TestDb::Sqlite).await;
+    let (logged, admin) = logged_requests(&app, &[]).await;
+    assert!(
+        logged.contains("GET /api/v1/notices?limit=3 200"),
+        "{logged}"
+    );
+    assert!(
+        logged.contains("request_id=\"logg-1\"") || logged.contains("request_id=logg-1"),
+        "{logged}"
+    );
+    assert!(!logged.contains('\u{1b}'), "no ANSI escapes: {logged:?}");
+    assert!(!logged.contains(&admin) && !logged.contains("hemmelig-lenkenokkel"));
+}

@@ -1,5 +1,6 @@
 //! HTTP: routes, errors, and one module per resource.
 
+pub mod access_log;
 pub mod admin;
 pub mod areas;
 pub mod cached;

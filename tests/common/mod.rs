@@ -6,6 +6,7 @@
 pub mod editor;
 pub mod hub;
 pub mod mail;
+pub mod process;
 pub mod receiver;
 pub mod smtp;
 pub mod sources;

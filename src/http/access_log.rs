@@ -1,0 +1,45 @@
+//! The access log: one line per request, with its method, the route it
+//! took (the template, not the path, so ids and slugs do not make every
+//! line different), its target with link tokens hidden, the status, how
+//! long it took and the request's id.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+
+use super::logged_target;
+use super::request_id::HEADER;
+
+/// Logs the request once its answer is made.
+pub async fn log(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let method = request.method().to_string();
+    let target = logged_target(request.uri());
+    let request_id = request
+        .headers()
+        .get(&HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let response = next.call(request).await?;
+    let route = response
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "(no route)".to_owned());
+    let status = response.status().as_u16();
+    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(
+        target: "tavla::access",
+        method,
+        route,
+        path = %target,
+        status,
+        duration_ms = (duration_ms * 10.0).round() / 10.0,
+        request_id,
+        "{method} {target} {status}"
+    );
+    Ok(response)
+}
