@@ -38,6 +38,34 @@ pub struct Application {
     /// Tells the outbox's worker to stop once the server has.
     stop: tokio::sync::watch::Sender<bool>,
     worker: tokio::task::JoinHandle<()>,
+    /// Set once a signal asks the instance to stop.
+    draining: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// The longest requests under way are waited for when stopping.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// SIGTERM (a service manager's stop) or Ctrl-C.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = terminate.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Connects, migrates, loads the areas and (on an empty database) the seed notices.
@@ -137,6 +165,7 @@ impl Application {
         ));
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let worker = tokio::spawn(outbox.clone().run(stopped));
+        let draining = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let state = web::Data::new(AppState {
             app: app::App {
                 store,
@@ -158,6 +187,7 @@ impl Application {
             representations,
             cache_max_age: settings.cache_max_age,
             websub_hub: settings.websub_hub.clone(),
+            draining: draining.clone(),
         });
         let app_data = web::Data::new(state.app.clone());
         let server = HttpServer::new(move || {
@@ -173,6 +203,9 @@ impl Application {
                 .configure(routes::configure)
         })
         .listen(listener)?
+        // SIGTERM and Ctrl-C are Tavla's to handle: it drains first.
+        .disable_signals()
+        .shutdown_timeout(DRAIN.as_secs())
         .run();
         Ok(Self {
             port: addr.port(),
@@ -180,6 +213,7 @@ impl Application {
             server,
             stop,
             worker,
+            draining,
         })
     }
 
@@ -196,10 +230,20 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped (a signal or the handle), then lets the
-    /// outbox's worker finish the deliveries it is making.
+    /// Serves until stopped (SIGTERM, Ctrl-C or the handle), then lets the
+    /// outbox's worker finish the deliveries it is making. On a signal the
+    /// instance drains: `/readyz` answers 503 at once, no new connection is
+    /// accepted, and requests under way finish (for up to `DRAIN`).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let (handle, draining) = (self.server.handle(), self.draining.clone());
+        let signals = tokio::spawn(async move {
+            stop_signal().await;
+            draining.store(true, std::sync::atomic::Ordering::Release);
+            tracing::info!("stopping: requests under way finish, then deliveries under way");
+            handle.stop(true).await;
+        });
         let served = self.server.await;
+        signals.abort();
         let _ = self.stop.send(true);
         if let Err(e) = self.worker.await {
             tracing::error!(error = %e, "the outbox worker failed");

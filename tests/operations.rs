@@ -373,3 +373,81 @@ async fn text_logs_have_no_colours_off_a_terminal() {
     assert!(!logged.contains('\u{1b}'), "no ANSI escapes: {logged:?}");
     assert!(!logged.contains(&admin) && !logged.contains("hemmelig-lenkenokkel"));
 }
+
+/// SIGTERM drains: readiness fails at once, no new request is taken, a
+/// request under way (its body still arriving) finishes, and the process
+/// exits 0.
+#[tokio::test]
+async fn sigterm_lets_a_request_under_way_finish_and_exits_cleanly() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn(TestDb::Sqlite).await;
+    let (mut child, base) = common::process::serve_logged(&app, &[], None).await;
+    let admin = app.admin();
+    let body = common::grant_doc("Tilskudd sendt mens Tavla stopper").to_string();
+    let (first, rest) = body.as_bytes().split_at(body.len() / 2);
+    let address = base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/admin/notices HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {admin}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    slow.write_all(first).await.unwrap();
+    slow.flush().await.unwrap();
+    // The server has the request once it answers another on a new connection.
+    assert_eq!(
+        reqwest::get(format!("{base}/readyz"))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let stopped = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    common::eventually(
+        10,
+        || "readiness to fail".into(),
+        || async {
+            let ready = reqwest::get(format!("{base}/readyz")).await;
+            (!ready.is_ok_and(|r| r.status() == 200)).then_some(())
+        },
+    )
+    .await;
+    slow.write_all(rest).await.unwrap();
+    let mut answer = String::new();
+    slow.read_to_string(&mut answer).await.unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 201"),
+        "the request under way finished: {answer}"
+    );
+    let mut exited = None;
+    for _ in 0..400 {
+        exited = child.try_wait().unwrap();
+        if exited.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let status = exited.expect("the process exits within 20 s");
+    assert!(status.success(), "{status:?}");
+    let id = answer
+        .split("\"id\":\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let kept = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/admin/notices/{id}"),
+            &admin,
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(kept.status(), 200, "the write was kept");
+}

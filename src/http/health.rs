@@ -23,18 +23,23 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
 
-/// The database answers.
+/// The database answers, and the instance is not shutting down.
 #[utoipa::path(
     get,
     path = "/readyz",
     tag = "operations",
     responses(
         (status = 200, body = Health),
-        (status = 503, description = "The database does not answer", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database does not answer, or the instance is shutting down", body = super::problem::Problem, content_type = "application/problem+json"),
     )
 )]
 #[route("/readyz", method = "GET", method = "HEAD")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if state.draining.load(std::sync::atomic::Ordering::Acquire) {
+        return Err(ApiError::Unavailable(
+            "the instance is shutting down".into(),
+        ));
+    }
     match state.app.store.ping().await {
         Ok(()) => Ok(HttpResponse::Ok().json(Health { status: "ok" })),
         Err(e) => {

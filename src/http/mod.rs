@@ -26,6 +26,8 @@ pub struct AppState {
     pub cache_max_age: u64,
     /// The WebSub hub feeds name and Tavla notifies, if configured.
     pub websub_hub: Option<String>,
+    /// Set when the instance is shutting down: no longer ready.
+    pub draining: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Public reads are open to every origin (dashboards in a browser); writes
