@@ -25,13 +25,14 @@ pub fn current() -> Option<String> {
     CURRENT.try_with(Clone::clone).ok()
 }
 
-/// Whether an id sent by a client can be used as it is: 1 to 128 visible
-/// ASCII letters, digits and `-_.:@`, nothing a log line could be forged with.
+/// Whether an id sent by a client can be used as it is: 1 to 128 ASCII
+/// letters, digits and `-_.:`, nothing a log line could be forged with, nor
+/// an e-mail address that would then be logged.
 fn well_formed(id: &str) -> bool {
     (1..=MAX_LENGTH).contains(&id.len())
         && id
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.:@".contains(&b))
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }
 
 /// Names the request (from its header, or anew), answers it with that name
@@ -61,11 +62,7 @@ mod tests {
 
     #[test]
     fn only_short_plain_ids_are_taken_from_a_request() {
-        for id in [
-            "abc",
-            "3f1c2d9e-8b0a-4c55-9d2e-1a2b3c4d5e6f",
-            "lb-01:42.7@edge",
-        ] {
+        for id in ["abc", "3f1c2d9e-8b0a-4c55-9d2e-1a2b3c4d5e6f", "lb-01:42.7"] {
             assert!(well_formed(id), "{id}");
         }
         let long = "a".repeat(MAX_LENGTH + 1);
@@ -75,6 +72,7 @@ mod tests {
             "linje\nskift",
             "æøå",
             "<script>",
+            "kari@kommune.no",
             long.as_str(),
         ] {
             assert!(!well_formed(id), "{id:?}");
