@@ -54,6 +54,10 @@ pub struct ServeArgs {
     /// The address and port to listen on.
     #[arg(long, env = "TAVLA_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
+    /// The address and port of a second listener, serving only `/metrics`
+    /// (Prometheus): keep it off the public network. Unset: no metrics listener.
+    #[arg(long, env = "TAVLA_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
     /// The absolute URL the public reaches Tavla at, used for links in feeds.
     /// Defaults to `http://` and the bind address.
     #[arg(long, env = "TAVLA_BASE_URL")]
@@ -94,6 +98,8 @@ pub struct Settings {
     pub backend: Backend,
     pub pool: PoolOptions,
     pub bind: SocketAddr,
+    /// Where `/metrics` is served; `None`: nowhere.
+    pub metrics_bind: Option<SocketAddr>,
     /// Without a trailing slash. `None` means "from the bound address".
     pub base_url: Option<String>,
     /// Load the seed notices into an empty database.
@@ -131,25 +137,24 @@ pub fn parse_backend(database: &DatabaseArgs) -> Result<Backend, ConfigError> {
     Backend::from_url(&database.database_url).map_err(|m| invalid("TAVLA_DATABASE_URL", m))
 }
 
+/// A listening address: `HOST:PORT`, resolved to its first address.
+fn parse_bind(name: &'static str, raw: &str) -> Result<SocketAddr, ConfigError> {
+    raw.to_socket_addrs()
+        .map_err(|e| invalid(name, format!("{raw:?} is not HOST:PORT ({e})")))?
+        .next()
+        .ok_or_else(|| invalid(name, format!("{raw:?} resolves to no address")))
+}
+
 impl Settings {
     pub fn from_args(args: &ServeArgs) -> Result<Self, ConfigError> {
         let backend = parse_backend(&args.database)?;
-        let bind = args
-            .bind
-            .to_socket_addrs()
-            .map_err(|e| {
-                invalid(
-                    "TAVLA_BIND",
-                    format!("{:?} is not HOST:PORT ({e})", args.bind),
-                )
-            })?
-            .next()
-            .ok_or_else(|| {
-                invalid(
-                    "TAVLA_BIND",
-                    format!("{:?} resolves to no address", args.bind),
-                )
-            })?;
+        let bind = parse_bind("TAVLA_BIND", &args.bind)?;
+        let metrics_bind = args
+            .metrics_bind
+            .as_deref()
+            .filter(|raw| !raw.trim().is_empty())
+            .map(|raw| parse_bind("TAVLA_METRICS_BIND", raw))
+            .transpose()?;
         let base_url = args
             .base_url
             .as_deref()
@@ -188,6 +193,7 @@ impl Settings {
             backend,
             pool: args.database.pool_options(),
             bind,
+            metrics_bind,
             base_url,
             seed: true,
             webhook_allow_private: args.webhook_allow_private,
@@ -267,6 +273,7 @@ mod tests {
                 db_startup_wait: 30,
             },
             bind: bind.into(),
+            metrics_bind: None,
             base_url: base_url.map(Into::into),
             websub_hub: None,
             cache_max_age: 60,
@@ -328,6 +335,15 @@ mod tests {
         assert_eq!(e.name, "TAVLA_BASE_URL");
         let e = Settings::from_args(&args("127.0.0.1:0", None, "mysql://x")).unwrap_err();
         assert_eq!(e.name, "TAVLA_DATABASE_URL");
+        let mut a = args("127.0.0.1:0", None, "tavla.db");
+        a.metrics_bind = Some("metrics-port".into());
+        assert_eq!(
+            Settings::from_args(&a).unwrap_err().name,
+            "TAVLA_METRICS_BIND"
+        );
+        a.metrics_bind = Some("127.0.0.1:9464".into());
+        let s = Settings::from_args(&a).unwrap();
+        assert_eq!(s.metrics_bind, Some("127.0.0.1:9464".parse().unwrap()));
         let pg = Settings::from_args(&args("127.0.0.1:0", None, "postgres://u@localhost/tavla"))
             .unwrap();
         assert_eq!(

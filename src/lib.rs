@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod http;
 pub mod i18n;
 pub mod mail;
+pub mod metrics;
 pub mod outbound;
 pub mod pages;
 pub mod routes;
@@ -19,7 +20,7 @@ pub mod websub;
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::{middleware, web, App, HttpServer};
 use anyhow::Context;
 
@@ -40,6 +41,12 @@ pub struct Application {
     worker: tokio::task::JoinHandle<()>,
     /// Set once a signal asks the instance to stop.
     draining: Arc<std::sync::atomic::AtomicBool>,
+    /// The metrics listener: its port, and how to stop and await it.
+    metrics_server: Option<(
+        u16,
+        ServerHandle,
+        tokio::task::JoinHandle<std::io::Result<()>>,
+    )>,
 }
 
 /// The longest requests under way are waited for when stopping.
@@ -70,7 +77,15 @@ async fn stop_signal() {
 
 /// Connects, migrates, loads the areas and (on an empty database) the seed notices.
 pub fn prepare_store(settings: &Settings) -> anyhow::Result<(Store, Taxonomy)> {
-    let store = Store::connect(&settings.backend, &settings.pool)?;
+    prepare_measured_store(settings, Default::default())
+}
+
+/// As `prepare_store`, with the pool's waits counted on `counters`.
+fn prepare_measured_store(
+    settings: &Settings,
+    counters: metrics::PoolCounters,
+) -> anyhow::Result<(Store, Taxonomy)> {
+    let store = Store::connect_measured(&settings.backend, &settings.pool, counters)?;
     store
         .wait_until_reachable(settings.pool.startup_wait)
         .with_context(|| {
@@ -105,9 +120,12 @@ pub fn prepare_store(settings: &Settings) -> anyhow::Result<(Store, Taxonomy)> {
 
 impl Application {
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
-        let (store, taxonomy) = prepare_store(&settings)?;
-        let listener = TcpListener::bind(settings.bind)
-            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let metrics = metrics::Metrics::new(settings.backend.name());
+        let (store, taxonomy) = prepare_measured_store(&settings, metrics.pool.clone())?;
+        let listen =
+            |addr| TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"));
+        let listener = listen(settings.bind)?;
+        let metrics_listener = settings.metrics_bind.map(listen).transpose()?;
         let addr = listener.local_addr()?;
         let base_url = settings
             .base_url
@@ -122,7 +140,10 @@ impl Application {
             Arc::downgrade(&watch),
         ));
         let taxonomy = Arc::new(taxonomy);
-        let representations = http::cached::RepresentationCache::new(settings.cache_bytes);
+        let representations = http::cached::RepresentationCache::measured(
+            settings.cache_bytes,
+            metrics.cache.clone(),
+        );
         let mut channels: Vec<Arc<dyn Channel>> = Vec::new();
         if let Some(hub) = &settings.websub_hub {
             let cached = representations.clone();
@@ -155,6 +176,7 @@ impl Application {
             watch.clone(),
             fanout,
             app::sources::Fetcher::new(&base_url, settings.import_allow_private),
+            metrics.clone(),
         ));
         channels.push(importer.clone());
         let outbox = Arc::new(Outbox::new(
@@ -162,6 +184,7 @@ impl Application {
             settings.clock.clone(),
             watch.clone(),
             channels,
+            metrics.clone(),
         ));
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let worker = tokio::spawn(outbox.clone().run(stopped));
@@ -188,7 +211,16 @@ impl Application {
             cache_max_age: settings.cache_max_age,
             websub_hub: settings.websub_hub.clone(),
             draining: draining.clone(),
+            metrics,
         });
+        let metrics_server = match metrics_listener {
+            Some(listener) => {
+                let port = listener.local_addr()?.port();
+                let server = http::scrape::serve(listener, state.clone())?;
+                Some((port, server.handle(), tokio::spawn(server)))
+            }
+            None => None,
+        };
         let app_data = web::Data::new(state.app.clone());
         let server = HttpServer::new(move || {
             App::new()
@@ -214,7 +246,13 @@ impl Application {
             stop,
             worker,
             draining,
+            metrics_server,
         })
+    }
+
+    /// The metrics listener's port, when there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|(port, ..)| *port)
     }
 
     pub fn port(&self) -> u16 {
@@ -244,6 +282,11 @@ impl Application {
         });
         let served = self.server.await;
         signals.abort();
+        // Scraped until the public port is closed.
+        if let Some((_, handle, server)) = self.metrics_server {
+            handle.stop(true).await;
+            let _ = server.await;
+        }
         let _ = self.stop.send(true);
         if let Err(e) = self.worker.await {
             tracing::error!(error = %e, "the outbox worker failed");

@@ -110,14 +110,32 @@ async fn text_logs_have_no_colours_off_a_terminal() {
     assert!(!logged.contains(&admin) && !logged.contains("hemmelig-lenkenokkel"));
 }
 
-/// SIGTERM drains: readiness fails at once, no new request is taken, a
-/// request under way (its body still arriving) finishes, and the process
-/// exits 0.
+/// `tavla_ready` as the metrics listener at `metrics` shows it.
+async fn ready_metric(metrics: &str) -> Option<String> {
+    let text = reqwest::get(format!("{metrics}/metrics"))
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("tavla_ready "))
+        .map(str::to_owned)
+}
+
+/// SIGTERM drains: readiness fails at once (on `/readyz` and in the
+/// metrics, which are served until the drain ends), no new request is
+/// taken, a request under way (its body still arriving) finishes, and the
+/// process exits 0.
 #[tokio::test]
 async fn sigterm_lets_a_request_under_way_finish_and_exits_cleanly() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let app = TestApp::spawn(TestDb::Sqlite).await;
-    let (mut child, base) = common::process::serve_logged(&app, &[], None).await;
+    let metrics = format!("127.0.0.1:{}", common::free_port());
+    let env = [("TAVLA_METRICS_BIND", metrics.as_str())];
+    let (mut child, base) = common::process::serve_logged(&app, &env, None).await;
+    let metrics = format!("http://{metrics}");
+    assert_eq!(ready_metric(&metrics).await.as_deref(), Some("1"));
     let admin = app.admin();
     let body = common::grant_doc("Tilskudd sendt mens Tavla stopper").to_string();
     let (first, rest) = body.as_bytes().split_at(body.len() / 2);
@@ -153,6 +171,8 @@ async fn sigterm_lets_a_request_under_way_finish_and_exits_cleanly() {
         },
     )
     .await;
+    // Still draining (the request under way holds it open): scraped, not ready.
+    assert_eq!(ready_metric(&metrics).await.as_deref(), Some("0"));
     slow.write_all(rest).await.unwrap();
     let mut answer = String::new();
     slow.read_to_string(&mut answer).await.unwrap();

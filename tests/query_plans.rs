@@ -479,6 +479,13 @@ fn scenarios() -> Vec<Scenario> {
             }),
         ),
         (
+            "the outbox's backlog, for the metrics",
+            &["deliveries_pending"],
+            Box::new(|conn| {
+                outbox::backlog(conn, &["go-live", "webhook", "mail"], Utc::now()).unwrap();
+            }),
+        ),
+        (
             "a webhook's deliveries, newest first",
             &["deliveries_by_target"],
             Box::new(|conn| {

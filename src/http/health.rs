@@ -35,16 +35,8 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[route("/readyz", method = "GET", method = "HEAD")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    if state.draining.load(std::sync::atomic::Ordering::Acquire) {
-        return Err(ApiError::Unavailable(
-            "the instance is shutting down".into(),
-        ));
-    }
-    match state.app.store.ping().await {
+    match state.readiness().await {
         Ok(()) => Ok(HttpResponse::Ok().json(Health { status: "ok" })),
-        Err(e) => {
-            tracing::warn!(error = %e, "not ready");
-            Err(ApiError::Unavailable("the database does not answer".into()))
-        }
+        Err(why) => Err(ApiError::Unavailable(why.into())),
     }
 }

@@ -11,6 +11,7 @@ pub mod notices;
 pub mod openapi;
 pub mod problem;
 pub mod request_id;
+pub mod scrape;
 pub mod subscriptions;
 pub mod views;
 
@@ -28,6 +29,22 @@ pub struct AppState {
     pub websub_hub: Option<String>,
     /// Set when the instance is shutting down: no longer ready.
     pub draining: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// What `/metrics` on the metrics listener shows.
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
+}
+
+impl AppState {
+    /// Whether the instance takes traffic: it is not stopping, and its
+    /// database answers; else why not.
+    pub async fn readiness(&self) -> Result<(), &'static str> {
+        if self.draining.load(std::sync::atomic::Ordering::Acquire) {
+            return Err("the instance is shutting down");
+        }
+        self.app.store.ping().await.map_err(|e| {
+            tracing::warn!(error = %e, "not ready");
+            "the database does not answer"
+        })
+    }
 }
 
 /// Public reads are open to every origin (dashboards in a browser); writes

@@ -2,6 +2,7 @@
 //! of queries per table. Queries are written once for every backend.
 
 pub mod areas;
+mod backend;
 pub mod audit;
 pub mod bodies;
 pub mod changes;
@@ -24,9 +25,13 @@ pub mod webhooks;
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+use diesel::r2d2::event::{CheckoutEvent, TimeoutEvent};
+use diesel::r2d2::{HandleEvent, ManageConnection, Pool, PooledConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::metrics::PoolCounters;
+pub use backend::Backend;
 
 /// One connection to whichever backend the database URL names.
 #[derive(diesel::MultiConnection)]
@@ -54,65 +59,6 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
-
-/// Where the data lives, chosen from `TAVLA_DATABASE_URL`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Backend {
-    /// A file path, or `:memory:`.
-    Sqlite(String),
-    /// A `postgres://` URL.
-    Postgres(String),
-}
-
-impl Backend {
-    pub fn from_url(url: &str) -> Result<Self, String> {
-        let url = url.trim();
-        if url.is_empty() {
-            return Err("the database URL is empty".into());
-        }
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(Backend::Postgres(url.to_owned()));
-        }
-        if let Some((scheme, _)) = url.split_once("://") {
-            if scheme != "sqlite" {
-                return Err(format!(
-                    "unknown database scheme {scheme:?}: use postgres://… or a SQLite path"
-                ));
-            }
-        }
-        let path = url.strip_prefix("sqlite://").unwrap_or(url);
-        Ok(Backend::Sqlite(path.to_owned()))
-    }
-
-    /// For logs: the URL without its password.
-    pub fn redacted(&self) -> String {
-        match self {
-            Backend::Sqlite(path) => format!("sqlite {path}"),
-            Backend::Postgres(url) => match url::Url::parse(url) {
-                Ok(mut parsed) => {
-                    if parsed.password().is_some() {
-                        let _ = parsed.set_password(Some("***"));
-                    }
-                    let query: Vec<(String, String)> = parsed
-                        .query_pairs()
-                        .map(|(k, v)| {
-                            let secret = k.eq_ignore_ascii_case("password");
-                            (
-                                k.into_owned(),
-                                if secret { "***".into() } else { v.into_owned() },
-                            )
-                        })
-                        .collect();
-                    if !query.is_empty() {
-                        parsed.query_pairs_mut().clear().extend_pairs(query);
-                    }
-                    parsed.to_string()
-                }
-                Err(_) => "postgres (an unreadable URL)".into(),
-            },
-        }
-    }
-}
 
 /// How the pool behaves; each is a setting of `tavla serve`.
 #[derive(Debug, Clone)]
@@ -197,6 +143,25 @@ const WAL_SIZE_LIMIT: u64 = 16 * 1024 * 1024;
 
 pub type DbPool = Pool<Manager>;
 
+/// Counts each checkout's wait, and the checkouts that timed out.
+struct PoolEvents(PoolCounters);
+
+impl std::fmt::Debug for PoolEvents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PoolEvents")
+    }
+}
+
+impl HandleEvent for PoolEvents {
+    fn handle_checkout(&self, event: CheckoutEvent) {
+        self.0.waits.observe(event.duration().as_secs_f64());
+    }
+
+    fn handle_timeout(&self, _event: TimeoutEvent) {
+        self.0.timeouts.inc();
+    }
+}
+
 /// The pool and the one way to use it from async code.
 #[derive(Clone)]
 pub struct Store {
@@ -207,6 +172,15 @@ pub struct Store {
 impl Store {
     /// A pool that opens connections lazily; `wait_until_reachable` checks the database.
     pub fn connect(backend: &Backend, options: &PoolOptions) -> StoreResult<Self> {
+        Self::connect_measured(backend, options, PoolCounters::default())
+    }
+
+    /// As `connect`, counting how long each use waits for a connection.
+    pub fn connect_measured(
+        backend: &Backend,
+        options: &PoolOptions,
+        counters: PoolCounters,
+    ) -> StoreResult<Self> {
         let manager = Manager {
             backend: backend.clone(),
             statement_timeout: options.statement_timeout,
@@ -221,6 +195,7 @@ impl Store {
             .min_idle(Some(0))
             .connection_timeout(options.connect_timeout)
             .test_on_check_out(true)
+            .event_handler(Box::new(PoolEvents(counters)))
             .build_unchecked(manager);
         Ok(Self {
             pool,
@@ -243,6 +218,16 @@ impl Store {
                 }
             }
         }
+    }
+
+    /// Connections open, of them idle, and the most the pool opens.
+    pub fn pool_state(&self) -> (u32, u32, u32) {
+        let state = self.pool.state();
+        (
+            state.connections,
+            state.idle_connections,
+            self.pool.max_size(),
+        )
     }
 
     pub fn backend(&self) -> &Backend {

@@ -103,6 +103,8 @@ pub fn postgres_admin(sql: &str) {
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`
     pub base: String,
+    /// The metrics listener's base URL, when `metrics_bind` was set.
+    pub metrics: Option<String>,
     pub client: reqwest::Client,
     pub backend: Backend,
     /// The SQLite file, for SQLite apps.
@@ -124,6 +126,7 @@ pub fn settings(backend: &Backend) -> Settings {
             ..PoolOptions::default()
         },
         bind: "127.0.0.1:0".parse().unwrap(),
+        metrics_bind: None,
         base_url: None,
         seed: true,
         websub_hub: None,
@@ -139,12 +142,16 @@ pub fn settings(backend: &Backend) -> Settings {
     }
 }
 
-fn start_with(settings: Settings) -> (String, ServerHandle) {
+/// A running instance: its base URL, its metrics listener's, and how to stop it.
+fn start_with(settings: Settings) -> (String, Option<String>, ServerHandle) {
     let app = tavla::Application::build(settings).expect("the app starts");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let metrics = app
+        .metrics_port()
+        .map(|port| format!("http://127.0.0.1:{port}"));
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
-    (base, handle)
+    (base, metrics, handle)
 }
 
 impl TestApp {
@@ -169,9 +176,10 @@ impl TestApp {
         let mut settings = settings(&backend);
         configure(&mut settings);
         let clock = settings.clock.clone();
-        let (base, handle) = start_with(settings.clone());
+        let (base, metrics, handle) = start_with(settings.clone());
         Self {
             base,
+            metrics,
             client: reqwest::Client::new(),
             backend,
             db_path,
@@ -191,9 +199,10 @@ impl TestApp {
     /// Stops the server and starts a new one on the same database.
     pub async fn restart(self) -> Self {
         self.handle.stop(true).await;
-        let (base, handle) = start_with(self.settings.clone());
+        let (base, metrics, handle) = start_with(self.settings.clone());
         Self {
             base,
+            metrics,
             handle,
             ..self
         }

@@ -12,11 +12,12 @@ use super::Clock;
 
 mod channel;
 
+use crate::metrics::{ChannelBacklog, Metrics};
 use crate::store::listing;
 use crate::store::outbox::{self, Attempt, Claimed, Fanout, GO_LIVE};
 use crate::store::subscriptions::{self, UNCONFIRMED_KEPT};
 use crate::store::version::{self, VersionWatch};
-use crate::store::{webhooks, Store};
+use crate::store::{webhooks, Store, StoreResult};
 pub use channel::{event_of, retry_at, Channel, Delivering, Failure, Sweeping};
 
 /// How often an idle worker looks for due deliveries: the bound on how late
@@ -41,6 +42,7 @@ pub struct Outbox {
     version: Arc<VersionWatch>,
     channels: Vec<Arc<dyn Channel>>,
     wake: Notify,
+    metrics: Arc<Metrics>,
 }
 
 impl Outbox {
@@ -49,6 +51,7 @@ impl Outbox {
         clock: Clock,
         version: Arc<VersionWatch>,
         channels: Vec<Arc<dyn Channel>>,
+        metrics: Arc<Metrics>,
     ) -> Self {
         Self {
             store,
@@ -56,7 +59,22 @@ impl Outbox {
             version,
             channels,
             wake: Notify::new(),
+            metrics,
         }
+    }
+
+    /// Each channel's deliveries not yet finished, for the metrics.
+    pub async fn backlog(&self) -> StoreResult<Vec<ChannelBacklog>> {
+        let mut names: Vec<&'static str> = self
+            .channels
+            .iter()
+            .flat_map(|c| c.names().iter().copied())
+            .collect();
+        names.push(GO_LIVE);
+        let now = self.clock.now();
+        self.store
+            .run(move |conn| outbox::backlog(conn, &names, now))
+            .await
     }
 
     /// Every delivery a write's events fan out to.
@@ -240,6 +258,10 @@ impl Outbox {
         };
         let now = self.clock.now();
         let duration_ms = i32::try_from(started.elapsed().as_millis()).ok();
+        let mut outcome = match &result {
+            Ok(_) => "delivered",
+            Err(_) => "retried",
+        };
         let attempt = match result {
             Ok(status) => Attempt {
                 status,
@@ -253,6 +275,9 @@ impl Outbox {
                     (false, Some(channel)) => channel.retry_at(claimed.attempts, now),
                     (false, None) => retry_at(claimed.attempts, now),
                 };
+                if retry_at.is_none() {
+                    outcome = "given-up";
+                }
                 match retry_at {
                     Some(at) => {
                         tracing::warn!(channel = %claimed.channel, event = ?claimed.event.as_ref().map(|e| e.id),
@@ -271,6 +296,7 @@ impl Outbox {
                 }
             }
         };
+        self.metrics.delivery(&claimed.channel, outcome);
         let recorded =
             claimed.channel == GO_LIVE || channel.is_some_and(|c| c.settles_itself(&claimed));
         if recorded && attempt.error.is_none() {

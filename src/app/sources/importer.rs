@@ -14,6 +14,7 @@ use crate::app::Clock;
 use crate::domain::import::{candidates, Candidate};
 use crate::domain::source::{next_fetch, Source};
 use crate::domain::time::truncate_to_micros;
+use crate::metrics::Metrics;
 use crate::store::outbox::{Claimed, Fanout};
 use crate::store::sources::{self, Fetched, Imported, CHANNEL};
 use crate::store::version::{self, VersionWatch};
@@ -74,6 +75,7 @@ pub struct Importer {
     /// What an imported notice's events are delivered on.
     fanout: Vec<Fanout>,
     fetcher: Fetcher,
+    metrics: Arc<Metrics>,
 }
 
 impl Importer {
@@ -83,6 +85,7 @@ impl Importer {
         version: Arc<VersionWatch>,
         fanout: Vec<Fanout>,
         fetcher: Fetcher,
+        metrics: Arc<Metrics>,
     ) -> Self {
         Self {
             store,
@@ -90,6 +93,7 @@ impl Importer {
             version,
             fanout,
             fetcher,
+            metrics,
         }
     }
 
@@ -116,8 +120,15 @@ impl Importer {
             Err(e) => Err(e),
         };
         match recorded {
-            Ok(Some(report)) => Ok(Fetch::Done(report)),
-            Ok(None) => Ok(Fetch::Superseded),
+            Ok(Some(report)) => {
+                self.metrics
+                    .fetch(report.outcome, report.created, report.updated);
+                Ok(Fetch::Done(report))
+            }
+            Ok(None) => {
+                self.metrics.fetch("superseded", 0, 0);
+                Ok(Fetch::Superseded)
+            }
             Err(e) => {
                 // Best effort: a retry need not wait for the hold to end.
                 let _ = self

@@ -11,9 +11,11 @@ use std::sync::Arc;
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
 use moka::future::Cache;
+use moka::notification::RemovalCause;
 use moka::ops::compute::{CompResult, Op};
 
 use super::representation::{Encoding, Representation};
+use crate::metrics::CacheCounters;
 
 /// The bound when none is configured.
 pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -23,20 +25,43 @@ pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 #[derive(Clone)]
 pub struct RepresentationCache {
     entries: Option<Cache<String, Arc<Representation>>>,
+    counters: CacheCounters,
 }
 
 impl RepresentationCache {
     /// A cache holding at most `max_bytes` of answers; `0` keeps nothing.
     pub fn new(max_bytes: u64) -> Self {
+        Self::measured(max_bytes, CacheCounters::default())
+    }
+
+    /// As `new`, counting hits, misses and evictions on `counters`.
+    pub fn measured(max_bytes: u64, counters: CacheCounters) -> Self {
+        let evictions = counters.evictions.clone();
         let entries = (max_bytes > 0).then(|| {
             Cache::builder()
                 .max_capacity(max_bytes)
                 .weigher(|key: &String, representation: &Arc<Representation>| {
                     u32::try_from(key.len() + representation.weight()).unwrap_or(u32::MAX)
                 })
+                .eviction_listener(move |_key, _value, cause| {
+                    if cause == RemovalCause::Size {
+                        evictions.inc();
+                    }
+                })
                 .build()
         });
-        Self { entries }
+        Self { entries, counters }
+    }
+
+    /// Bytes and entries held, once pending bookkeeping is done.
+    pub async fn size(&self) -> (u64, u64) {
+        match &self.entries {
+            Some(entries) => {
+                entries.run_pending_tasks().await;
+                (entries.weighted_size(), entries.entry_count())
+            }
+            None => (0, 0),
+        }
     }
 
     /// The representation kept for `key` if it is fresh for `version` at
@@ -56,10 +81,12 @@ impl RepresentationCache {
         E: Send + Sync + 'static,
     {
         let Some(entries) = &self.entries else {
+            self.counters.misses.inc();
             return render().await.map(Arc::new);
         };
         if let Some(hit) = entries.get(key).await {
             if hit.is_fresh(version, now) {
+                self.counters.hits.inc();
                 return Ok(hit);
             }
         }
@@ -74,9 +101,15 @@ impl RepresentationCache {
             })
             .await?;
         match outcome {
-            CompResult::Inserted(entry)
-            | CompResult::ReplacedWith(entry)
-            | CompResult::Unchanged(entry) => Ok(entry.into_value()),
+            CompResult::Inserted(entry) | CompResult::ReplacedWith(entry) => {
+                self.counters.misses.inc();
+                Ok(entry.into_value())
+            }
+            // Rendered meanwhile by the request this one waited for.
+            CompResult::Unchanged(entry) => {
+                self.counters.hits.inc();
+                Ok(entry.into_value())
+            }
             CompResult::Removed(_) | CompResult::StillNone(_) => {
                 unreachable!("the closure only keeps or puts")
             }
@@ -198,7 +231,8 @@ mod tests {
     async fn a_flood_of_one_off_urls_keeps_the_popular_ones() {
         // Room for about 60 answers; 16 popular feeds, then 10 000 one-offs.
         let one = (representation(1, None).weight() + 32) as u64;
-        let cache = RepresentationCache::new(60 * one);
+        let counters = CacheCounters::default();
+        let cache = RepresentationCache::measured(60 * one, counters.clone());
         let entries = cache.entries.as_ref().unwrap();
         let renders = AtomicUsize::new(0);
         let popular: Vec<String> = (0..16).map(|i| format!("/feed.rss?kind={i}")).collect();
@@ -235,6 +269,18 @@ mod tests {
         entries.run_pending_tasks().await;
         assert!(entries.weighted_size() <= 60 * one);
         assert!(entries.entry_count() >= 50, "full, not emptied");
+        assert_eq!(
+            cache.size().await,
+            (entries.weighted_size(), entries.entry_count())
+        );
+        // Every one-off put out (or never let in) for want of room is counted.
+        let evicted = counters.evictions.get();
+        assert!(evicted >= 10_000 - 60, "{evicted}");
+        assert_eq!(
+            counters.misses.get(),
+            renders.load(Ordering::Relaxed) as u64
+        );
+        assert!(counters.hits.get() >= 16 * 4, "{}", counters.hits.get());
     }
 
     #[tokio::test]

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::schema::{deliveries, delivery_attempts, events, notices};
 use super::{DbConnection, StoreResult};
 use crate::domain::Event;
+use crate::metrics::ChannelBacklog;
 
 mod claim;
 
@@ -263,6 +264,36 @@ pub fn unfinished(conn: &mut DbConnection, channel: &str) -> StoreResult<i64> {
         .filter(deliveries::finished_at.is_null())
         .count()
         .get_result(conn)?)
+}
+
+/// Each channel's unfinished deliveries, through `deliveries_pending`:
+/// its cost grows with the backlog, never with the deliveries kept.
+pub fn backlog(
+    conn: &mut DbConnection,
+    channels: &[&str],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<ChannelBacklog>> {
+    let mut backlog = Vec::with_capacity(channels.len());
+    for channel in channels {
+        let pending = unfinished(conn, channel)?;
+        let (due, oldest): (i64, Option<chrono::NaiveDateTime>) = deliveries::table
+            .filter(deliveries::channel.eq(channel))
+            .filter(deliveries::finished_at.is_null())
+            .filter(deliveries::due_at.le(now.naive_utc()))
+            .select((
+                diesel::dsl::count_star(),
+                diesel::dsl::min(deliveries::due_at),
+            ))
+            .get_result(conn)?;
+        let waited = oldest.map_or(Duration::zero(), |at| now - at.and_utc());
+        backlog.push(ChannelBacklog {
+            channel: (*channel).to_owned(),
+            pending,
+            due,
+            oldest_due_seconds: waited.num_milliseconds().max(0) as f64 / 1000.0,
+        });
+    }
+    Ok(backlog)
 }
 
 /// Forgets deliveries on `channel` finished before `before`, with their
