@@ -125,7 +125,10 @@ impl Application {
         let listen =
             |addr| TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"));
         let listener = listen(settings.bind)?;
-        let metrics_listener = settings.metrics_bind.map(listen).transpose()?;
+        let metrics_listener = match settings.metrics_bind.map(listen).transpose()? {
+            Some(listener) => Some((listener.local_addr()?.port(), listener)),
+            None => None,
+        };
         let addr = listener.local_addr()?;
         let base_url = settings
             .base_url
@@ -213,15 +216,8 @@ impl Application {
             draining: draining.clone(),
             metrics,
         });
-        let metrics_server = match metrics_listener {
-            Some(listener) => {
-                let port = listener.local_addr()?.port();
-                let server = http::scrape::serve(listener, state.clone())?;
-                Some((port, server.handle(), tokio::spawn(server)))
-            }
-            None => None,
-        };
         let app_data = web::Data::new(state.app.clone());
+        let metrics_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -239,6 +235,14 @@ impl Application {
         .disable_signals()
         .shutdown_timeout(DRAIN.as_secs())
         .run();
+        // Last, so that nothing fails after it has started.
+        let metrics_server = match metrics_listener {
+            Some((port, listener)) => {
+                let server = http::scrape::serve(listener, metrics_state)?;
+                Some((port, server.handle(), tokio::spawn(server)))
+            }
+            None => None,
+        };
         Ok(Self {
             port: addr.port(),
             base_url,

@@ -222,7 +222,7 @@ impl Metrics {
             ),
             outbox_due: gauges(
                 "tavla_outbox_due",
-                "Deliveries due and not yet made, by channel",
+                "Deliveries due and free to be made (none before them in their queue), by channel",
                 &["channel"],
             ),
             outbox_oldest_due,

@@ -10,6 +10,9 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 use super::AppState;
 use crate::metrics::{Snapshot, CONTENT_TYPE};
 
+/// How long a scrape waits for each reading of the database.
+const READ_LIMIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// One worker is plenty for a scraper or two.
 pub fn serve(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
     Ok(HttpServer::new(move || {
@@ -18,6 +21,9 @@ pub fn serve(listener: TcpListener, state: web::Data<AppState>) -> std::io::Resu
             .route("/metrics", web::get().to(scrape))
     })
     .workers(1)
+    // Stopped after the public port's drain: a scrape under way is not
+    // worth holding the process for.
+    .shutdown_timeout(1)
     .disable_signals()
     .listen(listener)?
     .run())
@@ -28,13 +34,20 @@ pub fn serve(listener: TcpListener, state: web::Data<AppState>) -> std::io::Resu
 async fn scrape(state: web::Data<AppState>) -> HttpResponse {
     let (pool_connections, pool_idle, pool_max) = state.app.store.pool_state();
     let (cache_bytes, cache_entries) = state.representations.size().await;
-    let outbox = match state.app.outbox.backlog().await {
-        Ok(backlog) => Some(backlog),
-        Err(e) => {
+    // A database that does not answer must not hold the scrape past
+    // Prometheus's own timeout (10 s by default): the rest still shows.
+    let outbox = match tokio::time::timeout(READ_LIMIT, state.app.outbox.backlog()).await {
+        Ok(Ok(backlog)) => Some(backlog),
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "the outbox's backlog could not be read for the metrics");
             None
         }
+        Err(_) => {
+            tracing::warn!("the outbox's backlog was not read in time for the metrics");
+            None
+        }
     };
+    let ready = tokio::time::timeout(READ_LIMIT, state.readiness()).await;
     let snapshot = Snapshot {
         pool_connections,
         pool_idle,
@@ -42,7 +55,7 @@ async fn scrape(state: web::Data<AppState>) -> HttpResponse {
         cache_bytes,
         cache_entries,
         outbox,
-        ready: state.readiness().await.is_ok(),
+        ready: matches!(ready, Ok(Ok(()))),
     };
     HttpResponse::Ok()
         .content_type(CONTENT_TYPE)

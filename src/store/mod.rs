@@ -2,8 +2,8 @@
 //! of queries per table. Queries are written once for every backend.
 
 pub mod areas;
-mod backend;
 pub mod audit;
+mod backend;
 pub mod bodies;
 pub mod changes;
 pub mod editing;

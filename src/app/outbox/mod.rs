@@ -296,18 +296,21 @@ impl Outbox {
                 }
             }
         };
-        self.metrics.delivery(&claimed.channel, outcome);
         let recorded =
             claimed.channel == GO_LIVE || channel.is_some_and(|c| c.settles_itself(&claimed));
         if recorded && attempt.error.is_none() {
-            return; // recorded with what the delivery wrote
+            // Recorded with what the delivery wrote.
+            self.metrics.delivery(&claimed.channel, outcome);
+            return;
         }
+        let name = claimed.channel.clone();
         let settled = self
             .store
             .run(move |conn| outbox::settle(conn, &claimed, &attempt, now))
             .await;
         match settled {
-            Ok(true) => {}
+            // Counted once recorded: an attempt made again is not counted twice.
+            Ok(true) => self.metrics.delivery(&name, outcome),
             Ok(false) => tracing::warn!("a delivery outlived its lease; another worker has it"),
             Err(e) => {
                 tracing::error!(error = %e, "a delivery's outcome could not be recorded; it is made again")
@@ -318,15 +321,22 @@ impl Outbox {
     /// Records a scheduled notice as live and hands its event to the channels.
     async fn go_live(&self, claimed: &Claimed) -> Result<Option<i32>, Failure> {
         let (fanout, now, claimed) = (self.fanout(), self.clock.now(), claimed.clone());
-        let version = self
+        let (done, version) = self
             .store
             .run(move |conn| {
-                outbox::go_live(conn, &claimed, &fanout, now)?;
-                version::current(conn)
+                let done = outbox::go_live(conn, &claimed, &fanout, now)?;
+                Ok((done, version::current(conn)?))
             })
             .await
             .map_err(|e| Failure::retry(None, e.to_string()))?;
         self.version.observe(version);
-        Ok(None)
+        match done {
+            true => Ok(None),
+            // Its record finds the lease lost too, and counts nothing.
+            false => Err(Failure::retry(
+                None,
+                "the go-live's lease ran out; another worker has it",
+            )),
+        }
     }
 }

@@ -130,6 +130,8 @@ impl Importer {
                 Ok(Fetch::Superseded)
             }
             Err(e) => {
+                // Not recorded on the source: the database failed it.
+                self.metrics.fetch("not-recorded", 0, 0);
                 // Best effort: a retry need not wait for the hold to end.
                 let _ = self
                     .store

@@ -266,34 +266,49 @@ pub fn unfinished(conn: &mut DbConnection, channel: &str) -> StoreResult<i64> {
         .get_result(conn)?)
 }
 
-/// Each channel's unfinished deliveries, through `deliveries_pending`:
-/// its cost grows with the backlog, never with the deliveries kept.
+/// Each channel's unfinished deliveries, read in one transaction through
+/// `deliveries_pending` (and `deliveries_queued` for queues): its cost
+/// grows with the backlog, never with the deliveries kept. A delivery is
+/// counted as due only when a worker could claim it: one waiting behind an
+/// earlier one in its queue (a receiver that is down) is pending, not late.
 pub fn backlog(
     conn: &mut DbConnection,
     channels: &[&str],
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<ChannelBacklog>> {
-    let mut backlog = Vec::with_capacity(channels.len());
-    for channel in channels {
-        let pending = unfinished(conn, channel)?;
-        let (due, oldest): (i64, Option<chrono::NaiveDateTime>) = deliveries::table
-            .filter(deliveries::channel.eq(channel))
-            .filter(deliveries::finished_at.is_null())
-            .filter(deliveries::due_at.le(now.naive_utc()))
-            .select((
-                diesel::dsl::count_star(),
-                diesel::dsl::min(deliveries::due_at),
-            ))
-            .get_result(conn)?;
-        let waited = oldest.map_or(Duration::zero(), |at| now - at.and_utc());
-        backlog.push(ChannelBacklog {
-            channel: (*channel).to_owned(),
-            pending,
-            due,
-            oldest_due_seconds: waited.num_milliseconds().max(0) as f64 / 1000.0,
-        });
+    #[derive(QueryableByName)]
+    struct Due {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        due: i64,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
+        oldest: Option<chrono::NaiveDateTime>,
     }
-    Ok(backlog)
+    // The claim's own conditions (claim.rs), for one channel.
+    const DUE: &str = "SELECT count(*) AS due, min(due_at) AS oldest FROM deliveries d \
+        WHERE channel = $1 AND finished_at IS NULL AND due_at <= $2 \
+        AND (queue IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries earlier \
+             WHERE earlier.queue = d.queue AND earlier.finished_at IS NULL AND earlier.id < d.id))";
+    conn.transaction(|conn| {
+        let mut backlog = Vec::with_capacity(channels.len());
+        for channel in channels {
+            let pending = unfinished(conn, channel)?;
+            let query = diesel::sql_query(DUE)
+                .bind::<diesel::sql_types::Text, _>(*channel)
+                .bind::<diesel::sql_types::Timestamp, _>(now.naive_utc());
+            let due: Due = match conn {
+                DbConnection::Pg(c) => query.get_result(c)?,
+                DbConnection::Sqlite(c) => query.get_result(c)?,
+            };
+            let waited = due.oldest.map_or(Duration::zero(), |at| now - at.and_utc());
+            backlog.push(ChannelBacklog {
+                channel: (*channel).to_owned(),
+                pending,
+                due: due.due,
+                oldest_due_seconds: waited.num_milliseconds().max(0) as f64 / 1000.0,
+            });
+        }
+        Ok(backlog)
+    })
 }
 
 /// Forgets deliveries on `channel` finished before `before`, with their
