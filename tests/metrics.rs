@@ -75,6 +75,16 @@ fn label_values(scraped: &Exposition, name: &str, label: &str) -> Vec<String> {
         .collect()
 }
 
+/// Waits until the worker has counted a sample of `name` with `labels`.
+async fn counted_eventually(app: &TestApp, name: &str, labels: &[(&str, &str)]) -> f64 {
+    eventually(
+        10,
+        || format!("{name} {labels:?} counted"),
+        || async { value(&scrape(app).await, name, labels) },
+    )
+    .await
+}
+
 fn families(scraped: &Exposition) -> Vec<&String> {
     let mut names: Vec<_> = scraped.families.keys().collect();
     names.sort();
@@ -208,15 +218,7 @@ async fn the_outbox_backlog_deliveries_and_fetches_are_counted(db: TestDb) {
     // Its time comes: the worker makes it go live, and counts it.
     app.clock.advance(Duration::hours(1) + Duration::seconds(1));
     let delivered = [("channel", "go-live"), ("outcome", "delivered")];
-    eventually(
-        10,
-        || "the go-live counted".into(),
-        || async {
-            let scraped = scrape(&app).await;
-            value(&scraped, "tavla_outbox_deliveries_total", &delivered)
-        },
-    )
-    .await;
+    counted_eventually(&app, "tavla_outbox_deliveries_total", &delivered).await;
     let scraped = scrape(&app).await;
     assert_eq!(
         value(&scraped, "tavla_outbox_pending", &go_live),
@@ -279,15 +281,7 @@ async fn the_outbox_backlog_deliveries_and_fetches_are_counted(db: TestDb) {
     let source = json!({"url": upstream.feed_url(), "kind": "news", "areas": ["helsetjenester"]});
     register(&app, &admin, source).await;
     let imported = [("outcome", "imported")];
-    eventually(
-        10,
-        || "the fetch counted".into(),
-        || async {
-            let scraped = scrape(&app).await;
-            value(&scraped, "tavla_source_fetches_total", &imported)
-        },
-    )
-    .await;
+    counted_eventually(&app, "tavla_source_fetches_total", &imported).await;
     let scraped = scrape(&app).await;
     let created = [("change", "created")];
     assert_eq!(
@@ -296,15 +290,7 @@ async fn the_outbox_backlog_deliveries_and_fetches_are_counted(db: TestDb) {
     );
     // The fetch's delivery is recorded (and counted) after the fetch.
     let fetched = [("channel", "import"), ("outcome", "delivered")];
-    eventually(
-        10,
-        || "the fetch's delivery counted".into(),
-        || async {
-            let scraped = scrape(&app).await;
-            value(&scraped, "tavla_outbox_deliveries_total", &fetched)
-        },
-    )
-    .await;
+    counted_eventually(&app, "tavla_outbox_deliveries_total", &fetched).await;
 }
 
 #[tokio::test]
