@@ -111,7 +111,25 @@ fn parse_instant(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
         .map_err(|_| format!("{raw:?} is not an RFC 3339 instant like 2027-06-30T23:59:59+02:00"))
 }
 
+/// Caps glibc's malloc at two arenas. It would make one for each thread
+/// that allocates while another holds an arena's lock (up to eight per
+/// core), and each keeps what was freed in it: under concurrent requests
+/// that was a third of the server's resident memory (docs/benchmarks.md,
+/// "Memory"). Allocation is a small part of a request's work.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    // SAFETY: mallopt only sets a parameter of the allocator; called first
+    // thing, before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}
+
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     let json = matches!(&cli.command, Command::Serve(args) if args.log_format == "json");
     start_logging(json);
