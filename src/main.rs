@@ -115,9 +115,13 @@ fn parse_instant(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
 /// that allocates while another holds an arena's lock (up to eight per
 /// core), and each keeps what was freed in it: under concurrent requests
 /// that was a third of the server's resident memory (docs/benchmarks.md,
-/// "Memory"). Allocation is a small part of a request's work.
+/// "Memory"). `MALLOC_ARENA_MAX` in the environment, which glibc reads
+/// itself, is left to rule.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn limit_malloc_arenas() {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
+        return;
+    }
     // SAFETY: mallopt only sets a parameter of the allocator; called first
     // thing, before any other thread exists.
     unsafe {
