@@ -3,11 +3,13 @@
 
 #![allow(dead_code)]
 
+mod documents;
 pub mod editor;
 pub mod hub;
 pub mod mail;
 pub mod process;
 pub mod receiver;
+mod requests;
 pub mod smtp;
 pub mod sources;
 pub mod upstream;
@@ -24,6 +26,10 @@ use tavla::app::Clock;
 use tavla::config::Settings;
 use tavla::store::{Backend, PoolOptions, Store};
 use tempfile::TempDir;
+
+// Not every test file uses them.
+#[allow(unused_imports)]
+pub use documents::*;
 
 /// Waits for an asynchronous effect (the outbox's worker, another process)
 /// that is due already: asks `check` every 50 ms until it gives `Some`, for at
@@ -337,140 +343,6 @@ pub fn issue_token(app: &TestApp, role: &str, areas: &[&str]) -> String {
     tavla::commands::create_token(&store, &taxonomy, "test", role, areas, None)
         .unwrap()
         .1
-}
-
-impl TestApp {
-    pub fn admin(&self) -> String {
-        issue_token(self, "admin", &[])
-    }
-
-    pub fn editor(&self, areas: &[&str]) -> String {
-        issue_token(self, "editor", areas)
-    }
-
-    pub async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: &str,
-        body: Option<&Value>,
-        headers: &[(&str, &str)],
-    ) -> reqwest::Response {
-        let mut request = self
-            .client
-            .request(method, self.url(path))
-            .bearer_auth(token);
-        if let Some(body) = body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body.to_string());
-        }
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        request.send().await.expect("request sent")
-    }
-
-    /// POSTs a notice; returns the response.
-    pub async fn post_notice(&self, token: &str, body: &Value) -> reqwest::Response {
-        self.send(
-            reqwest::Method::POST,
-            "/api/v1/admin/notices",
-            token,
-            Some(body),
-            &[],
-        )
-        .await
-    }
-
-    /// POSTs a notice that must be created; returns its admin JSON.
-    pub async fn create_notice(&self, token: &str, body: &Value) -> Value {
-        let response = self.post_notice(token, body).await;
-        assert_eq!(response.status(), 201, "create {body}");
-        response.json().await.unwrap()
-    }
-
-    /// PATCHes with If-Match; returns the response.
-    pub async fn patch_notice(
-        &self,
-        token: &str,
-        id: &str,
-        etag: &str,
-        patch: &Value,
-    ) -> reqwest::Response {
-        self.send(
-            reqwest::Method::PATCH,
-            &format!("/api/v1/admin/notices/{id}"),
-            token,
-            Some(patch),
-            &[("if-match", etag)],
-        )
-        .await
-    }
-}
-
-/// A valid grant document for the admin API.
-/// `hour:minute` in Oslo, `days` from today, as the API writes instants
-/// (RFC 3339 with Oslo's offset): a test never names a date that will pass.
-pub fn oslo_days_ahead(days: i64, hour: u32, minute: u32) -> String {
-    use chrono::TimeZone;
-    let oslo = chrono_tz::Europe::Oslo;
-    let date =
-        (chrono::Utc::now().with_timezone(&oslo) + chrono::Duration::days(days)).date_naive();
-    let local = date.and_hms_opt(hour, minute, 0).unwrap();
-    oslo.from_local_datetime(&local)
-        .earliest()
-        .unwrap()
-        .to_rfc3339()
-}
-
-pub fn grant_doc(title: &str) -> Value {
-    serde_json::json!({
-        "kind": "grant",
-        "title": title,
-        "summary": "Kommunene kan søke om midler.",
-        "areas": ["helsetjenester"],
-        "grant": {
-            "deadline": oslo_days_ahead(365, 12, 0),
-            "amount_nok": 1500000,
-            "applicants": ["kommuner", "fylkeskommuner"],
-            "apply_url": "https://www.helsedirektoratet.no/tilskudd/test"
-        }
-    })
-}
-
-/// A webinar document with a time, for the admin API.
-pub fn webinar_doc(title: &str) -> Value {
-    serde_json::json!({
-        "kind": "webinar",
-        "title": title,
-        "summary": "Et webinar for kommunene.",
-        "areas": ["kommuneoverlege"],
-        "webinar": {
-            "starts_at": oslo_days_ahead(300, 10, 0),
-            "ends_at": oslo_days_ahead(300, 11, 30),
-            "registration_url": "https://www.helsedirektoratet.no/webinar"
-        }
-    })
-}
-
-/// Parses an iCalendar text with an independent parser; returns its one calendar.
-pub fn parse_calendar(text: &str) -> ical::parser::ical::component::IcalCalendar {
-    let mut calendars = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
-    let calendar = calendars
-        .next()
-        .expect("one calendar")
-        .expect("a valid calendar");
-    assert!(calendars.next().is_none(), "only one calendar");
-    calendar
-}
-
-/// The value of an iCalendar property, and its parameters.
-pub fn ical_property<'a>(
-    properties: &'a [ical::property::Property],
-    name: &str,
-) -> Option<&'a ical::property::Property> {
-    properties.iter().find(|p| p.name == name)
 }
 
 /// A loopback port nothing listens on right now.
