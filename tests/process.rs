@@ -180,15 +180,12 @@ async fn sigterm_lets_a_request_under_way_finish_and_exits_cleanly() {
         answer.starts_with("HTTP/1.1 201"),
         "the request under way finished: {answer}"
     );
-    let mut exited = None;
-    for _ in 0..400 {
-        exited = child.try_wait().unwrap();
-        if exited.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let status = exited.expect("the process exits within 20 s");
+    let exit = tokio::task::spawn_blocking(move || child.wait());
+    let status = tokio::time::timeout(std::time::Duration::from_secs(20), exit)
+        .await
+        .expect("the process exits within 20 s")
+        .unwrap()
+        .unwrap();
     assert!(status.success(), "{status:?}");
     let id = answer
         .split("\"id\":\"")
