@@ -49,6 +49,11 @@ RANKED_WORDS = {
     "tannhelse": 2000, "rehabilitering": 2500, "velferdsteknologi": 3000,
     "hospitering": 6000, "ernæring": 8000,
 }
+# Webinars still ahead when the benchmark runs: as many at every size, since
+# how many events lie ahead is a matter of the present, not of how long the
+# archive is. They are the last notices made, published over the last 15
+# days; every other webinar has taken place by yesterday.
+UPCOMING_WEBINARS = 30
 VOCABULARY_SIZE = 24_000
 ZIPF_S = 1.0
 TABLE_SLOTS = 1 << 21
@@ -207,7 +212,8 @@ class Generator:
         # that its start finds nothing left to render.
         body_html = None if body is None else "".join(html_block(part) for part in body.split("\n\n"))
         # Evenly over the 20 years in insertion order, as an archive grows; a
-        # few scheduled from tomorrow on, so still ahead while the benchmark runs.
+        # few scheduled from tomorrow on, so still ahead while the benchmark
+        # runs; the last UPCOMING_WEBINARS are webinars not yet held.
         scheduled = rng.random() < 0.005
         if scheduled:
             published = self.end + dt.timedelta(seconds=between(86400, 60 * 86400))
@@ -217,6 +223,11 @@ class Generator:
         state = "draft" if roll < 0.01 else "withdrawn" if roll < 0.02 else "published"
         roll = rng.random()
         kind = "news" if roll < 0.40 else "grant" if roll < 0.75 else "webinar"
+        ahead = self.count - i
+        upcoming = ahead <= UPCOMING_WEBINARS
+        if upcoming:
+            scheduled, state, kind = False, "published", "webinar"
+            published = self.end - dt.timedelta(hours=12 * ahead)
         row = {
             "id": uuid4(rng),
             "slug": f"{slugify(title)}-{i + 1}",
@@ -235,11 +246,17 @@ class Generator:
             row["apply_url"] = f"https://www.helsedirektoratet.no/tilskudd/{row['slug']}"
         elif kind == "webinar":
             day = (published + dt.timedelta(days=between(3, 60))).replace(hour=0, minute=0, second=0)
+            yesterday = self.end - dt.timedelta(days=1)
+            if upcoming:
+                day = max(day, self.end + dt.timedelta(days=between(2, 10)))
+            elif day >= yesterday and not scheduled:
+                # Announced late, or a recording: it has taken place.
+                day = yesterday - dt.timedelta(days=between(0, 2))
             starts = day + dt.timedelta(hours=between(7, 12), minutes=rng.choice((0, 30)))
             row["starts_at"] = fmt(starts)
             row["ends_at"] = fmt(starts + dt.timedelta(minutes=rng.choice((60, 90, 120))))
             row["registration_url"] = f"https://www.helsedirektoratet.no/webinar/{row['slug']}"
-            if rng.random() < 0.02:
+            if rng.random() < 0.02 and not upcoming:
                 row["cancelled"] = True
                 row["cancellation_note"] = "Avlyst. " + self.sentence(6)
         # As the outbox worker's sweep leaves it: marked lapsed once a grant's
