@@ -197,6 +197,32 @@ on_every_backend! {
         assert!(off.text("/feed.rss").await.contains(created["id"].as_str().unwrap()));
     }
 
+    async fn with_the_cache_off_last_modified_follows_time_and_writes(app: TestApp) {
+        // No answer is kept, but the timeline they are dated by is: it must
+        // not outlive its next change nor a write.
+        let off = TestApp::spawn_configured(app.db, |s| s.cache_bytes = 0).await;
+        let admin = off.admin();
+        let at = off.clock.now() + chrono::Duration::seconds(5);
+        let at = chrono::DateTime::from_timestamp(at.timestamp(), 0).unwrap();
+        let mut doc = grant_doc("Planlagt tilskudd uten mellomlager");
+        doc["published_at"] = json!(at.to_rfc3339());
+        off.create_notice(&admin, &doc).await;
+        let last_modified = |response: &reqwest::Response| response.headers()["last-modified"].to_str().unwrap().to_owned();
+        let before = last_modified(&off.get("/feed.rss").await);
+        assert_eq!(last_modified(&off.get("/feed.rss").await), before);
+        assert!(before != at.format("%a, %d %b %Y %H:%M:%S GMT").to_string(), "not live yet");
+
+        off.clock.advance(chrono::Duration::seconds(6));
+        let live = last_modified(&off.get("/feed.rss").await);
+        assert_eq!(live, at.format("%a, %d %b %Y %H:%M:%S GMT").to_string(), "dated by its going live");
+
+        off.clock.advance(chrono::Duration::seconds(60));
+        off.create_notice(&admin, &grant_doc("Tilskudd skrevet etterpå")).await;
+        let written = last_modified(&off.get("/feed.rss").await);
+        let written = chrono::DateTime::parse_from_rfc2822(&written).unwrap();
+        assert!(written > at + chrono::Duration::seconds(60), "dated by the write: {written}");
+    }
+
     async fn head_answers_like_get_without_a_body(app: TestApp) {
         let get = app.get("/feed.rss").await;
         let head = app.client.head(app.url("/feed.rss")).send().await.unwrap();

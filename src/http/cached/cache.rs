@@ -15,6 +15,7 @@ use moka::notification::RemovalCause;
 use moka::ops::compute::{CompResult, Op};
 
 use super::representation::{Encoding, Representation};
+use super::timelines::Timelines;
 use crate::metrics::CacheCounters;
 
 /// The bound when none is configured.
@@ -26,6 +27,7 @@ pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 pub struct RepresentationCache {
     entries: Option<Cache<String, Arc<Representation>>>,
     counters: CacheCounters,
+    timelines: Arc<Timelines>,
 }
 
 impl RepresentationCache {
@@ -50,7 +52,16 @@ impl RepresentationCache {
                 })
                 .build()
         });
-        Self { entries, counters }
+        Self {
+            entries,
+            counters,
+            timelines: Arc::default(),
+        }
+    }
+
+    /// The timelines answers are rendered with, kept even when answers are not.
+    pub fn timelines(&self) -> Arc<Timelines> {
+        self.timelines.clone()
     }
 
     /// Bytes and entries held, once pending bookkeeping is done.

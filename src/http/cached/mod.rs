@@ -10,6 +10,7 @@
 mod cache;
 mod conditional;
 mod representation;
+mod timelines;
 
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -54,13 +55,21 @@ where
     // Read before rendering: a write in between makes the entry stale, never wrongly fresh.
     let version = state.app.version.get();
     let store = state.app.store.clone();
+    let timelines = state.representations.timelines();
     let representation = state
         .representations
         .get_or_render(&key, version, now, || async move {
             store
                 .run(move |conn| {
                     let rendered = render(conn, now)?;
-                    let timeline = crate::store::listing::timeline(conn, &kinds, now)?;
+                    let timeline = match timelines.get(&kinds, version, now) {
+                        Some(timeline) => timeline,
+                        None => {
+                            let timeline = crate::store::listing::timeline(conn, &kinds, now)?;
+                            timelines.keep(&kinds, version, now, timeline);
+                            timeline
+                        }
+                    };
                     // Hashed here, on the blocking pool, not on an async worker.
                     Ok(rendered.map(|(body, content_type)| {
                         Representation::new(
