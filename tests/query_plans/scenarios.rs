@@ -13,6 +13,29 @@ use uuid::Uuid;
 /// planner, which weighs its statistics, plans as it would for a real store.
 const NOTICES: i64 = 30_000;
 
+/// Both backends' next steps, in SQL they share: every fourth notice in
+/// nynorsk, and each notice linked to one linkable area in turn.
+const LANGUAGES_AND_AREAS: &str = "UPDATE notices SET language = 'nn' WHERE change_seq % 4 = 0; \
+    INSERT INTO notice_areas (notice_id, area_slug, kind, state, published_at) \
+    SELECT n.id, a.slug, n.kind, n.state, n.published_at \
+    FROM notices n JOIN (SELECT slug, row_number() OVER (ORDER BY position) - 1 AS k FROM areas WHERE linkable) a \
+      ON a.k = (n.change_seq % (SELECT count(*) FROM areas WHERE linkable)) \
+    WHERE n.slug LIKE 'plan-%';";
+
+/// A delivery of every event to a WebSub hub, all done but one in 5 000, and
+/// to one of 1 000 webhooks, all done; then fresh statistics.
+const DELIVERIES: &str = "INSERT INTO deliveries (event_id, channel, target, due_at, attempts, claim, finished_at, outcome) \
+    SELECT id, 'websub', 'http://hub.invalid/', due_at, 1, \
+      CASE WHEN id % 5000 <> 0 THEN event_id END, \
+      CASE WHEN id % 5000 <> 0 THEN due_at END, CASE WHEN id % 5000 <> 0 THEN 'delivered' END \
+    FROM events; \
+    INSERT INTO deliveries (event_id, channel, target, due_at, attempts, claim, finished_at, \
+      outcome, queue, event_type) \
+    SELECT id, 'webhook', 'webhook-' || (id % 1000), due_at, 1, event_id, due_at, 'delivered', \
+      'webhook-' || (id % 1000) || '/' || notice_id, 'notice.updated' \
+    FROM events; \
+    ANALYZE;";
+
 /// Notices of every kind, state and status over 30 000 hours, each in one
 /// linkable area, written straight into the tables; those whose time has
 /// passed marked lapsed, as the sweep does, but for a few it has not reached.
@@ -32,27 +55,12 @@ pub fn fill(conn: &mut DbConnection) {
              FROM generate_series(1, {NOTICES}) AS i; \
              UPDATE notices SET lapsed = TRUE WHERE lapses_at <= (now() AT TIME ZONE 'UTC') \
                AND change_seq % 997 <> 0; \
-             UPDATE notices SET language = 'nn' WHERE change_seq % 4 = 0; \
-             INSERT INTO notice_areas (notice_id, area_slug, kind, state, published_at) \
-             SELECT n.id, a.slug, n.kind, n.state, n.published_at \
-             FROM notices n JOIN (SELECT slug, row_number() OVER (ORDER BY position) - 1 AS k FROM areas WHERE linkable) a \
-               ON a.k = (n.change_seq % (SELECT count(*) FROM areas WHERE linkable)) \
-             WHERE n.slug LIKE 'plan-%'; \
+             {LANGUAGES_AND_AREAS} \
              INSERT INTO events (event_id, event_type, notice_id, revision, affects, due_at, created_at) \
              SELECT md5('event' || i)::uuid::text, 'notice.updated', md5(i::text)::uuid::text, 1, '[]', \
                now() - make_interval(mins => i), now() - make_interval(mins => i) \
              FROM generate_series(1, {NOTICES}) AS i; \
-             INSERT INTO deliveries (event_id, channel, target, due_at, attempts, claim, finished_at, outcome) \
-             SELECT id, 'websub', 'http://hub.invalid/', due_at, 1, \
-               CASE WHEN id % 5000 <> 0 THEN event_id END, \
-               CASE WHEN id % 5000 <> 0 THEN due_at END, CASE WHEN id % 5000 <> 0 THEN 'delivered' END \
-             FROM events; \
-             INSERT INTO deliveries (event_id, channel, target, due_at, attempts, claim, finished_at, \
-               outcome, queue, event_type) \
-             SELECT id, 'webhook', 'webhook-' || (id % 1000), due_at, 1, event_id, due_at, 'delivered', \
-               'webhook-' || (id % 1000) || '/' || notice_id, 'notice.updated' \
-             FROM events; \
-             ANALYZE;"
+             {DELIVERIES}"
         ),
         DbConnection::Sqlite(_) => format!(
             "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {NOTICES}) \
@@ -70,29 +78,14 @@ pub fn fill(conn: &mut DbConnection) {
              FROM seq; \
              UPDATE notices SET lapsed = TRUE WHERE lapses_at <= datetime('now') \
                AND change_seq % 997 <> 0; \
-             UPDATE notices SET language = 'nn' WHERE change_seq % 4 = 0; \
-             INSERT INTO notice_areas (notice_id, area_slug, kind, state, published_at) \
-             SELECT n.id, a.slug, n.kind, n.state, n.published_at \
-             FROM notices n JOIN (SELECT slug, row_number() OVER (ORDER BY position) - 1 AS k FROM areas WHERE linkable) a \
-               ON a.k = (n.change_seq % (SELECT count(*) FROM areas WHERE linkable)) \
-             WHERE n.slug LIKE 'plan-%'; \
+             {LANGUAGES_AND_AREAS} \
              WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {NOTICES}) \
              INSERT INTO events (event_id, event_type, notice_id, revision, affects, due_at, created_at) \
              SELECT printf('%08x-0000-4000-8000-000000000001', i), 'notice.updated', \
                printf('%08x-0000-4000-8000-000000000000', i), 1, '[]', \
                datetime('now', '-' || i || ' minutes'), datetime('now', '-' || i || ' minutes') \
              FROM seq; \
-             INSERT INTO deliveries (event_id, channel, target, due_at, attempts, claim, finished_at, outcome) \
-             SELECT id, 'websub', 'http://hub.invalid/', due_at, 1, \
-               CASE WHEN id % 5000 <> 0 THEN event_id END, \
-               CASE WHEN id % 5000 <> 0 THEN due_at END, CASE WHEN id % 5000 <> 0 THEN 'delivered' END \
-             FROM events; \
-             INSERT INTO deliveries (event_id, channel, target, due_at, attempts, claim, finished_at, \
-               outcome, queue, event_type) \
-             SELECT id, 'webhook', 'webhook-' || (id % 1000), due_at, 1, event_id, due_at, 'delivered', \
-               'webhook-' || (id % 1000) || '/' || notice_id, 'notice.updated' \
-             FROM events; \
-             ANALYZE;"
+             {DELIVERIES}"
         ),
     };
     use diesel::connection::SimpleConnection;
