@@ -119,7 +119,7 @@ COLUMNS = ["id", "slug", "kind", "state", "title", "summary", "body", "body_html
            "created_at", "updated_at", "change_seq", "pending_go_live", "lapsed"]
 STATE, CHANGE_SEQ = COLUMNS.index("state"), COLUMNS.index("change_seq")
 AREA_COLUMNS = ["notice_id", "area_slug", "kind", "state", "published_at"]
-SEARCHED = ("demens", "hospitering")
+SEARCHED = ("fastlege", "demens", "hospitering")
 CHUNK = 10_000
 
 
