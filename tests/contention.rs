@@ -64,3 +64,32 @@ async fn a_checkpoint_empties_the_wal() {
     );
     assert_eq!(app.all_notices("&q=nr", 100).await.len(), 20);
 }
+
+/// Pages of 4 KiB a write below adds: past the 1 000 at which SQLite's
+/// default has the writer copy the WAL into the database before it answers.
+const MANY_PAGES: usize = 1_500;
+
+#[test]
+fn a_write_leaves_copying_the_wal_to_the_checkpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tavla.db");
+    let backend = tavla::store::Backend::Sqlite(path.to_str().unwrap().to_owned());
+    let store = tavla::store::Store::connect(&backend, &Default::default()).unwrap();
+    let mut conn = store.conn().unwrap();
+    conn.batch_execute("CREATE TABLE filler (page BLOB NOT NULL)")
+        .unwrap();
+    tavla::store::checkpoint(&mut conn).unwrap();
+    let size = || std::fs::metadata(&path).unwrap().len();
+    let before = size();
+    conn.batch_execute(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {MANY_PAGES}) \
+         INSERT INTO filler (page) SELECT zeroblob(4000) FROM n"
+    ))
+    .unwrap();
+    assert_eq!(size(), before, "the write left the database file as it was");
+    tavla::store::checkpoint(&mut conn).unwrap();
+    assert!(
+        size() >= before + (MANY_PAGES as u64) * 4000,
+        "the checkpoint copied the write into the database file"
+    );
+}

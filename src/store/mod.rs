@@ -110,10 +110,14 @@ impl ManageConnection for Manager {
             // it is far longer than any write transaction (they render nothing and touch a
             // few rows), so a writer queues behind another instead of failing.
             // journal_size_limit truncates the WAL after each checkpoint that empties it.
+            // No write checkpoints (wal_autocheckpoint = 0): the one that took the WAL past
+            // 1 000 pages used to copy them into the database file and flush it before it
+            // could answer, which at a million notices are pages all over the file;
+            // `checkpoint_periodically` does it in the background instead.
             DbConnection::Sqlite(_) => format!(
                 "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
                  PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-                 PRAGMA journal_size_limit = {};",
+                 PRAGMA journal_size_limit = {}; PRAGMA wal_autocheckpoint = 0;",
                 SQLITE_BUSY_TIMEOUT.as_millis(),
                 WAL_SIZE_LIMIT
             ),
@@ -305,8 +309,11 @@ where
     })
 }
 
-/// How often a SQLite database's WAL is checkpointed and truncated.
-pub const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(30);
+/// How often a SQLite database's WAL is copied into the database file, by a
+/// checkpoint that waits for no one, so that the WAL holds about this long's writes.
+pub const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(1);
+/// Every how many of those checkpoints one also truncates the WAL (`checkpoint`).
+const TRUNCATE_EVERY: u64 = 30;
 
 /// Copies a SQLite database's WAL into the database file and truncates it.
 /// SQLite's own checkpoints after a write cannot empty the WAL while readers
@@ -319,7 +326,17 @@ pub fn checkpoint(conn: &mut DbConnection) -> StoreResult<()> {
     Ok(())
 }
 
-/// Checkpoints a SQLite database every `CHECKPOINT_INTERVAL` until `owner` is gone.
+/// Copies what it can of a SQLite database's WAL into the database file,
+/// waiting for no reader or writer.
+fn copy_wal(conn: &mut DbConnection) -> StoreResult<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")?;
+    }
+    Ok(())
+}
+
+/// Checkpoints a SQLite database every `CHECKPOINT_INTERVAL`, truncating the
+/// WAL every `TRUNCATE_EVERY`th time, until `owner` is gone.
 pub async fn checkpoint_periodically<T: Send + Sync + 'static>(
     store: Store,
     owner: std::sync::Weak<T>,
@@ -330,12 +347,16 @@ pub async fn checkpoint_periodically<T: Send + Sync + 'static>(
     let mut ticks = tokio::time::interval(CHECKPOINT_INTERVAL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticks.tick().await;
-    loop {
+    for count in 1u64.. {
         ticks.tick().await;
         if owner.strong_count() == 0 {
             return;
         }
-        if let Err(e) = store.run(checkpoint).await {
+        let result = match count % TRUNCATE_EVERY {
+            0 => store.run(checkpoint).await,
+            _ => store.run(copy_wal).await,
+        };
+        if let Err(e) = result {
             tracing::warn!(error = %e, "the WAL checkpoint failed; it is tried again");
         }
     }
