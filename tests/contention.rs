@@ -1,13 +1,14 @@
-//! SQLite under contention: a write queues behind another instead of
-//! failing, and the WAL does not grow without end.
+//! SQLite's writes: a write queues behind another instead of failing, the
+//! WAL does not grow without end, no write copies it into the database, and
+//! a correction rewrites only what it changes.
 
 mod common;
 
 use std::time::Duration;
 
-use common::{grant_doc, TestApp, TestDb};
+use common::{grant_doc, oslo_days_ahead, TestApp, TestDb};
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, SqliteConnection};
+use diesel::{Connection, RunQueryDsl, SqliteConnection};
 
 /// Longer than the five seconds a writer used to wait before it failed with
 /// "database is locked" and the client got a 500.
@@ -92,4 +93,65 @@ fn a_write_leaves_copying_the_wal_to_the_checkpoints() {
         size() >= before + (MANY_PAGES as u64) * 4000,
         "the checkpoint copied the write into the database file"
     );
+}
+
+/// Logs, in `rewritten`, each of these columns an UPDATE of a notice sets
+/// (whatever the value), and each deletion of an area link.
+const REWRITES_LOGGED: &str = "
+    CREATE TABLE rewritten (name TEXT NOT NULL);
+    CREATE TRIGGER kind_set AFTER UPDATE OF kind ON notices
+        BEGIN INSERT INTO rewritten VALUES ('kind'); END;
+    CREATE TRIGGER published_at_set AFTER UPDATE OF published_at ON notices
+        BEGIN INSERT INTO rewritten VALUES ('published_at'); END;
+    CREATE TRIGGER deadline_set AFTER UPDATE OF deadline ON notices
+        BEGIN INSERT INTO rewritten VALUES ('deadline'); END;
+    CREATE TRIGGER link_deleted AFTER DELETE ON notice_areas
+        BEGIN INSERT INTO rewritten VALUES ('links'); END;";
+
+#[tokio::test]
+async fn a_correction_rewrites_only_what_it_changes() {
+    #[derive(diesel::QueryableByName)]
+    struct Rewritten {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let app = TestApp::spawn(TestDb::Sqlite).await;
+    let admin = app.admin();
+    let created = app
+        .create_notice(&admin, &grant_doc("Tilskudd til retting"))
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let store = app.store();
+    store
+        .conn()
+        .unwrap()
+        .batch_execute(REWRITES_LOGGED)
+        .unwrap();
+    let rewritten = || -> Vec<String> {
+        let mut conn = store.conn().unwrap();
+        let names: Vec<Rewritten> = diesel::sql_query("DELETE FROM rewritten RETURNING name")
+            .load(&mut *conn)
+            .unwrap();
+        let mut names: Vec<String> = names.into_iter().map(|r| r.name).collect();
+        names.sort();
+        names
+    };
+    let corrections = [
+        (serde_json::json!({"summary": "Rettet sammendrag."}), vec![]),
+        (
+            serde_json::json!({"grant": {"deadline": oslo_days_ahead(200, 12, 0)}}),
+            vec!["deadline"],
+        ),
+        (
+            serde_json::json!({"areas": ["helsetjenester", "kommuneoverlege"]}),
+            vec!["links"],
+        ),
+    ];
+    for (revision, (patch, expected)) in (1..).zip(corrections) {
+        let response = app
+            .patch_notice(&admin, id, &format!("\"rev-{revision}\""), &patch)
+            .await;
+        assert_eq!(response.status(), 200, "{patch}");
+        assert_eq!(rewritten(), expected, "what {patch} rewrote");
+    }
 }

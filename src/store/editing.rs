@@ -186,7 +186,7 @@ pub fn update_notice(
     } = update;
     write(conn, |conn, seq| {
         let was_public = before.is_public(now);
-        if !notices::save_update(conn, after, before.revision, was_public, seq, now)? {
+        if !notices::save_update(conn, before, after, was_public, seq, now)? {
             return Err(EditError::Stale);
         }
         outbox::cancel_scheduled(conn, after.id, now)?;

@@ -255,27 +255,101 @@ pub fn save_new(
 /// `expected_revision`; false if another write got there first.
 pub fn save_update(
     conn: &mut DbConnection,
+    before: &Notice,
     notice: &Notice,
-    expected_revision: i32,
     was_public: bool,
     seq: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let id = notice.id.to_string();
+    let changes = ChangedColumns::between(
+        NoticeRow::from_notice(before),
+        NoticeRow::from_notice(notice),
+    );
     let updated = diesel::update(
         notices::table
             .find(&id)
-            .filter(notices::revision.eq(expected_revision)),
+            .filter(notices::revision.eq(before.revision)),
     )
-    .set(NoticeRow::from_notice(notice))
+    .set(changes)
     .execute(conn)?;
     if updated == 0 {
         return Ok(false);
     }
-    diesel::delete(notice_areas::table.filter(notice_areas::notice_id.eq(&id))).execute(conn)?;
-    insert_areas(conn, notice)?;
+    // The links repeat the notice's kind, state and instant.
+    fn linked(n: &Notice) -> (&[String], Kind, State, DateTime<Utc>) {
+        (&n.areas, n.kind(), n.state, n.published_at)
+    }
+    if linked(before) != linked(notice) {
+        diesel::delete(notice_areas::table.filter(notice_areas::notice_id.eq(&id)))
+            .execute(conn)?;
+        insert_areas(conn, notice)?;
+    }
     mark_change(conn, notice, was_public, seq, now)?;
     Ok(true)
+}
+
+/// The columns an update changes, and no other: SQLite rewrites a row's
+/// entry in every index on a column an UPDATE sets, even to the value it
+/// had, and in a large store each of those entries is on a page of its own.
+/// `None`: unchanged (an update always changes `revision` and `updated_at`).
+#[derive(AsChangeset)]
+#[diesel(table_name = notices)]
+struct ChangedColumns {
+    slug: Option<String>,
+    kind: Option<String>,
+    state: Option<String>,
+    title: Option<String>,
+    summary: Option<String>,
+    body: Option<Option<String>>,
+    body_html: Option<Option<String>>,
+    source_url: Option<Option<String>>,
+    language: Option<String>,
+    published_at: Option<NaiveDateTime>,
+    revision: Option<i32>,
+    deadline: Option<Option<NaiveDateTime>>,
+    amount_nok: Option<Option<i64>>,
+    applicants: Option<Option<String>>,
+    apply_url: Option<Option<String>>,
+    starts_at: Option<Option<NaiveDateTime>>,
+    ends_at: Option<Option<NaiveDateTime>>,
+    registration_url: Option<Option<String>>,
+    cancelled: Option<bool>,
+    cancellation_note: Option<Option<String>>,
+    created_at: Option<NaiveDateTime>,
+    updated_at: Option<NaiveDateTime>,
+}
+
+impl ChangedColumns {
+    fn between(before: NoticeRow, after: NoticeRow) -> Self {
+        fn changed<T: PartialEq>(before: T, after: T) -> Option<T> {
+            (before != after).then_some(after)
+        }
+        Self {
+            slug: changed(before.slug, after.slug),
+            kind: changed(before.kind, after.kind),
+            state: changed(before.state, after.state),
+            title: changed(before.title, after.title),
+            summary: changed(before.summary, after.summary),
+            body: changed(before.body, after.body),
+            body_html: changed(before.body_html, after.body_html),
+            source_url: changed(before.source_url, after.source_url),
+            language: changed(before.language, after.language),
+            published_at: changed(before.published_at, after.published_at),
+            revision: changed(before.revision, after.revision),
+            deadline: changed(before.deadline, after.deadline),
+            amount_nok: changed(before.amount_nok, after.amount_nok),
+            applicants: changed(before.applicants, after.applicants),
+            apply_url: changed(before.apply_url, after.apply_url),
+            starts_at: changed(before.starts_at, after.starts_at),
+            ends_at: changed(before.ends_at, after.ends_at),
+            registration_url: changed(before.registration_url, after.registration_url),
+            cancelled: changed(before.cancelled, after.cancelled),
+            cancellation_note: changed(before.cancellation_note, after.cancellation_note),
+            created_at: changed(before.created_at, after.created_at),
+            updated_at: changed(before.updated_at, after.updated_at),
+        }
+    }
 }
 
 /// Keeps the changes feed exact: a write is a public change when the notice
