@@ -92,9 +92,14 @@ def slugify(title):
     return slug
 
 
-def uuid4(rng):
-    """A random (version 4) UUID from the seeded generator."""
-    h = f"{rng.getrandbits(128) & ~(0xF << 76) & ~(0x3 << 62) | (0x4 << 76) | (0x2 << 62):032x}"
+def uuid7(instant, random_bits):
+    """A version 7 UUID, as Tavla gives a new notice (Notice::new_id): the
+    Unix milliseconds of its creation (a naive UTC instant), then 74 of
+    `random_bits`."""
+    millis = int(instant.replace(tzinfo=dt.timezone.utc).timestamp() * 1000)
+    bits = (millis << 80) | (0x7 << 76) | ((random_bits >> 64) & 0xFFF) << 64 \
+        | (0x2 << 62) | (random_bits & ((1 << 62) - 1))
+    h = f"{bits:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
@@ -210,7 +215,9 @@ class Generator:
             scheduled, state, kind = False, "published", "webinar"
             published = self.end - dt.timedelta(hours=12 * ahead)
         row = {
-            "id": uuid4(rng),
+            # From the instant it was written, below; the random bits are
+            # drawn here, so that every later draw is as it always was.
+            "id": rng.getrandbits(128),
             "slug": f"{slugify(title)}-{i + 1}",
             "kind": kind, "state": state, "title": title, "summary": summary, "body": body,
             "body_html": body_html,
@@ -252,6 +259,7 @@ class Generator:
         elif state == "withdrawn":
             written = min(published + dt.timedelta(days=between(1, 30)), self.end)
         row["created_at"] = row["updated_at"] = fmt(written)
+        row["id"] = uuid7(written, row["id"])
         # As the write path: a public change gets a change_seq (a withdrawal is
         # one too, a tombstone); drafts and scheduled notices keep 0, and a
         # scheduled one waits to go live.

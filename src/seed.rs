@@ -2,7 +2,6 @@
 //! the directorate's news page, both kept in `seeds/` exactly as published.
 
 use chrono::NaiveDate;
-use uuid::Uuid;
 
 use crate::domain::area::parse_access_packages;
 use crate::domain::slug::slugify;
@@ -115,7 +114,7 @@ pub fn notices(now: DateTime<Utc>) -> Vec<Notice> {
             let summary = paragraphs.next().unwrap_or_default();
             let rest: Vec<String> = paragraphs.collect();
             Notice {
-                id: Uuid::new_v4(),
+                id: Notice::new_id(created),
                 slug: slugify(&entry.title),
                 state: State::Published,
                 summary,

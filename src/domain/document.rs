@@ -162,7 +162,7 @@ impl NoticeInput {
     /// A new notice (revision 1): published now unless the document says when.
     pub fn into_new(self, now: DateTime<Utc>) -> Notice {
         Notice {
-            id: uuid::Uuid::new_v4(),
+            id: Notice::new_id(now),
             slug: super::slug::slugify(&self.title),
             state: self.state,
             published_at: self.published_at.unwrap_or(now),
