@@ -125,10 +125,10 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// jemalloc's settings, which it reads from this symbol as it starts
 /// (`_RJEM_MALLOC_CONF` in the environment is read after it and wins). One
 /// arena behind the threads' caches, and what is freed handed back to the
-/// system within a second by jemalloc's own thread: with its defaults (an
-/// arena for each thread up to four per core, ten seconds' grace) eight
-/// concurrent calendars held 165 MB at their peak; so, 110 MB, for the
-/// same speed.
+/// system within a second by jemalloc's own thread. With its defaults (up
+/// to four arenas per core, ten seconds' grace) a list, a search and then
+/// eight concurrent calendars at a million notices peaked at 163 MiB; so,
+/// at 97–105 MiB, at the same speed (docs/benchmarks.md, "The allocator").
 #[cfg(not(target_env = "msvc"))]
 #[export_name = "_rjem_malloc_conf"]
 pub static JEMALLOC_CONF: &[u8; 53] = b"narenas:1,dirty_decay_ms:1000,background_thread:true\0";
