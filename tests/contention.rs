@@ -1,6 +1,6 @@
 //! SQLite's writes: a write queues behind another instead of failing, the
-//! WAL does not grow without end, no write copies it into the database, and
-//! a correction rewrites only what it changes.
+//! WAL does not grow without end, no write copies it into the database nor
+//! merges the search index, and a correction rewrites only what it changes.
 
 mod common;
 
@@ -154,4 +154,50 @@ async fn a_correction_rewrites_only_what_it_changes() {
         assert_eq!(response.status(), 200, "{patch}");
         assert_eq!(rewritten(), expected, "what {patch} rewrote");
     }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Number {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[tokio::test]
+async fn writes_leave_merging_the_search_index_to_the_background() {
+    let app = TestApp::spawn(TestDb::Sqlite).await;
+    let admin = app.admin();
+    let store = app.store();
+    let number = |sql: &str| -> i64 {
+        let found: Number = diesel::sql_query(sql)
+            .get_result(&mut *store.conn().unwrap())
+            .unwrap();
+        found.n
+    };
+    // Each segment of FTS5's index has a row in `notices_fts_idx` for each
+    // of its leaves, so counting its distinct ids counts the segments.
+    let segments = || number("SELECT count(DISTINCT segid) AS n FROM notices_fts_idx");
+    assert_eq!(
+        number("SELECT v AS n FROM notices_fts_config WHERE k = 'automerge'"),
+        0,
+        "FTS5 merges nothing in a write but what its crisis merges must"
+    );
+    tavla::store::merge_search_index(&mut store.conn().unwrap()).unwrap();
+    let settled = segments();
+    // Four: as many as FTS5 merges a level at (its `usermerge`).
+    for i in 0..4 {
+        app.create_notice(&admin, &grant_doc(&format!("Tilskudd til fletting {i}")))
+            .await;
+    }
+    let written = segments();
+    assert!(
+        written >= settled + 4,
+        "each write added a segment of its own ({settled} -> {written})"
+    );
+    tavla::store::merge_search_index(&mut store.conn().unwrap()).unwrap();
+    let merged = segments();
+    assert!(
+        merged < written,
+        "a step of the background merge merged them ({written} -> {merged})"
+    );
+    assert_eq!(app.all_notices("&q=fletting", 100).await.len(), 4);
 }

@@ -335,8 +335,28 @@ fn copy_wal(conn: &mut DbConnection) -> StoreResult<()> {
     Ok(())
 }
 
+/// Most pages one step of merging SQLite's search index writes (FTS5
+/// counts them roughly): a few milliseconds at a million notices.
+const SEARCH_MERGE_PAGES: u32 = 256;
+
+/// One step of merging the segments of SQLite's full-text index, which no
+/// write does (the migration `search_merges_apart`): FTS5's `merge`, which
+/// merges a level once it holds four segments, or goes on with a merge
+/// begun, and writes at most about `SEARCH_MERGE_PAGES` pages. With nothing
+/// to merge it writes nothing. Searches read each segment, so the fewer
+/// the better; a write that merged would make its client wait.
+pub fn merge_search_index(conn: &mut DbConnection) -> StoreResult<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        c.batch_execute(&format!(
+            "INSERT INTO notices_fts (notices_fts, rank) VALUES ('merge', {SEARCH_MERGE_PAGES})"
+        ))?;
+    }
+    Ok(())
+}
+
 /// Checkpoints a SQLite database every `CHECKPOINT_INTERVAL`, truncating the
-/// WAL every `TRUNCATE_EVERY`th time, until `owner` is gone.
+/// WAL every `TRUNCATE_EVERY`th time, until `owner` is gone; before each
+/// checkpoint, a step of merging the search index (`merge_search_index`).
 pub async fn checkpoint_periodically<T: Send + Sync + 'static>(
     store: Store,
     owner: std::sync::Weak<T>,
@@ -351,6 +371,9 @@ pub async fn checkpoint_periodically<T: Send + Sync + 'static>(
         ticks.tick().await;
         if owner.strong_count() == 0 {
             return;
+        }
+        if let Err(e) = store.run(merge_search_index).await {
+            tracing::warn!(error = %e, "merging the search index failed; it is tried again");
         }
         let result = match count % TRUNCATE_EVERY {
             0 => store.run(checkpoint).await,

@@ -1,0 +1,1 @@
+INSERT INTO notices_fts (notices_fts, rank) VALUES ('automerge', 4);

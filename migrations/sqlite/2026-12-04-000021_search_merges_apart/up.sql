@@ -1,0 +1,11 @@
+-- No write merges the full-text index's segments.
+--
+-- Each write adds a small segment to FTS5's index, and by default
+-- (`automerge` 4) some writes also merge segments: at a million notices
+-- such a write could rewrite hundreds of pages (882 WAL pages for one
+-- correction of a summary, where a correction writes 14), so a few PATCHes
+-- paid for all of them. With `automerge` 0 a write merges only when a
+-- level holds 16 segments (FTS5's `crisismerge`), which its own small
+-- segments reach; the rest is merged in the background, a bounded step a
+-- second (`store::merge_search_index`), with the WAL's checkpoints.
+INSERT INTO notices_fts (notices_fts, rank) VALUES ('automerge', 0);
