@@ -86,7 +86,8 @@ def fill_sqlite(path, args, sample):
         db.execute("INSERT INTO notices_fts (notices_fts, rank) VALUES ('merge', 5000)")
         if db.total_changes - before < 2:
             break
-    phase("full-text index", started)
+    segments = db.execute("SELECT count(DISTINCT segid) FROM notices_fts_idx").fetchone()[0]
+    phase(f"full-text index ({segments} segments)", started)
     for _, sql in indexes + triggers:
         db.execute(sql)
     phase("indexes", started)
