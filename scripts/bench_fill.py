@@ -72,20 +72,26 @@ def fill_sqlite(path, args, sample):
                "OVER (PARTITION BY unixepoch(published_at) ORDER BY published_at, id) AS search_rowid "
                "FROM notices WHERE rowid > ?) AS ordered WHERE notices.rowid = ordered.row",
                (first_rowid,))
-    db.execute("INSERT INTO notices_fts (rowid, title, summary, body) "
-               "SELECT search_rowid, title, summary, body FROM notices WHERE rowid > ?",
-               (first_rowid,))
+    # The index as a store grown by writes has it, with Tavla's background
+    # task merging (store::merge_search_index): the notices come in
+    # GROWTH_STEPS steps of equal size, in the order they were written, each
+    # one new segment (FTS5 flushes what it holds before a merge, and holds
+    # a whole step: `hashsize`), each followed by FTS5's merges until no
+    # level holds four segments. So a level holds up to three, as growth
+    # leaves them, and a store of any size has as many steps, and levels, as
+    # another: at a thousand notices a step is one notice, as a write is.
+    last = db.execute("SELECT coalesce(max(rowid), 0) FROM notices").fetchone()[0]
+    step = max(1, -(-(last - first_rowid) // GROWTH_STEPS))
+    db.execute("INSERT INTO notices_fts (notices_fts, rank) VALUES ('hashsize', ?)", (1 << 30,))
+    for low in range(first_rowid, last, step):
+        db.execute("INSERT INTO notices_fts (rowid, title, summary, body) "
+                   "SELECT search_rowid, title, summary, body FROM notices "
+                   "WHERE rowid > ? AND rowid <= ?", (low, low + step))
+        merge_search_index(db)
+    db.execute("INSERT INTO notices_fts (notices_fts, rank) VALUES ('hashsize', ?)", (FTS5_HASHSIZE,))
     # As the triggers do row by row: the words of the index, for searches
     # that expand a prefix into them.
     db.execute("INSERT OR IGNORE INTO search_terms (term) SELECT term FROM notices_fts_terms")
-    # As Tavla's background task leaves the index (store::merge_search_index):
-    # FTS5's merges done until no level holds four segments. A call that
-    # merged changes two rows or more.
-    while True:
-        before = db.total_changes
-        db.execute("INSERT INTO notices_fts (notices_fts, rank) VALUES ('merge', 5000)")
-        if db.total_changes - before < 2:
-            break
     segments = db.execute("SELECT count(DISTINCT segid) FROM notices_fts_idx").fetchone()[0]
     phase(f"full-text index ({segments} segments)", started)
     for _, sql in indexes + triggers:
@@ -97,6 +103,22 @@ def fill_sqlite(path, args, sample):
     # statistics, and so must this one. (PostgreSQL's autovacuum does analyze.)
     db.execute("PRAGMA journal_mode=WAL")
     db.close()
+
+
+# How many writes the filler's search index grows by (see fill_sqlite).
+GROWTH_STEPS = 1_000
+# FTS5's default for how much it holds before it writes a segment.
+FTS5_HASHSIZE = 1024 * 1024
+
+
+def merge_search_index(db):
+    """FTS5's merges, as Tavla's background task does them, until no level
+    holds four segments: a call that merged changes two rows or more."""
+    while True:
+        before = db.total_changes
+        db.execute("INSERT INTO notices_fts (notices_fts, rank) VALUES ('merge', 5000)")
+        if db.total_changes - before < 2:
+            return
 
 
 def copy_text(value):
