@@ -339,8 +339,9 @@ fn copy_wal(conn: &mut DbConnection) -> StoreResult<()> {
 /// counts them roughly): a few milliseconds at a million notices.
 const SEARCH_MERGE_PAGES: u32 = 256;
 
-/// One step of merging the segments of SQLite's full-text index, which no
-/// write does (the migration `search_merges_apart`): FTS5's `merge`, which
+/// One step of merging the segments of SQLite's full-text index, which
+/// writes leave to it but for FTS5's crisis merges of their own small
+/// segments (the migration `search_merges_apart`): FTS5's `merge`, which
 /// merges a level once it holds four segments, or goes on with a merge
 /// begun, and writes at most about `SEARCH_MERGE_PAGES` pages. With nothing
 /// to merge it writes nothing. Searches read each segment, so the fewer
