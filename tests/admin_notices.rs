@@ -12,6 +12,23 @@ fn id_of(notice: &Value) -> String {
 }
 
 on_every_backend! {
+    async fn a_new_notices_id_begins_with_its_creation_on_the_apps_clock(app: TestApp) {
+        // Far from the machine's own time, so an id made from that would show.
+        app.clock.advance(chrono::Duration::days(400));
+        let admin = app.admin();
+        let created = app.create_notice(&admin, &grant_doc("Tilskudd med ny id")).await;
+        let id = uuid::Uuid::parse_str(&id_of(&created)).unwrap();
+        assert_eq!(id.get_version_num(), 7, "{id}");
+        let (secs, nanos) = id.get_timestamp().unwrap().to_unix();
+        let in_id = secs as i64 * 1000 + i64::from(nanos / 1_000_000);
+        let created_at = chrono::DateTime::parse_from_rfc3339(created["created_at"].as_str().unwrap())
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(in_id, created_at, "the id's instant is the notice's creation");
+        let off = (app.clock.now().timestamp_millis() - created_at).abs();
+        assert!(off < 60_000, "created on the app's clock, {off} ms from it");
+    }
+
     async fn a_created_notice_is_201_with_location_and_etag_and_public(app: TestApp) {
         let admin = app.admin();
         let response = app.post_notice(&admin, &grant_doc("Tilskudd til lokalt folkehelsearbeid")).await;
