@@ -44,19 +44,37 @@ pub(super) fn sqlite_search(
         ..query.clone()
     };
     let mut found: Vec<Notice> = Vec::new();
+    // Whether the page is full of notices newer than the second of `rowid`,
+    // so that neither it nor any older match can be on it.
+    let settled_before = |found: &[Notice], rowid: i64| {
+        found
+            .get(want.saturating_sub(1))
+            .is_some_and(|notice| notice.published_at.timestamp() > second_of(rowid))
+    };
     loop {
-        let rowids = search::sqlite_matches(conn, expression, low, high, batch)?;
+        let mut rowids = search::sqlite_matches(conn, expression, low, high, batch)?;
         let Some(&last) = rowids.last() else {
             break;
         };
-        let read = rowids.len() as i64;
-        found.extend(scan(conn, &rest, now, Among::SearchRowids(rowids))?);
-        found.sort_by(list_order);
-        found.truncate(want);
-        let page_done = found
-            .get(want.saturating_sub(1))
-            .is_some_and(|notice| notice.published_at.timestamp() > second_of(last));
-        if page_done || read < batch {
+        let full = rowids.len() as i64 == batch;
+        // A full batch's oldest match is most often there only to show that
+        // the page ends before it: its row is read only if the others leave
+        // the page unsettled.
+        let held = match full && rowids.len() > 1 {
+            true => rowids.pop(),
+            false => None,
+        };
+        let mut read = |found: &mut Vec<Notice>, rowids: Vec<i64>| -> StoreResult<()> {
+            found.extend(scan(conn, &rest, now, Among::SearchRowids(rowids))?);
+            found.sort_by(list_order);
+            found.truncate(want);
+            Ok(())
+        };
+        read(&mut found, rowids)?;
+        if let Some(held) = held.filter(|&held| !settled_before(&found, held)) {
+            read(&mut found, vec![held])?;
+        }
+        if settled_before(&found, last) || !full {
             break;
         }
         high = Some(last - 1);
