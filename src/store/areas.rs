@@ -6,8 +6,11 @@ use super::schema::areas;
 use super::{DbConnection, StoreError, StoreResult};
 use crate::domain::Area;
 
+/// An area as stored. Its slug is the key, which an update never sets: on
+/// SQLite, an update that names a key others refer to checks every row that
+/// refers to it (each notice tagged with the area), even when the key stays.
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = areas)]
+#[diesel(table_name = areas, primary_key(slug))]
 struct AreaRow {
     slug: String,
     name: String,
