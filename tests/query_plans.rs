@@ -342,7 +342,8 @@ fn sqlite_a_search_reads_its_notices_once() {
 /// Every start writes the area taxonomy again. On SQLite an update that set
 /// an area's slug, though to the same value, checked every notice tagged
 /// with the area (the foreign key of `notice_areas`): at a million notices,
-/// about a second of every start, growing with the store.
+/// 120–165 ms of every start with the file cached and more from a cold disk,
+/// growing with the store.
 #[test]
 fn sqlite_a_start_never_reads_the_notices_of_an_area() {
     let (_dir, backend) = sqlite();

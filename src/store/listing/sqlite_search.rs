@@ -60,9 +60,10 @@ pub(super) fn sqlite_search(
         // A full batch's oldest match is most often there only to show that
         // the page ends before it: its row is read only if the others leave
         // the page unsettled.
-        let held = match full && rowids.len() > 1 {
-            true => rowids.pop(),
-            false => None,
+        let held = if full && rowids.len() > 1 {
+            rowids.pop()
+        } else {
+            None
         };
         let mut read = |found: &mut Vec<Notice>, rowids: Vec<i64>| -> StoreResult<()> {
             found.extend(scan(conn, &rest, now, Among::SearchRowids(rowids))?);
