@@ -17,6 +17,7 @@ pub mod schema;
 pub mod search;
 pub mod sessions;
 pub mod sources;
+mod stamp;
 pub mod subscriptions;
 pub mod tokens;
 mod upkeep;

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::domain::{Body, Details, GrantDetails, Kind, Language, Notice, State, WebinarDetails};
 use crate::store::schema::notices;
+use crate::store::stamp::{MaybeStamp, Stamp};
 use crate::store::{StoreError, StoreResult};
 
 /// A row as stored: instants in UTC, kind details in nullable columns.
@@ -23,18 +24,24 @@ pub(in crate::store) struct NoticeRow {
     body_html: Option<String>,
     source_url: Option<String>,
     language: String,
+    #[diesel(deserialize_as = Stamp)]
     published_at: NaiveDateTime,
     revision: i32,
+    #[diesel(deserialize_as = MaybeStamp)]
     deadline: Option<NaiveDateTime>,
     amount_nok: Option<i64>,
     applicants: Option<String>,
     apply_url: Option<String>,
+    #[diesel(deserialize_as = MaybeStamp)]
     starts_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = MaybeStamp)]
     ends_at: Option<NaiveDateTime>,
     registration_url: Option<String>,
     cancelled: bool,
     cancellation_note: Option<String>,
+    #[diesel(deserialize_as = Stamp)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Stamp)]
     updated_at: NaiveDateTime,
 }
 

@@ -1,0 +1,169 @@
+//! Reading a stored instant quickly. Diesel reads SQLite's `TIMESTAMP` text
+//! with `NaiveDateTime::parse_from_str`, which parses its format string
+//! anew for every value: at a million notices that was a few microseconds a
+//! notice, more than the row's other columns. A notice's instants are read
+//! here with the same format given to chrono as parsed items once for all;
+//! text in any other format falls back to Diesel's own reading.
+
+use chrono::format::{Fixed, Item, Numeric, Pad, Parsed};
+use chrono::NaiveDateTime;
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::pg::Pg;
+use diesel::sql_types::{Nullable, Timestamp};
+use diesel::sqlite::Sqlite;
+
+use super::MultiBackend;
+
+/// The text Diesel writes for a `NaiveDateTime` on SQLite: `%F %T%.f`,
+/// such as `2026-03-01 09:30:00` or `2026-03-01 09:30:00.25`.
+const STORED: &[Item<'static>] = &[
+    Item::Numeric(Numeric::Year, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Month, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Day, Pad::Zero),
+    Item::Literal(" "),
+    Item::Numeric(Numeric::Hour, Pad::Zero),
+    Item::Literal(":"),
+    Item::Numeric(Numeric::Minute, Pad::Zero),
+    Item::Literal(":"),
+    Item::Numeric(Numeric::Second, Pad::Zero),
+    Item::Fixed(Fixed::Nanosecond),
+];
+
+/// An instant of a `TIMESTAMP` column; the field reads it with
+/// `#[diesel(deserialize_as = Stamp)]`.
+#[derive(FromSqlRow)]
+pub(in crate::store) struct Stamp(NaiveDateTime);
+
+/// The same for a nullable column: `#[diesel(deserialize_as = MaybeStamp)]`.
+#[derive(FromSqlRow)]
+pub(in crate::store) struct MaybeStamp(Option<NaiveDateTime>);
+
+fn parse_stored(text: &str) -> Option<NaiveDateTime> {
+    let mut parsed = Parsed::new();
+    chrono::format::parse(&mut parsed, text, STORED.iter()).ok()?;
+    parsed.to_naive_datetime_with_offset(0).ok()
+}
+
+impl FromSql<Timestamp, Sqlite> for Stamp {
+    fn from_sql(mut value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+        if let Some(at) = parse_stored(value.read_text()) {
+            return Ok(Stamp(at));
+        }
+        <NaiveDateTime as FromSql<Timestamp, Sqlite>>::from_sql(value).map(Stamp)
+    }
+}
+
+impl FromSql<Timestamp, Pg> for Stamp {
+    fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+        <NaiveDateTime as FromSql<Timestamp, Pg>>::from_sql(value).map(Stamp)
+    }
+}
+
+impl FromSql<Timestamp, MultiBackend> for Stamp {
+    fn from_sql(value: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+        value.from_sql::<Self, Timestamp>()
+    }
+}
+
+impl FromSql<Nullable<Timestamp>, MultiBackend> for MaybeStamp {
+    fn from_sql(value: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+        let Stamp(at) = <Stamp as FromSql<Timestamp, MultiBackend>>::from_sql(value)?;
+        Ok(MaybeStamp(Some(at)))
+    }
+
+    fn from_nullable_sql(
+        value: Option<<MultiBackend as Backend>::RawValue<'_>>,
+    ) -> deserialize::Result<Self> {
+        match value {
+            Some(value) => Self::from_sql(value),
+            None => Ok(MaybeStamp(None)),
+        }
+    }
+}
+
+impl From<Stamp> for NaiveDateTime {
+    fn from(stamp: Stamp) -> Self {
+        stamp.0
+    }
+}
+
+impl From<MaybeStamp> for Option<NaiveDateTime> {
+    fn from(stamp: MaybeStamp) -> Self {
+        stamp.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn the_stored_text_reads_as_chrono_reads_it() {
+        let at = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        for (text, want) in [
+            ("2026-03-01 09:30:00", at.and_hms_opt(9, 30, 0)),
+            (
+                "2026-03-01 09:30:00.25",
+                at.and_hms_milli_opt(9, 30, 0, 250),
+            ),
+            (
+                "2026-03-01 23:59:59.123456789",
+                at.and_hms_nano_opt(23, 59, 59, 123_456_789),
+            ),
+        ] {
+            assert_eq!(parse_stored(text), want, "{text}");
+            assert_eq!(
+                parse_stored(text),
+                NaiveDateTime::parse_from_str(text, "%F %T%.f").ok()
+            );
+        }
+    }
+
+    #[test]
+    fn other_text_is_left_to_diesel() {
+        for text in [
+            "2026-03-01T09:30:00",
+            "2026-03-01 09:30",
+            "2026-03-01 09:30:00+01:00",
+            "2461000.5",
+        ] {
+            assert_eq!(parse_stored(text), None, "{text}");
+        }
+    }
+
+    /// Through a connection, as a row reads them: the stored text, text in
+    /// another format SQLite or an older writer may have left, and NULL.
+    #[test]
+    fn a_column_reads_any_format_diesel_reads() {
+        use diesel::dsl::sql;
+        use diesel::{Connection, RunQueryDsl};
+
+        let mut conn = crate::store::DbConnection::establish(":memory:").unwrap();
+        let at = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        for (text, want) in [
+            (
+                "'2026-03-01 09:30:00.5'",
+                at.and_hms_milli_opt(9, 30, 0, 500),
+            ),
+            ("'2026-03-01T09:30:00'", at.and_hms_opt(9, 30, 0)),
+            ("'2026-03-01 09:30'", at.and_hms_opt(9, 30, 0)),
+        ] {
+            let read: Stamp = diesel::select(sql::<Timestamp>(text))
+                .get_result(&mut conn)
+                .unwrap();
+            assert_eq!(Some(read.0), want, "{text}");
+            let read: MaybeStamp = diesel::select(sql::<Nullable<Timestamp>>(text))
+                .get_result(&mut conn)
+                .unwrap();
+            assert_eq!(read.0, want, "{text}");
+        }
+        let null: MaybeStamp = diesel::select(sql::<Nullable<Timestamp>>("NULL"))
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(null.0, None);
+    }
+}
