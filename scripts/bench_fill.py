@@ -64,8 +64,9 @@ def fill_sqlite(path, args, sample):
         done += len(rows)
         progress(done, args.count, started)
     phase("rows", started)
-    # As the insert trigger does: each notice's FTS rowid is the second it was
-    # published in, shifted left 20 bits, plus a slot within that second. The
+    # As the insert trigger does: each notice's search_rowid is the second it
+    # was published in, shifted left 20 bits, plus a slot within that second,
+    # and its FTS rowid the negation (read forwards, newest first). The
     # new notices' slots start after 1023, clear of any notice already there.
     db.execute("UPDATE notices SET search_rowid = ordered.search_rowid FROM ("
                "SELECT rowid AS row, (unixepoch(published_at) << 20) + 1023 + row_number() "
@@ -85,7 +86,7 @@ def fill_sqlite(path, args, sample):
     db.execute("INSERT INTO notices_fts (notices_fts, rank) VALUES ('hashsize', ?)", (1 << 30,))
     for low in range(first_rowid, last, step):
         db.execute("INSERT INTO notices_fts (rowid, title, summary, body) "
-                   "SELECT search_rowid, title, summary, body FROM notices "
+                   "SELECT -search_rowid, title, summary, body FROM notices "
                    "WHERE rowid > ? AND rowid <= ?", (low, low + step))
         merge_search_index(db)
     db.execute("INSERT INTO notices_fts (notices_fts, rank) VALUES ('hashsize', ?)", (FTS5_HASHSIZE,))

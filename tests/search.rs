@@ -205,3 +205,77 @@ mod sqlite_prefixes {
         );
     }
 }
+
+/// SQLite's index holds each notice under the negated `search_rowid`, so that
+/// FTS5 reads newest first forwards (migration `search_forwards`). A store
+/// whose index was made the other way finds the same after the migration.
+mod sqlite_index_order {
+    use super::*;
+    use diesel::prelude::*;
+    use diesel::sql_types::BigInt;
+    use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+    const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+    #[derive(QueryableByName)]
+    struct Rowid {
+        #[diesel(sql_type = BigInt)]
+        rowid: i64,
+    }
+
+    /// The FTS rowids of the notices that match `word`, in FTS5's order.
+    fn fts_rowids(conn: &mut SqliteConnection, word: &str) -> Vec<i64> {
+        diesel::sql_query("SELECT rowid FROM notices_fts WHERE notices_fts MATCH ? ORDER BY rowid")
+            .bind::<diesel::sql_types::Text, _>(word)
+            .load::<Rowid>(conn)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.rowid)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_store_indexed_backwards_searches_the_same_once_migrated() {
+        let app = TestApp::spawn(TestDb::Sqlite).await;
+        let admin = app.admin();
+        for i in 0..4 {
+            app.create_notice(&admin, &grant_doc(&format!("Tilskudd til rekkefølge {i}")))
+                .await;
+        }
+        let before = app.all_notices("&q=tilskudd", 2).await;
+        assert!(before.len() >= 7, "the seed's grants and these four");
+        let path = app.db_path.clone().unwrap();
+        let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+        let forwards = fts_rowids(&mut conn, "tilskudd");
+        assert!(forwards.iter().all(|&rowid| rowid < 0), "{forwards:?}");
+
+        let reverted = conn.revert_last_migration(MIGRATIONS).unwrap();
+        assert_eq!(reverted.to_string(), "20261205000022", "search_forwards");
+        let backwards = fts_rowids(&mut conn, "tilskudd");
+        let mut negated: Vec<i64> = forwards.iter().map(|rowid| -rowid).collect();
+        negated.reverse();
+        assert_eq!(backwards, negated, "the store as it was before");
+
+        // A start migrates it again.
+        let app = app.restart().await;
+        assert_eq!(fts_rowids(&mut conn, "tilskudd"), forwards);
+        let ids = |items: &[Value]| -> Vec<String> {
+            items
+                .iter()
+                .map(|n| n["id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(ids(&app.all_notices("&q=tilskudd", 2).await), ids(&before));
+        app.create_notice(&admin, &grant_doc("Tilskudd til rekkefølge 4"))
+            .await;
+        let after = app.all_notices("&q=rekkefølge", 2).await;
+        let mut list = app.all_notices("", 100).await;
+        list.retain(|n| titles(std::slice::from_ref(n))[0].contains("rekkefølge"));
+        assert_eq!(list.len(), 5);
+        assert_eq!(
+            ids(&after),
+            ids(&list),
+            "the list's order, a write included"
+        );
+    }
+}

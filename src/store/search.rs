@@ -121,10 +121,12 @@ impl PgSearch {
     }
 }
 
-/// SQLite: a notice's row in `notices_fts` has the rowid kept in
-/// `notices.search_rowid`, which follows publication order: the second of its
-/// `published_at` (Unix time, rounded down) shifted left by this many bits,
-/// plus a slot within that second (see the migration `search_in_order`).
+/// SQLite: a notice's `notices.search_rowid` follows publication order: the
+/// second of its `published_at` (Unix time, rounded down) shifted left by
+/// this many bits, plus a slot within that second (see the migration
+/// `search_in_order`). Its row in `notices_fts` has the rowid
+/// `-search_rowid`, so that newest first is the order FTS5 reads fastest
+/// (the migration `search_forwards`).
 pub const SLOT_BITS: u32 = 20;
 
 /// The second of `published_at` that an FTS rowid stands for.
@@ -142,10 +144,11 @@ pub fn last_rowid_at(at: NaiveDateTime) -> i64 {
     ((at.and_utc().timestamp() + 1) << SLOT_BITS) - 1
 }
 
-/// SQLite: the FTS rowids of notices that match `expression` (a
+/// SQLite: the `search_rowid`s of notices that match `expression` (a
 /// `Search::Sqlite`), newest first, within `low..=high`, at most `limit` of
-/// them. FTS5 reads the terms' matches in rowid order and stops after
-/// `limit`; no match is ranked.
+/// them. FTS5 reads the terms' matches forwards, in the order of its rowids
+/// (each the negated `search_rowid`), and stops after `limit`; no match is
+/// ranked.
 pub fn sqlite_matches(
     conn: &mut DbConnection,
     expression: &str,
@@ -156,20 +159,26 @@ pub fn sqlite_matches(
     #[derive(QueryableByName)]
     struct Found {
         #[diesel(sql_type = BigInt)]
-        rowid: i64,
+        search_rowid: i64,
     }
-    let mut sql = String::from("SELECT rowid FROM notices_fts WHERE notices_fts MATCH ?");
-    if low.is_some() {
-        sql.push_str(" AND rowid >= ?");
+    // Ordered by the FTS rowid itself, which FTS5 gives as it reads; never by
+    // the negation, which it would have to sort every match for.
+    let mut sql = String::from(
+        "SELECT -notices_fts.rowid AS search_rowid FROM notices_fts WHERE notices_fts MATCH ?",
+    );
+    // search_rowid <= high, so the FTS rowid >= -high, and the other way.
+    let bounds = [high.map(|high| -high), low.map(|low| -low)];
+    if bounds[0].is_some() {
+        sql.push_str(" AND notices_fts.rowid >= ?");
     }
-    if high.is_some() {
-        sql.push_str(" AND rowid <= ?");
+    if bounds[1].is_some() {
+        sql.push_str(" AND notices_fts.rowid <= ?");
     }
-    sql.push_str(" ORDER BY rowid DESC LIMIT ?");
+    sql.push_str(" ORDER BY notices_fts.rowid LIMIT ?");
     let mut query = diesel::sql_query(sql)
         .into_boxed::<diesel::sqlite::Sqlite>()
         .bind::<Text, _>(expression);
-    for bound in [low, high].into_iter().flatten() {
+    for bound in bounds.into_iter().flatten() {
         query = query.bind::<BigInt, _>(bound);
     }
     let query = query.bind::<BigInt, _>(limit);
@@ -177,7 +186,7 @@ pub fn sqlite_matches(
         DbConnection::Sqlite(c) => query.load(c)?,
         DbConnection::Pg(_) => return Err(not_here()),
     };
-    Ok(found.into_iter().map(|f| f.rowid).collect())
+    Ok(found.into_iter().map(|f| f.search_rowid).collect())
 }
 
 fn not_here() -> super::StoreError {
