@@ -129,17 +129,17 @@ impl PgSearch {
 /// (the migration `search_forwards`).
 pub const SLOT_BITS: u32 = 20;
 
-/// The second of `published_at` that an FTS rowid stands for.
+/// The second of `published_at` that a `search_rowid` stands for.
 pub fn second_of(search_rowid: i64) -> i64 {
     search_rowid >> SLOT_BITS
 }
 
-/// The first FTS rowid of the second of `at`.
+/// The first `search_rowid` of the second of `at`.
 pub fn first_rowid_at(at: NaiveDateTime) -> i64 {
     at.and_utc().timestamp() << SLOT_BITS
 }
 
-/// The last FTS rowid of the second of `at`.
+/// The last `search_rowid` of the second of `at`.
 pub fn last_rowid_at(at: NaiveDateTime) -> i64 {
     ((at.and_utc().timestamp() + 1) << SLOT_BITS) - 1
 }

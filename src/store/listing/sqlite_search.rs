@@ -3,15 +3,15 @@
 use super::*;
 use crate::store::search::{first_rowid_at, last_rowid_at, second_of};
 
-/// The most FTS rowids read at once.
+/// The most matches read at once.
 const MAX_BATCH: i64 = 1_000;
 
-/// A search on SQLite: the matches' FTS rowids, newest first and a batch at a
-/// time, each batch's notices read by their FTS rowid (`search_rowid`) and
+/// A search on SQLite: the matches' `search_rowid`s from the FTS index,
+/// newest first and a batch at a time, each batch's notices read by them and
 /// kept if the other filters hold, until the page is full. A page costs the
 /// notices it reads, not the store nor the number of matches.
 ///
-/// FTS rowids order matches by the second they were published in; within a
+/// `search_rowid`s order matches by the second they were published in; within a
 /// second, the exact order (instant, then id) is settled here, so reading
 /// goes on until it has passed the second of the page's last notice.
 pub(super) fn sqlite_search(
