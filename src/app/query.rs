@@ -1,6 +1,12 @@
 //! Query strings: every parameter checked, every mistake named. The API and
 //! the pages read the same lists and feeds from them.
 
+mod audit;
+#[cfg(test)]
+mod tests;
+
+pub use audit::AuditFilter;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -13,7 +19,7 @@ use crate::domain::FieldError;
 pub struct InvalidParameters(pub Vec<FieldError>);
 use crate::domain::time::start_of_oslo_day;
 use crate::domain::Invalid;
-use crate::domain::{Action, State};
+use crate::domain::State;
 use crate::domain::{Kind, Language, Status, Taxonomy};
 use crate::store::listing::{NoticeQuery, Scope};
 use crate::store::search::words;
@@ -322,63 +328,6 @@ fn notice_query(
     pairs.finish(query)
 }
 
-/// The filters and page of `GET /api/v1/admin/audit`.
-pub struct AuditFilter(pub crate::store::audit::AuditQuery);
-
-impl AuditFilter {
-    pub fn parse(query_string: &str) -> Result<Self, InvalidParameters> {
-        let mut pairs = Pairs::parse(
-            query_string,
-            &[
-                "token_id",
-                "notice_id",
-                "action",
-                "from",
-                "to",
-                "limit",
-                "cursor",
-            ],
-        );
-        let uuid = |v: &str| Uuid::try_parse(v).map_err(|_| format!("{v:?} is not a UUID"));
-        let token_id = pairs
-            .single("token_id")
-            .and_then(|v| uuid(&v).map_err(|m| pairs.fail("token_id", m)).ok());
-        let notice_id = pairs
-            .single("notice_id")
-            .and_then(|v| uuid(&v).map_err(|m| pairs.fail("notice_id", m)).ok());
-        let action = pairs.single("action").and_then(|a| {
-            let known = a.parse::<Action>().ok();
-            if known.is_none() {
-                pairs.fail("action", format!("must be one of {}", Action::names()));
-            }
-            known
-        });
-        let from = bound(&mut pairs, "from", Bound::From);
-        let until = bound(&mut pairs, "to", Bound::To);
-        let limit = limit(&mut pairs, DEFAULT_LIMIT, MAX_LIMIT);
-        let before = pairs.single("cursor").and_then(|c| match c.parse::<i64>() {
-            Ok(seq) if seq > 0 => Some(seq),
-            _ => {
-                pairs.fail(
-                    "cursor",
-                    "is not a cursor this API gave out; start again without it",
-                );
-                None
-            }
-        });
-        let query = crate::store::audit::AuditQuery {
-            token_id,
-            notice_id,
-            action,
-            from,
-            until,
-            before,
-            limit,
-        };
-        pairs.finish(AuditFilter(query))
-    }
-}
-
 /// `limit`: a whole number from 1 to `max`, or `default`.
 fn limit(pairs: &mut Pairs, default: i64, max: i64) -> i64 {
     match pairs.single("limit") {
@@ -411,76 +360,4 @@ pub fn changes_query(query_string: &str) -> Result<(ChangesPosition, i64), Inval
     };
     let limit = limit(&mut pairs, CHANGES_DEFAULT_LIMIT, CHANGES_MAX_LIMIT);
     pairs.finish((since, limit))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
-
-    fn taxonomy() -> Taxonomy {
-        Taxonomy::new(crate::seed::taxonomy())
-    }
-
-    fn fields(result: Result<NoticeQuery, InvalidParameters>) -> Vec<String> {
-        match result {
-            Err(InvalidParameters(errors)) => errors.into_iter().map(|e| e.field).collect(),
-            other => panic!("expected invalid parameters, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn every_bad_parameter_is_named_at_once() {
-        let bad = fields(list_query(
-            "limit=0&kind=event&area=nowhere&from=yesterday&foo=1",
-            &taxonomy(),
-        ));
-        assert_eq!(bad, ["foo", "kind", "area", "from", "limit"]);
-    }
-
-    #[test]
-    fn dates_cover_whole_oslo_days() {
-        let q = list_query("from=2020-04-21&to=2020-04-21", &taxonomy()).unwrap();
-        assert_eq!(q.from.unwrap().to_rfc3339(), "2020-04-20T22:00:00+00:00");
-        assert_eq!(q.until.unwrap().to_rfc3339(), "2020-04-21T22:00:00+00:00");
-    }
-
-    #[test]
-    fn a_status_of_another_kind_is_refused() {
-        assert_eq!(
-            fields(list_query("kind=news&status=open", &taxonomy())),
-            ["status"]
-        );
-        assert!(list_query("kind=grant&status=open", &taxonomy()).is_ok());
-    }
-
-    #[test]
-    fn dates_beyond_what_can_be_stored_are_refused() {
-        for query in [
-            "to=%2B262142-12-31",
-            "from=-4800-01-01",
-            "to=9999-12-31T23:59:59Z",
-            "from=0001-01-01",
-        ] {
-            assert_eq!(
-                fields(list_query(query, &taxonomy())),
-                [query.split('=').next().unwrap()],
-                "{query}"
-            );
-        }
-        let forged = URL_SAFE_NO_PAD.encode(format!("{}.{}", i64::MAX / 2, Uuid::nil()));
-        assert_eq!(
-            fields(list_query(&format!("cursor={forged}"), &taxonomy())),
-            ["cursor"]
-        );
-    }
-
-    #[test]
-    fn single_parameters_may_not_repeat() {
-        assert_eq!(
-            fields(list_query("limit=5&limit=6", &taxonomy())),
-            ["limit"]
-        );
-    }
 }
