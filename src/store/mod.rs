@@ -117,7 +117,7 @@ impl ManageConnection for Manager {
             // 1 000 pages used to copy them into the database file and flush it before it
             // could answer, which at a million notices are pages all over the file;
             // `checkpoint_periodically` does it in the background instead.
-            // mmap_size: reads take pages straight from the mapped file (see `SQLITE_MMAP_SIZE`).
+            // mmap_size = 0: no memory map (see `SQLITE_MMAP_SIZE`).
             DbConnection::Sqlite(_) => format!(
                 "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
                  PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
@@ -150,16 +150,15 @@ impl ManageConnection for Manager {
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Bytes of WAL kept on disk after a checkpoint.
 const WAL_SIZE_LIMIT: u64 = 16 * 1024 * 1024;
-/// Bytes of a SQLite database file that reads see through a memory map
-/// instead of copying each page into the connection's own cache: more than
-/// any store will hold (the bundled SQLite is built to allow it, in
-/// `.cargo/config.toml`; its own limit is 2 GiB). A page costs less to reach,
-/// which a read that looks up notices all over a large file (a search's)
-/// feels most: at a million notices (3 GB) a search answered about 15 % more
-/// requests a second, at a thousand about 2 %. The mapped pages are the
-/// kernel's page cache, shared and dropped under memory pressure; they count
-/// in the process's resident memory once read.
-const SQLITE_MMAP_SIZE: u64 = 0x100_0000_0000;
+/// Bytes of a SQLite database file that reads see through a memory map:
+/// none, so every page is read with `pread` into the connection's cache.
+/// A map made reads of pages in memory about a tenth faster at a million
+/// notices, but a page not in memory was then read by a page fault, and
+/// the kernel reads the device's whole read-ahead around each fault: 8 MB
+/// on a machine so set, where 200 corrections of a store just restored
+/// read 1.3 GB and ran at a sixth of their speed (`docs/benchmarks.md`,
+/// "The memory map undone"). `pread` reads what it asks for.
+const SQLITE_MMAP_SIZE: u64 = 0;
 
 pub type DbPool = Pool<Manager>;
 
@@ -343,10 +342,10 @@ mod tests {
     use diesel::sql_types::BigInt;
     use diesel::{QueryableByName, RunQueryDsl};
 
-    /// The whole file is mapped: SQLite silently maps no more than it was
-    /// built to allow (2 GiB unless `.cargo/config.toml` says otherwise).
+    /// No page is read through a map, whatever default the SQLite a build
+    /// links was compiled with (`SQLITE_DEFAULT_MMAP_SIZE`).
     #[test]
-    fn a_sqlite_connection_maps_the_whole_database() {
+    fn a_sqlite_connection_reads_the_file_without_a_map() {
         #[derive(QueryableByName)]
         struct Mapped {
             #[diesel(sql_type = BigInt)]
@@ -364,6 +363,6 @@ mod tests {
         let mapped: Mapped = diesel::sql_query("PRAGMA mmap_size")
             .get_result(&mut conn)
             .unwrap();
-        assert_eq!(mapped.mmap_size as u64, SQLITE_MMAP_SIZE);
+        assert_eq!(mapped.mmap_size, 0, "no page read through a map");
     }
 }
