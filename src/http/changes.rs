@@ -29,7 +29,7 @@ crate::named_enum! {
 
 /// One notice's latest change.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ChangeView {
+pub struct ChangeView<'a> {
     pub id: String,
     /// `published` when it is (now) public; otherwise why it left the public
     /// set: `withdrawn`, `draft`, or `scheduled` (moved to a later time).
@@ -37,13 +37,13 @@ pub struct ChangeView {
     /// When it changed: its last write, or the instant it went live.
     pub changed_at: String,
     /// The notice as the public sees it; `null` for a tombstone: remove it.
-    pub notice: Option<NoticeView>,
+    pub notice: Option<NoticeView<'a>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ChangePage {
+pub struct ChangePage<'a> {
     /// Oldest first; each notice at most once, at its latest change.
-    pub items: Vec<ChangeView>,
+    pub items: Vec<ChangeView<'a>>,
     /// Poll again with `since=<next>`.
     pub next: String,
     /// More changes are waiting: ask again at once with `next`.

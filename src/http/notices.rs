@@ -84,10 +84,7 @@ pub async fn list(
                 .collect(),
             next_cursor,
         };
-        Ok(Ok((
-            serde_json::to_vec(&page).expect("views serialise"),
-            JSON,
-        )))
+        Ok(Ok((page.to_json(), JSON)))
     })
     .await
 }

@@ -9,75 +9,76 @@ use crate::domain::{Area, Details, Kind, Language, Notice, Status};
 
 /// A grant's terms. Instants are RFC 3339 with Oslo's offset.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct GrantView {
+pub struct GrantView<'a> {
     /// `null` for a rolling grant.
     #[schema(example = "2026-12-01T12:00:00+01:00")]
     pub deadline: Option<String>,
     pub amount_nok: Option<i64>,
     #[schema(example = json!(["kommuner", "helseforetak"]))]
-    pub applicants: Vec<String>,
-    pub apply_url: Option<String>,
+    pub applicants: &'a [String],
+    pub apply_url: Option<&'a str>,
 }
 
 /// A webinar's time and registration.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct WebinarView {
+pub struct WebinarView<'a> {
     /// `null` where the source gave no time.
     pub starts_at: Option<String>,
     pub ends_at: Option<String>,
-    pub registration_url: Option<String>,
+    pub registration_url: Option<&'a str>,
     pub cancelled: bool,
-    pub cancellation_note: Option<String>,
+    pub cancellation_note: Option<&'a str>,
 }
 
-/// One public notice.
+/// One public notice. Its text is borrowed from the notice, not copied: a
+/// page of a search can hold 35 kB of it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct NoticeView {
+pub struct NoticeView<'a> {
     /// Stable forever; feeds use `urn:uuid:<id>`.
     pub id: String,
-    pub slug: String,
+    pub slug: &'a str,
     pub kind: Kind,
-    pub title: String,
-    pub summary: String,
+    pub title: &'a str,
+    pub summary: &'a str,
     /// Markdown, as written.
-    pub body: Option<String>,
+    pub body: Option<&'a str>,
     /// The body rendered to sanitised HTML when it was written, its
     /// headings below the notice's title (the top one an h2).
-    pub body_html: Option<String>,
+    pub body_html: Option<&'a str>,
     #[schema(example = "2020-10-27T00:00:00+01:00")]
     pub published_at: String,
     pub updated_at: String,
     /// `open`/`closed` for grants, `upcoming`/`past`/`cancelled` for webinars, `null` for news.
     pub status: Option<Status>,
     /// Area slugs, see `/api/v1/areas`.
-    pub areas: Vec<String>,
+    pub areas: &'a [String],
     /// The HTML permalink.
     pub url: String,
     /// Where the notice was first published, if elsewhere.
-    pub source_url: Option<String>,
+    pub source_url: Option<&'a str>,
     /// The language it is written in: `nb`, `nn`, `se` or `en`.
     pub language: Language,
     /// Present for grants only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub grant: Option<GrantView>,
+    pub grant: Option<GrantView<'a>>,
     /// Present for webinars only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub webinar: Option<WebinarView>,
+    pub webinar: Option<WebinarView<'a>>,
 }
 
 fn instant(at: Option<DateTime<Utc>>) -> Option<String> {
     at.map(rfc3339_oslo)
 }
 
-impl NoticeView {
-    pub fn new(notice: &Notice, now: DateTime<Utc>, base_url: &str) -> Self {
+impl<'a> NoticeView<'a> {
+    pub fn new(notice: &'a Notice, now: DateTime<Utc>, base_url: &str) -> Self {
         let (grant, webinar) = match &notice.details {
             Details::Grant(g) => (
                 Some(GrantView {
                     deadline: instant(g.deadline),
                     amount_nok: g.amount_nok,
-                    applicants: g.applicants.clone(),
-                    apply_url: g.apply_url.clone(),
+                    applicants: &g.applicants,
+                    apply_url: g.apply_url.as_deref(),
                 }),
                 None,
             ),
@@ -86,27 +87,27 @@ impl NoticeView {
                 Some(WebinarView {
                     starts_at: instant(w.starts_at),
                     ends_at: instant(w.ends_at),
-                    registration_url: w.registration_url.clone(),
+                    registration_url: w.registration_url.as_deref(),
                     cancelled: w.cancelled,
-                    cancellation_note: w.cancellation_note.clone(),
+                    cancellation_note: w.cancellation_note.as_deref(),
                 }),
             ),
             Details::News => (None, None),
         };
         Self {
             id: notice.id.to_string(),
-            slug: notice.slug.clone(),
+            slug: &notice.slug,
             kind: notice.kind(),
-            title: notice.title.clone(),
-            summary: notice.summary.clone(),
-            body: notice.body.as_ref().map(|b| b.markdown().to_owned()),
-            body_html: notice.body.as_ref().map(|b| b.html().to_owned()),
+            title: &notice.title,
+            summary: &notice.summary,
+            body: notice.body.as_ref().map(|b| b.markdown()),
+            body_html: notice.body.as_ref().map(|b| b.html()),
             published_at: rfc3339_oslo(notice.published_at),
             updated_at: rfc3339_oslo(notice.updated_at),
             status: notice.status(now),
-            areas: notice.areas.clone(),
+            areas: &notice.areas,
             url: format!("{base_url}/notices/{}", notice.slug),
-            source_url: notice.source_url.clone(),
+            source_url: notice.source_url.as_deref(),
             language: notice.language,
             grant,
             webinar,
@@ -116,10 +117,31 @@ impl NoticeView {
 
 /// A page of notices.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct NoticePage {
-    pub items: Vec<NoticeView>,
+pub struct NoticePage<'a> {
+    pub items: Vec<NoticeView<'a>>,
     /// Pass as `cursor` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// Room for a notice's JSON besides its text: names, instants, URLs, areas.
+const NOTICE_JSON_OVERHEAD: usize = 640;
+
+impl NoticePage<'_> {
+    /// The page as JSON, written into a buffer sized for it at the outset
+    /// rather than grown (and copied) a dozen times on the way to tens of kB.
+    pub fn to_json(&self) -> Vec<u8> {
+        let text: usize = self
+            .items
+            .iter()
+            .map(|n| {
+                let body = n.body.map_or(0, str::len) + n.body_html.map_or(0, str::len);
+                n.title.len() + n.summary.len() + body + NOTICE_JSON_OVERHEAD
+            })
+            .sum();
+        let mut json = Vec::with_capacity(text + 64);
+        serde_json::to_writer(&mut json, self).expect("views serialise");
+        json
+    }
 }
 
 /// One access package.
@@ -161,9 +183,9 @@ pub struct AreaList {
 
 /// A notice as editors see it: every state, with its revision.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AdminNoticeView {
+pub struct AdminNoticeView<'a> {
     #[serde(flatten)]
-    pub notice: NoticeView,
+    pub notice: NoticeView<'a>,
     pub state: crate::domain::State,
     /// Rises with every change; the resource's ETag is `"rev-<revision>"`.
     pub revision: i32,
@@ -172,8 +194,8 @@ pub struct AdminNoticeView {
     pub created_at: String,
 }
 
-impl AdminNoticeView {
-    pub fn new(notice: &Notice, now: DateTime<Utc>, base_url: &str) -> Self {
+impl<'a> AdminNoticeView<'a> {
+    pub fn new(notice: &'a Notice, now: DateTime<Utc>, base_url: &str) -> Self {
         Self {
             notice: NoticeView::new(notice, now, base_url),
             state: notice.state,
@@ -186,7 +208,7 @@ impl AdminNoticeView {
 
 /// A page of notices in any state.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AdminNoticePage {
-    pub items: Vec<AdminNoticeView>,
+pub struct AdminNoticePage<'a> {
+    pub items: Vec<AdminNoticeView<'a>>,
     pub next_cursor: Option<String>,
 }

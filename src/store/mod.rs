@@ -19,6 +19,7 @@ pub mod sessions;
 pub mod sources;
 mod stamp;
 pub mod subscriptions;
+mod text;
 pub mod tokens;
 mod upkeep;
 pub mod version;

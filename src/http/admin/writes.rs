@@ -11,7 +11,7 @@ use crate::http::AppState;
 use crate::store::editing::EditError;
 
 /// The admin representation of a notice.
-pub fn view(state: &AppState, notice: &Notice, now: DateTime<Utc>) -> AdminNoticeView {
+pub fn view<'a>(state: &AppState, notice: &'a Notice, now: DateTime<Utc>) -> AdminNoticeView<'a> {
     AdminNoticeView::new(notice, now, &state.app.base_url)
 }
 

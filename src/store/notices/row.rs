@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::domain::{Body, Details, GrantDetails, Kind, Language, Notice, State, WebinarDetails};
 use crate::store::schema::notices;
 use crate::store::stamp::{MaybeStamp, Stamp};
+use crate::store::text::{MaybeText, StoredText};
 use crate::store::{StoreError, StoreResult};
 
 /// A row as stored: instants in UTC, kind details in nullable columns.
@@ -17,10 +18,14 @@ pub(in crate::store) struct NoticeRow {
     slug: String,
     kind: String,
     state: String,
+    #[diesel(deserialize_as = StoredText)]
     title: String,
+    #[diesel(deserialize_as = StoredText)]
     summary: String,
+    #[diesel(deserialize_as = MaybeText)]
     body: Option<String>,
     /// `body` rendered when written; `None` in rows stored before it was kept.
+    #[diesel(deserialize_as = MaybeText)]
     body_html: Option<String>,
     source_url: Option<String>,
     language: String,
