@@ -12,6 +12,7 @@ pub mod listing;
 pub mod mail;
 pub mod notices;
 pub mod outbox;
+mod quick_read;
 pub mod revisions;
 pub mod schema;
 pub mod search;

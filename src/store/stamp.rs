@@ -9,11 +9,10 @@ use chrono::format::{Fixed, Item, Numeric, Pad, Parsed};
 use chrono::NaiveDateTime;
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, FromSqlRow};
-use diesel::pg::Pg;
-use diesel::sql_types::{Nullable, Timestamp};
+use diesel::sql_types::Timestamp;
 use diesel::sqlite::Sqlite;
 
-use super::MultiBackend;
+use super::quick_read::read_quickly_on_sqlite;
 
 /// The text Diesel writes for a `NaiveDateTime` on SQLite: `%F %T%.f`,
 /// such as `2026-03-01 09:30:00` or `2026-03-01 09:30:00.25`.
@@ -56,50 +55,13 @@ impl FromSql<Timestamp, Sqlite> for Stamp {
     }
 }
 
-impl FromSql<Timestamp, Pg> for Stamp {
-    fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-        <NaiveDateTime as FromSql<Timestamp, Pg>>::from_sql(value).map(Stamp)
-    }
-}
-
-impl FromSql<Timestamp, MultiBackend> for Stamp {
-    fn from_sql(value: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-        value.from_sql::<Self, Timestamp>()
-    }
-}
-
-impl FromSql<Nullable<Timestamp>, MultiBackend> for MaybeStamp {
-    fn from_sql(value: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-        let Stamp(at) = <Stamp as FromSql<Timestamp, MultiBackend>>::from_sql(value)?;
-        Ok(MaybeStamp(Some(at)))
-    }
-
-    fn from_nullable_sql(
-        value: Option<<MultiBackend as Backend>::RawValue<'_>>,
-    ) -> deserialize::Result<Self> {
-        match value {
-            Some(value) => Self::from_sql(value),
-            None => Ok(MaybeStamp(None)),
-        }
-    }
-}
-
-impl From<Stamp> for NaiveDateTime {
-    fn from(stamp: Stamp) -> Self {
-        stamp.0
-    }
-}
-
-impl From<MaybeStamp> for Option<NaiveDateTime> {
-    fn from(stamp: MaybeStamp) -> Self {
-        stamp.0
-    }
-}
+read_quickly_on_sqlite!(Stamp, MaybeStamp, Timestamp, NaiveDateTime);
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+    use diesel::sql_types::Nullable;
 
     #[test]
     fn the_stored_text_reads_as_chrono_reads_it() {

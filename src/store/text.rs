@@ -8,11 +8,10 @@
 
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, FromSqlRow};
-use diesel::pg::Pg;
-use diesel::sql_types::{Nullable, Text};
+use diesel::sql_types::Text;
 use diesel::sqlite::Sqlite;
 
-use super::MultiBackend;
+use super::quick_read::read_quickly_on_sqlite;
 
 /// The text of a `TEXT` column; the field reads it with
 /// `#[diesel(deserialize_as = StoredText)]`.
@@ -32,51 +31,14 @@ impl FromSql<Text, Sqlite> for StoredText {
     }
 }
 
-impl FromSql<Text, Pg> for StoredText {
-    fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-        <String as FromSql<Text, Pg>>::from_sql(value).map(StoredText)
-    }
-}
-
-impl FromSql<Text, MultiBackend> for StoredText {
-    fn from_sql(value: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-        value.from_sql::<Self, Text>()
-    }
-}
-
-impl FromSql<Nullable<Text>, MultiBackend> for MaybeText {
-    fn from_sql(value: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-        let StoredText(text) = <StoredText as FromSql<Text, MultiBackend>>::from_sql(value)?;
-        Ok(MaybeText(Some(text)))
-    }
-
-    fn from_nullable_sql(
-        value: Option<<MultiBackend as Backend>::RawValue<'_>>,
-    ) -> deserialize::Result<Self> {
-        match value {
-            Some(value) => Self::from_sql(value),
-            None => Ok(MaybeText(None)),
-        }
-    }
-}
-
-impl From<StoredText> for String {
-    fn from(text: StoredText) -> Self {
-        text.0
-    }
-}
-
-impl From<MaybeText> for Option<String> {
-    fn from(text: MaybeText) -> Self {
-        text.0
-    }
-}
+read_quickly_on_sqlite!(StoredText, MaybeText, Text, String);
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::DbConnection;
     use diesel::prelude::*;
+    use diesel::sql_types::Nullable;
 
     #[derive(QueryableByName)]
     struct Read {
