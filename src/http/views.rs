@@ -129,6 +129,10 @@ const NOTICE_JSON_OVERHEAD: usize = 640;
 impl NoticePage<'_> {
     /// The page as JSON, written into a buffer sized for it at the outset
     /// rather than grown (and copied) a dozen times on the way to tens of kB.
+    /// Written by `sonic_rs`, which escapes strings many bytes at a time:
+    /// serde_json's byte-at-a-time escaping was a tenth of the instructions
+    /// of a search's page of 20 at a million notices (35 kB of text, most
+    /// of it bodies). The bytes are serde_json's, byte for byte (tested).
     pub fn to_json(&self) -> Vec<u8> {
         let text: usize = self
             .items
@@ -139,7 +143,7 @@ impl NoticePage<'_> {
             })
             .sum();
         let mut json = Vec::with_capacity(text + 64);
-        serde_json::to_writer(&mut json, self).expect("views serialise");
+        sonic_rs::to_writer(&mut json, self).expect("views serialise");
         json
     }
 }
@@ -211,4 +215,64 @@ impl<'a> AdminNoticeView<'a> {
 pub struct AdminNoticePage<'a> {
     pub items: Vec<AdminNoticeView<'a>>,
     pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Body, GrantDetails, State};
+    use chrono::Duration;
+
+    /// Every character JSON must escape, and the ones it need not: the
+    /// other controls, quotes, backslashes, DEL, the line separators that
+    /// JavaScript once refused, Norwegian text and emoji, at the start, in
+    /// the middle and at the end of long and short strings.
+    fn awkward_text(at: usize) -> String {
+        let mut text: String = (0u8..0x20).map(char::from).collect();
+        text.push_str("\"\\/\u{7f}\u{2028}\u{2029}æøå ÆØÅ «sitat» – 🦀 ");
+        let mut long = "Søknadsfrist for «tilskudd» – ".repeat(at % 7);
+        long.insert_str(long.len() / 2, &text);
+        long + &text
+    }
+
+    #[test]
+    fn a_page_is_written_as_serde_json_writes_it() {
+        let now = Utc::now();
+        let notices: Vec<Notice> = (0..12)
+            .map(|at| Notice {
+                id: Notice::new_id(now),
+                slug: format!("a-{at}"),
+                state: State::Published,
+                title: awkward_text(at),
+                summary: awkward_text(at + 1),
+                body: (at % 2 == 0)
+                    .then(|| Body::stored(awkward_text(at + 2), awkward_text(at + 3))),
+                source_url: Some(format!("https://example.org/{at}?a=1&b=\"")),
+                language: Default::default(),
+                published_at: now - Duration::days(at as i64),
+                revision: 1,
+                areas: vec!["helsetjenester".into(), awkward_text(at)],
+                details: Details::Grant(GrantDetails {
+                    deadline: Some(now + Duration::hours(at as i64)),
+                    amount_nok: Some(-(at as i64) * 1_000_000_007),
+                    applicants: vec![awkward_text(at), String::new()],
+                    apply_url: None,
+                }),
+                created_at: now,
+                updated_at: now,
+            })
+            .collect();
+        let page = NoticePage {
+            items: notices
+                .iter()
+                .map(|n| NoticeView::new(n, now, "https://tavla.example"))
+                .collect(),
+            next_cursor: Some(awkward_text(3)),
+        };
+        let written = page.to_json();
+        assert_eq!(
+            String::from_utf8(written).unwrap(),
+            serde_json::to_string(&page).unwrap()
+        );
+    }
 }
