@@ -30,22 +30,15 @@ pub(in crate::store) struct MaybeStamp(Option<NaiveDateTime>);
 fn parse_stored(text: &str) -> Option<NaiveDateTime> {
     let bytes = text.as_bytes();
     let (whole, fraction) = bytes.split_at_checked(19)?;
-    let number = |at: usize, len: usize| -> Option<u32> {
-        whole[at..at + len].iter().try_fold(0, |n, &b| {
-            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-        })
-    };
+    let number = |at: usize, len: usize| digits(&whole[at..at + len]);
     let separators = [(4, b'-'), (7, b'-'), (10, b' '), (13, b':'), (16, b':')];
     if separators.iter().any(|&(at, b)| whole[at] != b) {
         return None;
     }
     let nanos = match fraction {
         [] => 0,
-        [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
-            let read = digits.iter().try_fold(0, |n, &b| {
-                b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-            })?;
-            read * 10u32.pow(9 - digits.len() as u32)
+        [b'.', decimals @ ..] if (1..=9).contains(&decimals.len()) => {
+            digits(decimals)? * 10u32.pow(9 - decimals.len() as u32)
         }
         _ => return None,
     };
@@ -55,6 +48,14 @@ fn parse_stored(text: &str) -> Option<NaiveDateTime> {
         number(17, 2)?,
         nanos,
     )
+}
+
+/// The number ASCII digits write, at most nine of them; `None` if any byte
+/// is not a digit.
+fn digits(bytes: &[u8]) -> Option<u32> {
+    bytes.iter().try_fold(0, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+    })
 }
 
 impl FromSql<Timestamp, Sqlite> for Stamp {
