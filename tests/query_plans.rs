@@ -402,3 +402,39 @@ fn postgres_finds_unmarked_lapsed_notices_by_their_index_whatever_its_statistics
     let problems = violations_planned(&mut conn, lapsing, "on");
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
+
+#[derive(QueryableByName)]
+struct PlanCacheMode {
+    #[diesel(sql_type = Text)]
+    plan_cache_mode: String,
+}
+
+fn plan_cache_mode(conn: &mut DbConnection) -> String {
+    diesel::sql_query("SHOW plan_cache_mode")
+        .get_result::<PlanCacheMode>(conn)
+        .unwrap()
+        .plan_cache_mode
+}
+
+/// PostgreSQL plans each statement Tavla prepares once per connection (the
+/// generic plans checked above), not again for every execution, which cost
+/// more the larger the store. A search plans each window for its own bounds
+/// and words, and leaves the connection as it found it.
+#[test]
+fn postgres_plans_a_statement_once_and_a_search_window_by_window() {
+    let store = store(&postgres());
+    let mut conn = store.conn().unwrap();
+    assert_eq!(plan_cache_mode(&mut conn), "force_generic_plan");
+    let search = listing(query(|q| q.text = Some("hospitering".into())));
+    let sqls = recorded(&mut conn, |conn| search(conn));
+    let at = |wanted: &str| {
+        sqls.iter()
+            .position(|sql| sql.contains(wanted))
+            .unwrap_or_else(|| panic!("no {wanted}: {sqls:#?}"))
+    };
+    let custom = at("force_custom_plan");
+    let window = at("@@");
+    let generic = at("plan_cache_mode = force_generic_plan");
+    assert!(custom < window && window < generic, "{sqls:#?}");
+    assert_eq!(plan_cache_mode(&mut conn), "force_generic_plan");
+}

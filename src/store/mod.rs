@@ -131,8 +131,16 @@ impl ManageConnection for Manager {
                 WAL_SIZE_LIMIT,
                 SQLITE_MMAP_SIZE
             ),
+            // Generic plans: a statement Tavla prepares is planned once per connection, not
+            // again for each execution. With PostgreSQL's default, most of the hot reads
+            // were planned anew every time, and planning costs more the larger the tables'
+            // statistics: at a million notices it was most of what PostgreSQL spent on a
+            // list (docs/benchmarks.md, "Plans made once"). Every hot read's generic plan
+            // is checked by tests/query_plans.rs; a search, whose best plan depends on how
+            // common its words are, plans each window anew (`listing::pg_search`).
             DbConnection::Pg(_) => format!(
-                "SET statement_timeout = {}; SET TIME ZONE 'UTC';",
+                "SET statement_timeout = {}; SET TIME ZONE 'UTC'; \
+                 SET plan_cache_mode = {PG_PLAN_CACHE_MODE};",
                 self.statement_timeout.as_millis()
             ),
         };
@@ -149,6 +157,9 @@ impl ManageConnection for Manager {
         false
     }
 }
+
+/// How a PostgreSQL connection plans the statements it prepares (see `connect`).
+pub(crate) const PG_PLAN_CACHE_MODE: &str = "force_generic_plan";
 
 /// How long a SQLite writer waits for another write to finish.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);

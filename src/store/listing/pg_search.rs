@@ -1,6 +1,7 @@
 //! Searches on PostgreSQL, newest first, a window of time at a time.
 
 use chrono::Duration;
+use diesel::connection::SimpleConnection;
 
 use super::*;
 
@@ -16,7 +17,25 @@ const WINDOW_GROWTH: i32 = 4;
 /// notices published while its matches were, not every match in the store.
 /// (Walking the list in order and testing each notice, or ranking every
 /// match, both cost more the larger the store.)
+///
+/// Each window is planned for its own bounds and words: a generic plan, made
+/// for no window in particular, would walk the window in date order and test
+/// every notice in it.
 pub(super) fn pg_search(
+    conn: &mut DbConnection,
+    query: &NoticeQuery,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Notice>> {
+    conn.batch_execute("SET plan_cache_mode = force_custom_plan")?;
+    let found = search_in_windows(conn, query, now);
+    conn.batch_execute(&format!(
+        "SET plan_cache_mode = {}",
+        crate::store::PG_PLAN_CACHE_MODE
+    ))?;
+    found
+}
+
+fn search_in_windows(
     conn: &mut DbConnection,
     query: &NoticeQuery,
     now: DateTime<Utc>,
