@@ -133,10 +133,10 @@ impl ManageConnection for Manager {
             ),
             // Generic plans: a statement Tavla prepares is planned once per connection, not
             // again for each execution. With PostgreSQL's default, most of the hot reads
-            // were planned anew every time, and planning costs more the larger the tables'
-            // statistics: at a million notices it was most of what PostgreSQL spent on a
-            // list (docs/benchmarks.md, "Plans made once"). Every hot read's generic plan
-            // is checked by tests/query_plans.rs; a search, whose best plan depends on how
+            // were planned anew every time, which cost more at a million notices than at a
+            // thousand and was there most of what PostgreSQL spent on a list
+            // (docs/benchmarks.md, "Plans made once"). Every hot read's generic plan is
+            // checked by tests/query_plans.rs; a search, whose best plan depends on how
             // common its words are, plans each window anew (`listing::pg_search`).
             DbConnection::Pg(_) => format!(
                 "SET statement_timeout = {}; SET TIME ZONE 'UTC'; \

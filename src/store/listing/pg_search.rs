@@ -28,11 +28,14 @@ pub(super) fn pg_search(
 ) -> StoreResult<Vec<Notice>> {
     conn.batch_execute("SET plan_cache_mode = force_custom_plan")?;
     let found = search_in_windows(conn, query, now);
-    conn.batch_execute(&format!(
+    // Set back even when the search failed, whose error is the one to report.
+    let reset = conn.batch_execute(&format!(
         "SET plan_cache_mode = {}",
         crate::store::PG_PLAN_CACHE_MODE
-    ))?;
-    found
+    ));
+    let found = found?;
+    reset?;
+    Ok(found)
 }
 
 fn search_in_windows(
