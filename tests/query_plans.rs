@@ -419,7 +419,8 @@ fn plan_cache_mode(conn: &mut DbConnection) -> String {
 /// PostgreSQL plans each statement Tavla prepares once per connection (the
 /// generic plans checked above), not again for every execution, which cost
 /// more the larger the store. A search plans each window for its own bounds
-/// and words, and leaves the connection as it found it.
+/// and words, a sweep for old rows for its instant, and each leaves the
+/// connection as it found it.
 #[test]
 fn postgres_plans_a_statement_once_and_a_search_window_by_window() {
     let store = store(&postgres());
@@ -436,5 +437,24 @@ fn postgres_plans_a_statement_once_and_a_search_window_by_window() {
     let window = at("@@");
     let generic = at("plan_cache_mode = force_generic_plan");
     assert!(custom < window && window < generic, "{sqls:#?}");
+    assert_eq!(plan_cache_mode(&mut conn), "force_generic_plan");
+
+    // A sweep for the few deliveries finished before an instant, likewise.
+    let sqls = recorded(&mut conn, |conn| {
+        tavla::store::outbox::prune(conn, "webhook", chrono::Utc::now(), 10).unwrap();
+    });
+    let custom = sqls
+        .iter()
+        .position(|sql| sql.contains("force_custom_plan"));
+    let sweep = sqls
+        .iter()
+        .position(|sql| sql.contains("\"finished_at\" <"));
+    let generic = sqls
+        .iter()
+        .position(|sql| sql.contains("force_generic_plan"));
+    assert!(
+        custom.is_some() && custom < sweep && sweep < generic,
+        "{sqls:#?}"
+    );
     assert_eq!(plan_cache_mode(&mut conn), "force_generic_plan");
 }

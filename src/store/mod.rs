@@ -136,8 +136,9 @@ impl ManageConnection for Manager {
             // were planned anew every time, which cost more at a million notices than at a
             // thousand and was there most of what PostgreSQL spent on a list
             // (docs/benchmarks.md, "Plans made once"). Every hot read's generic plan is
-            // checked by tests/query_plans.rs; a search, whose best plan depends on how
-            // common its words are, plans each window anew (`listing::pg_search`).
+            // checked by tests/query_plans.rs; reads whose best plan depends on their
+            // values (a search's windows, the sweeps for old rows) plan anew each time
+            // (`with_custom_plans`).
             DbConnection::Pg(_) => format!(
                 "SET statement_timeout = {}; SET TIME ZONE 'UTC'; \
                  SET plan_cache_mode = {PG_PLAN_CACHE_MODE};",
@@ -159,7 +160,29 @@ impl ManageConnection for Manager {
 }
 
 /// How a PostgreSQL connection plans the statements it prepares (see `connect`).
-pub(crate) const PG_PLAN_CACHE_MODE: &str = "force_generic_plan";
+const PG_PLAN_CACHE_MODE: &str = "force_generic_plan";
+
+/// Runs `work` with PostgreSQL planning each statement for its own values,
+/// then sets the connection back to plans made once (see `connect`), even
+/// when `work` failed, whose error is then the one returned. For reads whose
+/// best plan depends on their values: a search's window and its words; a
+/// sweep for the few rows older than an instant, which a plan made for no
+/// instant in particular would look for by reading the whole table. Nothing
+/// on SQLite, which plans every statement for its values.
+pub(crate) fn with_custom_plans<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
+) -> StoreResult<T> {
+    if !matches!(conn, DbConnection::Pg(_)) {
+        return work(conn);
+    }
+    conn.batch_execute("SET plan_cache_mode = force_custom_plan")?;
+    let done = work(conn);
+    let reset = conn.batch_execute(&format!("SET plan_cache_mode = {PG_PLAN_CACHE_MODE}"));
+    let done = done?;
+    reset?;
+    Ok(done)
+}
 
 /// How long a SQLite writer waits for another write to finish.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);

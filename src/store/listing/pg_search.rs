@@ -1,7 +1,6 @@
 //! Searches on PostgreSQL, newest first, a window of time at a time.
 
 use chrono::Duration;
-use diesel::connection::SimpleConnection;
 
 use super::*;
 
@@ -26,16 +25,7 @@ pub(super) fn pg_search(
     query: &NoticeQuery,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<Notice>> {
-    conn.batch_execute("SET plan_cache_mode = force_custom_plan")?;
-    let found = search_in_windows(conn, query, now);
-    // Set back even when the search failed, whose error is the one to report.
-    let reset = conn.batch_execute(&format!(
-        "SET plan_cache_mode = {}",
-        crate::store::PG_PLAN_CACHE_MODE
-    ));
-    let found = found?;
-    reset?;
-    Ok(found)
+    crate::store::with_custom_plans(conn, |conn| search_in_windows(conn, query, now))
 }
 
 fn search_in_windows(

@@ -172,18 +172,21 @@ pub fn owe_reminders(
     if !recipient.reminders || recipient.state != SubscriptionState::Confirmed {
         return Ok(0);
     }
-    let mut ahead: Vec<String> = notices::table
-        .filter(notices::kind.eq(Kind::Grant.as_str()))
-        .filter(notices::deadline.gt(now.naive_utc()))
-        .select(notices::id)
-        .load(conn)?;
-    ahead.extend(
-        notices::table
-            .filter(notices::kind.eq(Kind::Webinar.as_str()))
-            .filter(notices::starts_at.gt(now.naive_utc()))
+    let ahead = crate::store::with_custom_plans(conn, |conn| {
+        let mut ahead: Vec<String> = notices::table
+            .filter(notices::kind.eq(Kind::Grant.as_str()))
+            .filter(notices::deadline.gt(now.naive_utc()))
             .select(notices::id)
-            .load::<String>(conn)?,
-    );
+            .load(conn)?;
+        ahead.extend(
+            notices::table
+                .filter(notices::kind.eq(Kind::Webinar.as_str()))
+                .filter(notices::starts_at.gt(now.naive_utc()))
+                .select(notices::id)
+                .load::<String>(conn)?,
+        );
+        Ok(ahead)
+    })?;
     let mut owed = 0;
     for id in ahead {
         let Some(notice) = crate::store::notices::find(conn, &id)? else {

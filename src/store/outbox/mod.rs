@@ -319,12 +319,14 @@ pub fn prune(
     before: DateTime<Utc>,
     batch: i64,
 ) -> StoreResult<usize> {
-    let old: Vec<i64> = deliveries::table
-        .filter(deliveries::channel.eq(channel))
-        .filter(deliveries::finished_at.lt(before.naive_utc()))
-        .select(deliveries::id)
-        .limit(batch)
-        .load(conn)?;
+    let old: Vec<i64> = crate::store::with_custom_plans(conn, |conn| {
+        Ok(deliveries::table
+            .filter(deliveries::channel.eq(channel))
+            .filter(deliveries::finished_at.lt(before.naive_utc()))
+            .select(deliveries::id)
+            .limit(batch)
+            .load(conn)?)
+    })?;
     if old.is_empty() {
         return Ok(0);
     }

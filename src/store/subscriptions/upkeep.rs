@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::delete;
 use crate::domain::subscription::SubscriptionState;
 use crate::store::schema::{subscription_tokens, subscriptions};
-use crate::store::{DbConnection, StoreResult};
+use crate::store::{with_custom_plans, DbConnection, StoreResult};
 
 /// Deletes subscriptions left unconfirmed since before `before`, at most
 /// `batch`; returns how many.
@@ -18,12 +18,14 @@ pub fn forget_unconfirmed(
     before: DateTime<Utc>,
     batch: i64,
 ) -> StoreResult<usize> {
-    let old: Vec<String> = subscriptions::table
-        .filter(subscriptions::state.eq(SubscriptionState::Pending.as_str()))
-        .filter(subscriptions::created_at.lt(before.naive_utc()))
-        .select(subscriptions::id)
-        .limit(batch)
-        .load(conn)?;
+    let old: Vec<String> = with_custom_plans(conn, |conn| {
+        Ok(subscriptions::table
+            .filter(subscriptions::state.eq(SubscriptionState::Pending.as_str()))
+            .filter(subscriptions::created_at.lt(before.naive_utc()))
+            .select(subscriptions::id)
+            .limit(batch)
+            .load(conn)?)
+    })?;
     delete_all(conn, &old)
 }
 
@@ -34,12 +36,14 @@ pub fn forget_suspended(
     before: DateTime<Utc>,
     batch: i64,
 ) -> StoreResult<usize> {
-    let old: Vec<String> = subscriptions::table
-        .filter(subscriptions::state.eq(SubscriptionState::Suspended.as_str()))
-        .filter(subscriptions::updated_at.lt(before.naive_utc()))
-        .select(subscriptions::id)
-        .limit(batch)
-        .load(conn)?;
+    let old: Vec<String> = with_custom_plans(conn, |conn| {
+        Ok(subscriptions::table
+            .filter(subscriptions::state.eq(SubscriptionState::Suspended.as_str()))
+            .filter(subscriptions::updated_at.lt(before.naive_utc()))
+            .select(subscriptions::id)
+            .limit(batch)
+            .load(conn)?)
+    })?;
     delete_all(conn, &old)
 }
 
@@ -60,11 +64,13 @@ pub fn forget_old_tokens(
     before: DateTime<Utc>,
     batch: i64,
 ) -> StoreResult<usize> {
-    let old: Vec<String> = subscription_tokens::table
-        .filter(subscription_tokens::created_at.lt(before.naive_utc()))
-        .select(subscription_tokens::token_hash)
-        .limit(batch)
-        .load(conn)?;
+    let old: Vec<String> = with_custom_plans(conn, |conn| {
+        Ok(subscription_tokens::table
+            .filter(subscription_tokens::created_at.lt(before.naive_utc()))
+            .select(subscription_tokens::token_hash)
+            .limit(batch)
+            .load(conn)?)
+    })?;
     if old.is_empty() {
         return Ok(0);
     }
