@@ -416,6 +416,20 @@ fn plan_cache_mode(conn: &mut DbConnection) -> String {
         .plan_cache_mode
 }
 
+/// Whether the statement of `sqls` containing `marker` ran planned for its
+/// values: after the switch to custom plans and before the switch back.
+fn planned_for_its_values(sqls: &[String], marker: &str) -> bool {
+    let at = |wanted: &str| sqls.iter().position(|sql| sql.contains(wanted));
+    match (
+        at("force_custom_plan"),
+        at(marker),
+        at("force_generic_plan"),
+    ) {
+        (Some(custom), Some(read), Some(generic)) => custom < read && read < generic,
+        _ => false,
+    }
+}
+
 /// PostgreSQL plans each statement Tavla prepares once per connection (the
 /// generic plans checked above), not again for every execution, which cost
 /// more the larger the store. A search plans each window for its own bounds
@@ -426,34 +440,18 @@ fn postgres_plans_a_statement_once_and_a_search_window_by_window() {
     let store = store(&postgres());
     let mut conn = store.conn().unwrap();
     assert_eq!(plan_cache_mode(&mut conn), "force_generic_plan");
+
     let search = listing(query(|q| q.text = Some("hospitering".into())));
     let sqls = recorded(&mut conn, |conn| search(conn));
-    let at = |wanted: &str| {
-        sqls.iter()
-            .position(|sql| sql.contains(wanted))
-            .unwrap_or_else(|| panic!("no {wanted}: {sqls:#?}"))
-    };
-    let custom = at("force_custom_plan");
-    let window = at("@@");
-    let generic = at("plan_cache_mode = force_generic_plan");
-    assert!(custom < window && window < generic, "{sqls:#?}");
+    assert!(planned_for_its_values(&sqls, "@@"), "{sqls:#?}");
     assert_eq!(plan_cache_mode(&mut conn), "force_generic_plan");
 
     // A sweep for the few deliveries finished before an instant, likewise.
     let sqls = recorded(&mut conn, |conn| {
         tavla::store::outbox::prune(conn, "webhook", chrono::Utc::now(), 10).unwrap();
     });
-    let custom = sqls
-        .iter()
-        .position(|sql| sql.contains("force_custom_plan"));
-    let sweep = sqls
-        .iter()
-        .position(|sql| sql.contains("\"finished_at\" <"));
-    let generic = sqls
-        .iter()
-        .position(|sql| sql.contains("force_generic_plan"));
     assert!(
-        custom.is_some() && custom < sweep && sweep < generic,
+        planned_for_its_values(&sqls, "\"finished_at\" <"),
         "{sqls:#?}"
     );
     assert_eq!(plan_cache_mode(&mut conn), "force_generic_plan");
